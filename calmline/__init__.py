@@ -1,0 +1,53 @@
+"""Calmline: read, guide and coach difficult customer-support conversations.
+
+The library is the product; the CLI and the service are thin adapters::
+
+    >>> import calmline
+    >>> conv = calmline.Conversation.from_texts(("customer", "You useless idiot, where is my refund?"))
+    >>> sorted(calmline.analyze(conv).turns[0].labels())
+    ['abuse.insult', 'request.refund']
+"""
+
+from calmline.analyze import analyze, analyze_many, analyze_text
+from calmline.errors import CalmlineError, ConfigError, InputError, InputFormatError, ModelError, RegistryError
+from calmline.io import read_conversations
+from calmline.signals.reader import Reader
+from calmline.types import (
+    CUSTOMER_LABELS,
+    EMOTIONS,
+    Analysis,
+    Conversation,
+    ConversationState,
+    Role,
+    Signal,
+    Span,
+    Turn,
+    TurnAnalysis,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CUSTOMER_LABELS",
+    "EMOTIONS",
+    "Analysis",
+    "CalmlineError",
+    "ConfigError",
+    "Conversation",
+    "ConversationState",
+    "InputError",
+    "InputFormatError",
+    "ModelError",
+    "Reader",
+    "RegistryError",
+    "Role",
+    "Signal",
+    "Span",
+    "Turn",
+    "TurnAnalysis",
+    "__version__",
+    "analyze",
+    "analyze_many",
+    "analyze_text",
+    "read_conversations",
+]

@@ -1,0 +1,5 @@
+"""``python -m calmline``."""
+
+from calmline.cli import main
+
+main()

@@ -1,0 +1,254 @@
+"""Plain, frozen data exchanged between Calmline's layers.
+
+Detectors produce :class:`Signal` objects, :func:`calmline.analyze` wraps them in
+:class:`TurnAnalysis` and :class:`Analysis`; the playbook, the coach, the CLI and the
+service only read these objects. ``to_dict`` gives the documented JSON shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+__all__ = [
+    "CUSTOMER_LABELS",
+    "EMOTIONS",
+    "Analysis",
+    "Conversation",
+    "ConversationState",
+    "Role",
+    "Signal",
+    "Span",
+    "Turn",
+    "TurnAnalysis",
+]
+
+#: The customer signal labels, a contract read by other tools (see docs/labels.md).
+CUSTOMER_LABELS: tuple[str, ...] = (
+    "abuse.insult",
+    "abuse.profanity",
+    "abuse.yelling",
+    "abuse.harassment",
+    "threat.personal",
+    "threat.legal",
+    "threat.public",
+    "threat.churn",
+    "request.manager",
+    "request.refund",
+    "customer.repeating",
+    "customer.waiting",
+    "customer.sarcasm",
+)
+
+#: The dominant-emotion values of a customer turn.
+EMOTIONS: tuple[str, ...] = (
+    "frustration",
+    "anger",
+    "disappointment",
+    "anxiety",
+    "confusion",
+    "satisfaction",
+    "neutral",
+)
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def _empty() -> Mapping[str, Any]:
+    return _EMPTY
+
+
+class Role(StrEnum):
+    """Who wrote a turn."""
+
+    CUSTOMER = "customer"
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One message of a conversation."""
+
+    role: Role
+    text: str
+    ts: datetime | None = None
+    author: str | None = None
+    id: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=_empty)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"role": self.role.value, "text": self.text}
+        if self.ts is not None:
+            out["ts"] = _iso(self.ts)
+        if self.author is not None:
+            out["author"] = self.author
+        if self.id is not None:
+            out["id"] = self.id
+        out.update(self.meta)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """An ordered list of turns with an identifier and free-form metadata."""
+
+    id: str
+    turns: tuple[Turn, ...]
+    metadata: Mapping[str, Any] = field(default_factory=_empty)
+
+    @classmethod
+    def from_texts(cls, *pairs: tuple[str, str], id: str = "conversation") -> Conversation:
+        """Build a conversation from ``(role, text)`` pairs, mainly for tests and notebooks."""
+        return cls(id=id, turns=tuple(Turn(role=Role(r), text=t) for r, t in pairs))
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Evidence: a character range of the turn's text (``text[start:end]``)."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One judgement about a turn, with the evidence and the reason for it.
+
+    Attributes:
+        label: one of :data:`CUSTOMER_LABELS` (or a coach label for agent drafts).
+        score: confidence 0..1.
+        evidence: the character spans that triggered it.
+        source: the versioned name of the detector (``"abuse.insult.v1"``).
+        explanation: one line saying why.
+    """
+
+    label: str
+    score: float
+    evidence: tuple[Span, ...]
+    source: str
+    explanation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "score": round(self.score, 3),
+            "evidence": [s.to_dict() for s in self.evidence],
+            "source": self.source,
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TurnAnalysis:
+    """What Calmline read in one turn. Customer-only fields are ``None`` on other roles."""
+
+    index: int
+    turn: Turn
+    signals: tuple[Signal, ...] = ()
+    frustration: float | None = None
+    emotion: str | None = None
+    emotion_scores: Mapping[str, float] = field(default_factory=_empty)
+    frustration_reasons: tuple[str, ...] = ()
+
+    def labels(self) -> frozenset[str]:
+        """The set of signal labels on this turn."""
+        return frozenset(s.label for s in self.signals)
+
+    def signal(self, label: str) -> Signal | None:
+        """The signal with ``label``, or ``None``."""
+        for s in self.signals:
+            if s.label == label:
+                return s
+        return None
+
+    def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {"index": self.index, "role": self.turn.role.value}
+        if include_text:
+            out["text"] = self.turn.text
+        if self.turn.id is not None:
+            out["id"] = self.turn.id
+        if self.turn.ts is not None:
+            out["ts"] = _iso(self.turn.ts)
+        if self.frustration is not None:
+            out["frustration"] = round(self.frustration, 3)
+            out["emotion"] = self.emotion
+            out["frustration_reasons"] = list(self.frustration_reasons)
+        out["signals"] = [s.to_dict() for s in self.signals]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationState:
+    """The conversation as it stands after a turn.
+
+    Attributes:
+        frustration_trend: ``rising``, ``falling`` or ``steady`` over recent customer turns.
+        frustration_last: the last customer turn's frustration (0 before any).
+        frustration_peak: the highest customer frustration so far.
+        escalation_risk: 0..1, how likely this conversation needs a supervisor.
+        risk_reasons: why the risk is what it is, most important first.
+        abuse_count: abuse signals (``abuse.*``) seen so far.
+        threat_count: threat signals (``threat.*``) seen so far.
+        label_counts: how many customer turns carried each label.
+        customer_turns: customer turns so far.
+    """
+
+    frustration_trend: str = "steady"
+    frustration_last: float = 0.0
+    frustration_peak: float = 0.0
+    escalation_risk: float = 0.0
+    risk_reasons: tuple[str, ...] = ()
+    abuse_count: int = 0
+    threat_count: int = 0
+    label_counts: Mapping[str, int] = field(default_factory=_empty)
+    customer_turns: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "frustration_trend": self.frustration_trend,
+            "frustration_last": round(self.frustration_last, 3),
+            "frustration_peak": round(self.frustration_peak, 3),
+            "escalation_risk": round(self.escalation_risk, 3),
+            "risk_reasons": list(self.risk_reasons),
+            "abuse_count": self.abuse_count,
+            "threat_count": self.threat_count,
+            "label_counts": dict(self.label_counts),
+            "customer_turns": self.customer_turns,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The analysis of a whole conversation: one entry per turn and the final state.
+
+    ``states[i]`` is the state after turn ``i``; ``state`` is the last one.
+    """
+
+    conversation: Conversation
+    turns: tuple[TurnAnalysis, ...]
+    states: tuple[ConversationState, ...]
+
+    @property
+    def state(self) -> ConversationState:
+        return self.states[-1] if self.states else ConversationState()
+
+    def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
+        return {
+            "id": self.conversation.id,
+            "turns": [t.to_dict(include_text=include_text) for t in self.turns],
+            "state": self.state.to_dict(),
+        }
+
+
+def _iso(ts: datetime) -> str:
+    text = ts.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
