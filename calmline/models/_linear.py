@@ -1,0 +1,563 @@
+"""Numpy-only runtime for Calmline's small linear text models.
+
+This module holds the *single* featuriser shared by training
+(``training/train_models.py``) and runtime, so the two can never diverge: both
+turn texts into feature keys with :func:`batch_keys`; training grows a
+vocabulary from them, runtime looks them up with ``vocab.get``.
+
+Featurisation (``FEATURIZER_VERSION`` 1):
+
+* lowercase; curly/odd apostrophes (’ ‘ ʼ ´ ′ `) become ``'``;
+* tokens: URLs -> ``<url>``, @mentions -> ``<user>``, numbers -> ``<num>``,
+  words (apostrophes, ``!``, ``*`` allowed inside a word), ``!`` and ``?`` as
+  tokens, every emoji / pictograph as its own token;
+* de-leet inside words that have >= 2 letters (``sh1t`` -> ``shit``,
+  ``b!tch`` -> ``bitch``, ``a$$hole`` -> ``asshole``); digits only at the
+  start or end of a word are not leet (``covid19``, ``2nd``, ``mp3`` stay);
+  ``*`` masks are resolved against a short list of profanities
+  (``f*cking`` -> ``fucking``); ``@ss``-style words are de-leeted only when
+  the result is in a tiny list (``ass``, ``asshole`` ...), otherwise ``@word``
+  is a mention;
+* features: unigrams + adjacent bigrams (``"not working"``); optionally the
+  1-3 tokens after a negator get a ``NOT_`` prefixed unigram instead of the
+  plain one (the scope ends at ``!``/``?``);
+* a message's score is ``bias + sum(W[f] for each feature occurrence) / norm``
+  where ``norm`` is 1 or ``sqrt(number of feature occurrences)`` (model
+  setting ``norm``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from io import BytesIO
+from itertools import chain, compress, count, islice, repeat
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "FEATURIZER_VERSION",
+    "LinearModel",
+    "batch_keys",
+    "batch_tokens",
+    "feature_strings",
+    "load_model",
+    "normalise_token",
+    "tokenize",
+]
+
+FEATURIZER_VERSION = 1
+
+_SEP = "\x00"  # message separator inside a joined batch; never a real token
+_NOT = "NOT_"  # upper case: can never collide with a (lower-cased) token
+
+_APOSTROPHES = ("\u2019", "\u2018", "\u02bc", "\u00b4", "\u2032", "`")
+
+_EMOJI = (
+    "\U0001f000-\U0001faff"  # pictographs, emoticons, transport, symbols & pictographs ext.
+    "\u2600-\u27bf"  # misc symbols, dingbats
+    "\u2300-\u23ff"  # misc technical (watch, hourglass ...)
+    "\u2b00-\u2bff"  # arrows, stars
+)
+_TOKEN_RE = re.compile(
+    r"https?://[^\s\x00]+|www\.[^\s\x00]+"  # url (never eats the separator)
+    r"|@\w+"  # mention (or @ss-style leet)
+    r"|[\w@$]+(?:['!*]+[\w@$]+)*"  # word, with ' ! * allowed inside
+    r"|[!?]"  # punctuation that carries tone
+    r"|[" + _EMOJI + r"]"  # emoji, one token each
+    r"|\x00"  # message separator
+)
+
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
+)
+_LEET_CHARS = frozenset("0134579@$!*")
+_DIGITS = "0123456789"
+# '@' starting a word is a mention unless the de-leeted word is one of these
+_AT_WORDS = frozenset({"ass", "asses", "asshole", "assholes", "arse", "arsehole", "asshat", "azz"})
+# '*' masks are resolved against these (one letter per '*')
+_MASKABLE = (
+    "fuck", "fucks", "fucked", "fucker", "fuckers", "fucking", "fuckin", "fck",
+    "motherfucker", "motherfuckers", "shit", "shits", "shitty", "bullshit",
+    "bitch", "bitches", "bitching", "ass", "asshole", "assholes", "arse",
+    "arsehole", "bastard", "bastards", "damn", "dick", "dickhead", "cunt",
+    "cunts", "crap", "piss", "pissed", "hell", "whore", "slut", "dumbass",
+    "goddamn", "wtf", "stfu", "prick", "twat", "wanker", "idiot", "stupid",
+)  # fmt: skip
+_NEGATORS = frozenset(
+    {
+        "not", "no", "never", "nothing", "nobody", "none", "nor", "neither",
+        "cannot", "without", "n't",
+        "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't",
+        "won't", "wouldn't", "can't", "couldn't", "shouldn't", "haven't",
+        "hasn't", "hadn't", "ain't", "mustn't",
+        "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "wont",
+        "wouldnt", "cant", "couldnt", "shouldnt", "havent", "hasnt", "hadnt",
+        "aint",
+    }
+)  # fmt: skip
+_NEG_SCOPE = 3
+_SCOPE_CLOSERS = frozenset({"!", "?", _SEP})
+_SPACED_SEP = " " + _SEP + " "
+
+_CHUNK_CACHE_MAX = 200_000
+
+
+def _unmask(tok: str) -> str:
+    pat = re.compile(re.escape(tok).replace(r"\*", "[a-z]"))
+    for cand in _MASKABLE:
+        if len(cand) == len(tok) and pat.fullmatch(cand):
+            return cand
+    return tok
+
+
+def _deleet(tok: str) -> str:
+    if sum(c.isalpha() for c in tok) < 2:
+        return tok
+    inner = tok.strip(_DIGITS)
+    if not any(c in _LEET_CHARS for c in inner):
+        return tok  # digits only at the ends: covid19, 2nd, mp3, 10pm
+    out = tok.translate(_LEET)
+    if "*" in out:
+        out = _unmask(out)
+    return out
+
+
+def normalise_token(raw: str) -> str:
+    """Normalise one raw (already lower-cased) token from the token regex."""
+    if raw.startswith(("http://", "https://", "www.")):
+        return "<url>"
+    if raw[0] == "@" and len(raw) > 1 and (raw[1].isalnum() or raw[1] == "_"):
+        rest = raw[1:]
+        word = "a" + rest.translate(_LEET)
+        if word in _AT_WORDS and sum(c.isalpha() for c in rest) >= 2:
+            return word
+        return "<user>"
+    if not any(c.isalpha() for c in raw):
+        if any(c.isdigit() for c in raw):
+            return "<num>"
+        return raw
+    if any(c in _LEET_CHARS for c in raw):
+        return _deleet(raw)
+    return raw
+
+
+def _prepare(text: str) -> str:
+    text = text.lower()
+    for a in _APOSTROPHES:
+        if a in text:
+            text = text.replace(a, "'")
+    return text
+
+
+def _chunk_tokens(chunk: str) -> tuple[str, ...]:
+    """Normalised tokens of one whitespace-free chunk of raw text."""
+    return tuple(normalise_token(r) for r in _TOKEN_RE.findall(_prepare(chunk)))
+
+
+class _ChunkCache(dict[str, tuple[str, ...]]):
+    """Raw whitespace chunk -> normalised tokens, filled on first sight.
+
+    Chat text repeats its chunks ("the", "thanks!", "it."), so almost every
+    lookup is a C-level dict hit; tokens never contain whitespace, so
+    tokenising chunk by chunk equals tokenising the whole text.
+    """
+
+    def __missing__(self, chunk: str) -> tuple[str, ...]:
+        toks = _chunk_tokens(chunk)
+        self[chunk] = toks
+        return toks
+
+
+_CHUNKS = _ChunkCache()
+_CHUNKS[_SEP] = (_SEP,)
+
+
+def tokenize(text: str) -> list[str]:
+    """Normalised tokens of one message."""
+    return batch_keys((text,), negation=False)[0]
+
+
+def batch_tokens(texts: Sequence[str]) -> list[str]:
+    """Normalised tokens of a batch, messages separated by a ``"\\x00"`` token."""
+    if len(texts) == 1:
+        joined = texts[0]
+        if _SEP in joined:
+            joined = joined.replace(_SEP, " ")
+    else:
+        joined = _SPACED_SEP.join(texts)
+        if joined.count(_SEP) != len(texts) - 1:
+            joined = _SPACED_SEP.join(t.replace(_SEP, " ") for t in texts)
+    if len(_CHUNKS) > _CHUNK_CACHE_MAX:
+        _CHUNKS.clear()
+        _CHUNKS[_SEP] = (_SEP,)
+    return list(chain.from_iterable(map(_CHUNKS.__getitem__, joined.split())))
+
+
+def batch_keys(texts: Sequence[str], negation: bool = True) -> tuple[list[str], list[str]]:
+    """Feature keys of a batch: ``(unigram_keys, bigram_keys)``.
+
+    This is the reference definition of the features (training uses it).
+    ``unigram_keys`` has one key per token, messages separated by a ``"\\x00"``
+    key; ``bigram_keys[i]`` is the bigram ending at token ``i + 1``.  Keys that
+    contain ``"\\x00"`` are separators / bigrams across messages, never features.
+    With ``negation`` the 1-3 tokens after a negator (up to the next ``!``,
+    ``?`` or message end) become ``NOT_token`` unigrams.
+    """
+    toks = batch_tokens(texts)
+    bigrams = list(map(" ".join, zip(toks, islice(toks, 1, None), strict=False)))
+    if not negation:
+        return toks, bigrams
+    starts = list(compress(count(1), map(_NEGATORS.__contains__, toks)))
+    if not starts:
+        return toks, bigrams
+    uni = toks.copy()
+    n = len(toks)
+    for s in starts:
+        for j in range(s, min(s + _NEG_SCOPE, n)):
+            t = toks[j]
+            if t in _SCOPE_CLOSERS:
+                break
+            uni[j] = _NOT + t
+    return uni, bigrams
+
+
+def feature_strings(text: str, negation: bool = True) -> list[str]:
+    """All feature strings of one message, in order (duplicates kept)."""
+    uni, bi = batch_keys((text,), negation)
+    return uni + bi
+
+
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(eq=False)
+class LinearModel:
+    """A linear bag-of-n-grams classifier evaluated with numpy only."""
+
+    name: str
+    version: str
+    classes: tuple[str, ...]
+    vocab: dict[str, int]
+    W: FloatArray  # (n_features, k_out); k_out == 1 for a sigmoid (binary) model
+    b: FloatArray  # (k_out,)
+    meta: dict[str, Any]
+    negation: bool = True
+    sqrt_norm: bool = True
+    _W_ext: FloatArray = field(init=False, repr=False)
+    _compiled: bool = field(init=False, repr=False)
+    _uni_row: npt.NDArray[np.intp] = field(init=False, repr=False)
+    _not_row: npt.NDArray[np.intp] = field(init=False, repr=False)
+    _tok_ids: dict[str, int] = field(init=False, repr=False)
+    _unk: int = field(init=False, repr=False)
+    _sep_id: int = field(init=False, repr=False)
+    _n_tok: int = field(init=False, repr=False)
+    _neg_mask: npt.NDArray[np.bool_] = field(init=False, repr=False)
+    _closer: npt.NDArray[np.bool_] = field(init=False, repr=False)
+    _bi_codes: npt.NDArray[np.int64] = field(init=False, repr=False)
+    _bi_rows: npt.NDArray[np.intp] = field(init=False, repr=False)
+    _k_out: int = field(init=False, repr=False)
+    _zero: int = field(init=False, repr=False)
+    _uni_list: list[int] = field(init=False, repr=False)
+    _not_list: list[int] = field(init=False, repr=False)
+    _bi_get: Callable[[tuple[int, int], int], int] = field(init=False, repr=False)
+    _neg_ids: frozenset[int] = field(init=False, repr=False)
+    _closer_ids: frozenset[int] = field(init=False, repr=False)
+    _ids_cache: dict[str, tuple[int, ...]] = field(init=False, repr=False)
+    _col0: list[float] = field(init=False, repr=False)
+    _W64: npt.NDArray[np.float64] = field(init=False, repr=False)
+    _bias: list[float] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        k_out = self.W.shape[1]
+        if self.b.shape != (k_out,):
+            raise ValueError("bias shape does not match W")
+        if k_out == 1:
+            if len(self.classes) != 2:
+                raise ValueError("a one-column model must have two classes")
+        elif k_out != len(self.classes):
+            raise ValueError("W columns do not match classes")
+        if len(self.vocab) != self.W.shape[0]:
+            raise ValueError("vocabulary size does not match W")
+        # a zero row (index n_features) for tokens without a feature
+        self._W_ext = np.vstack([self.W, np.zeros((1, k_out), np.float32)])
+        self._compiled = False  # token tables are built on first use
+        self._k_out = int(k_out)
+        self._bias = [float(x) for x in self.b]
+
+    @property
+    def n_features(self) -> int:
+        return int(self.W.shape[0])
+
+    # ---------------------------------------------------------------- batch
+    def _compile(self) -> None:
+        """Token-id tables for the vectorised batch path (built from the vocab).
+
+        Every feature is a unigram ``tok``, a negated unigram ``NOT_tok`` or a
+        bigram ``"a b"`` (tokens never contain spaces), so a batch needs one
+        dict lookup per token; bigrams are matched as integer codes in numpy.
+        """
+        nf = self.W.shape[0]
+        tokens: dict[str, int] = {}
+        uni: list[tuple[int, int]] = []
+        neg: list[tuple[int, int]] = []
+        bi: list[tuple[int, int, int]] = []
+        for f, r in self.vocab.items():
+            if " " in f:
+                x, y = f.split(" ", 1)
+                bi.append((tokens.setdefault(x, len(tokens)), tokens.setdefault(y, len(tokens)), r))
+            elif f.startswith(_NOT):
+                neg.append((tokens.setdefault(f[len(_NOT) :], len(tokens)), r))
+            else:
+                uni.append((tokens.setdefault(f, len(tokens)), r))
+        for w in sorted(_NEGATORS | _SCOPE_CLOSERS):
+            tokens.setdefault(w, len(tokens))
+        n_tok = len(tokens) + 1  # id len(tokens) = unknown token
+        zero = nf  # _W_ext[nf] is a zero row
+
+        def table(pairs: list[tuple[int, int]]) -> npt.NDArray[np.intp]:
+            t = np.full(n_tok, zero, np.intp)
+            if pairs:
+                ids, rows = zip(*pairs, strict=True)
+                t[list(ids)] = rows
+            return t
+
+        self._tok_ids = tokens
+        self._unk = n_tok - 1
+        self._sep_id = tokens[_SEP]
+        self._n_tok = n_tok
+        self._uni_row = table(uni)
+        self._not_row = table(neg)
+        neg_mask = np.zeros(n_tok, bool)
+        neg_mask[[tokens[w] for w in _NEGATORS]] = True
+        closer = np.zeros(n_tok, bool)
+        closer[[tokens[w] for w in _SCOPE_CLOSERS]] = True
+        self._neg_mask = neg_mask
+        self._closer = closer
+        codes = np.array([x * n_tok + y for x, y, _ in bi], np.int64)
+        order = np.argsort(codes, kind="stable")
+        self._bi_codes = codes[order]
+        self._bi_rows = np.array([r for _, _, r in bi], np.intp)[order]
+        # pure-Python tables for the single-message path
+        self._zero = zero
+        self._uni_list = self._uni_row.tolist()
+        self._not_list = self._not_row.tolist()
+        self._bi_get = {(x, y): r for x, y, r in bi}.get
+        self._neg_ids = frozenset(tokens[w] for w in _NEGATORS)
+        self._closer_ids = frozenset(tokens[w] for w in _SCOPE_CLOSERS)
+        self._ids_cache = {}
+        w_ext = self._W_ext.astype(np.float64)
+        self._col0 = w_ext[:, 0].tolist()
+        self._W64 = w_ext
+        self._compiled = True
+
+    def decision_function(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Raw scores (logits), shape (n, k_out)."""
+        if isinstance(texts, str):
+            raise TypeError("predict on a sequence of strings, not one string")
+        n = len(texts)
+        nf, k_out = self.W.shape
+        if n == 0:
+            return np.zeros((0, k_out), np.float64)
+        if not self._compiled:
+            self._compile()
+        toks = batch_tokens(texts)
+        nt = len(toks)
+        tid = np.fromiter(map(self._tok_ids.get, toks, repeat(self._unk)), np.intp, nt)
+        msg = np.cumsum(tid == self._sep_id)  # message of each token
+        rows_u = self._uni_row[tid]
+        if self.negation:
+            negpos = np.flatnonzero(self._neg_mask[tid])
+            if negpos.size:
+                closer = self._closer[tid]
+                alive = np.ones(negpos.size, bool)
+                for o in range(1, _NEG_SCOPE + 1):
+                    p = negpos + o
+                    alive &= p < nt
+                    alive[alive] &= ~closer[p[alive]]
+                    q = p[alive]
+                    rows_u[q] = self._not_row[tid[q]]
+        parts_r = [rows_u]
+        parts_m = [msg]
+        if nt > 1 and self._bi_codes.size:
+            codes = tid[:-1] * self._n_tok + tid[1:]
+            pos = np.searchsorted(self._bi_codes, codes)
+            np.minimum(pos, self._bi_codes.size - 1, out=pos)
+            hit = self._bi_codes[pos] == codes
+            parts_r.append(self._bi_rows[pos[hit]])
+            parts_m.append(msg[1:][hit])
+        idx = np.concatenate(parts_r)
+        mid = np.concatenate(parts_m)
+        gathered = self._W_ext[idx]
+        sums = np.empty((n, k_out), np.float64)
+        for c in range(k_out):
+            sums[:, c] = np.bincount(mid, weights=gathered[:, c], minlength=n)
+        if self.sqrt_norm:
+            counts = np.bincount(mid[idx < nf], minlength=n)
+            sums /= np.sqrt(np.maximum(counts, 1))[:, None]
+        sums += self.b
+        return sums
+
+    def predict_proba(self, texts: Sequence[str]) -> FloatArray:
+        """Class probabilities, shape (n, len(classes)), float32, rows sum to 1."""
+        z = self.decision_function(texts)
+        if z.shape[1] == 1:
+            p = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return np.stack([1.0 - p, p], axis=1).astype(np.float32)
+        z -= z.max(axis=1, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=1, keepdims=True)
+        return z.astype(np.float32)
+
+    def predict(self, texts: Sequence[str]) -> list[str]:
+        proba = self.predict_proba(texts)
+        return [self.classes[i] for i in proba.argmax(axis=1).tolist()]
+
+    # --------------------------------------------------------------- single
+    def _chunk_ids(self, chunk: str) -> tuple[int, ...]:
+        get = self._tok_ids.get
+        unk = self._unk
+        ids = tuple(get(t, unk) for t in _CHUNKS[chunk])
+        if len(self._ids_cache) > _CHUNK_CACHE_MAX:
+            self._ids_cache.clear()
+        self._ids_cache[chunk] = ids
+        return ids
+
+    def _single_rows(self, text: str) -> list[int]:
+        """Row of every feature occurrence of one message (zero row = none).
+
+        Same features as :func:`batch_keys` (checked by the tests), computed
+        on token ids with one dict lookup per chunk and per bigram.
+        """
+        if not self._compiled:
+            self._compile()
+        if _SEP in text:
+            text = text.replace(_SEP, " ")
+        chunks = text.split()
+        parts = list(map(self._ids_cache.get, chunks))
+        if None in parts:
+            parts = [
+                self._chunk_ids(c) if p is None else p for c, p in zip(chunks, parts, strict=True)
+            ]
+        tids: list[int] = list(chain.from_iterable(cast(list[tuple[int, ...]], parts)))
+        rows = list(map(self._uni_list.__getitem__, tids))
+        if self.negation and not self._neg_ids.isdisjoint(tids):
+            n = len(tids)
+            neg_ids, closers, not_list = self._neg_ids, self._closer_ids, self._not_list
+            for s, t in enumerate(tids):
+                if t in neg_ids:
+                    for j in range(s + 1, min(s + 1 + _NEG_SCOPE, n)):
+                        if tids[j] in closers:
+                            break
+                        rows[j] = not_list[tids[j]]
+        pairs = zip(tids, islice(tids, 1, None), strict=False)
+        rows.extend(map(self._bi_get, pairs, repeat(self._zero)))
+        return rows
+
+    def predict_proba_one(self, text: str) -> tuple[float, ...]:
+        """Probabilities for one message (pure-Python fast path)."""
+        rows = self._single_rows(text)
+        n = len(rows) - rows.count(self._zero)
+        scale = 1.0 / math.sqrt(n) if (self.sqrt_norm and n > 1) else 1.0
+        if self._k_out == 1:
+            z = self._bias[0] + sum(map(self._col0.__getitem__, rows)) * scale
+            if z >= 0:
+                p = 1.0 / (1.0 + math.exp(-z))
+            else:
+                e = math.exp(z)
+                p = e / (1.0 + e)
+            return (1.0 - p, p)
+        # one numpy gather + reduce beats k pure-Python sums for k > 1
+        sums: list[float] = np.add.reduce(self._W64.take(rows, 0), 0).tolist()
+        zs = [b + s * scale for b, s in zip(self._bias, sums, strict=True)]
+        m = max(zs)
+        es = [math.exp(x - m) for x in zs]
+        s = sum(es)
+        return tuple(e / s for e in es)
+
+    # -------------------------------------------------------- explanations
+    def top_features(self, text: str, cls: str, k: int = 5) -> list[tuple[str, float]]:
+        """Features of ``text`` that pushed it towards ``cls``, strongest first.
+
+        The value is the feature's contribution to the logit of ``cls`` relative
+        to the other classes (centred over classes for softmax models, the
+        signed logit for binary models), after the message's normalisation.
+        """
+        try:
+            c = self.classes.index(cls)
+        except ValueError:
+            raise KeyError(f"unknown class {cls!r}; classes are {self.classes}") from None
+        get = self.vocab.get
+        names = feature_strings(text, self.negation)
+        found = [(f, i) for f, i in ((f, get(f)) for f in names) if i is not None]
+        if not found:
+            return []
+        scale = 1.0 / math.sqrt(len(found)) if self.sqrt_norm else 1.0
+        totals: dict[str, float] = {}
+        for f, i in found:
+            row = self.W[i]
+            if row.shape[0] == 1:
+                v = float(row[0]) if c == 1 else -float(row[0])
+            else:
+                v = float(row[c]) - float(row.mean())
+            totals[f] = totals.get(f, 0.0) + v * scale
+        ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [(f, v) for f, v in ranked if v > 0][:k]
+
+
+# ---------------------------------------------------------------- storage
+def encode_vocab(features: Iterable[str]) -> npt.NDArray[np.uint8]:
+    """Vocabulary (row order) as one newline-joined UTF-8 blob."""
+    blob = "\n".join(features).encode("utf-8")
+    return np.frombuffer(blob, dtype=np.uint8).copy()
+
+
+def decode_vocab(blob: npt.NDArray[np.uint8]) -> dict[str, int]:
+    words = blob.tobytes().decode("utf-8").split("\n") if blob.size else []
+    return dict(zip(words, range(len(words)), strict=True))
+
+
+def model_from_bytes(npz_bytes: bytes, meta: dict[str, Any]) -> LinearModel:
+    """Build a model from the bytes of its .npz file and its parsed .json meta."""
+    feat = meta.get("featurizer", {})
+    if feat.get("version") != FEATURIZER_VERSION:
+        raise ValueError(
+            f"model {meta.get('name')!r} needs featurizer version {feat.get('version')}, "
+            f"this runtime has {FEATURIZER_VERSION}"
+        )
+    with np.load(BytesIO(npz_bytes), allow_pickle=False) as z:
+        vocab = decode_vocab(z["vocab"])
+        W = np.ascontiguousarray(z["W"], dtype=np.float32)
+        b = np.ascontiguousarray(z["b"], dtype=np.float32)
+    return LinearModel(
+        name=str(meta["name"]),
+        version=str(meta["version"]),
+        classes=tuple(str(c) for c in meta["classes"]),
+        vocab=vocab,
+        W=W,
+        b=b,
+        meta=meta,
+        negation=bool(feat.get("negation", False)),
+        sqrt_norm=feat.get("norm", "none") == "sqrt",
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def load_model(name: str) -> LinearModel:
+    """Load a shipped model (``"emotion"``, ``"offensive"``) from the package."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise ValueError(f"bad model name {name!r}")
+    pkg = resources.files("calmline.models")
+    npz = pkg.joinpath(f"{name}.npz")
+    js = pkg.joinpath(f"{name}.json")
+    if not (npz.is_file() and js.is_file()):
+        raise FileNotFoundError(f"no shipped model named {name!r}")
+    meta: dict[str, Any] = json.loads(js.read_text(encoding="utf-8"))
+    return model_from_bytes(npz.read_bytes(), meta)
