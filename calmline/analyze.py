@@ -1,0 +1,72 @@
+"""``analyze``: read every turn of a conversation and track its state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from itertools import islice
+
+from calmline.signals.reader import Reader
+from calmline.signals.state import StateTracker
+from calmline.types import Analysis, Conversation, ConversationState, Role, Turn, TurnAnalysis
+
+__all__ = ["analyze", "analyze_many", "analyze_text", "default_reader"]
+
+
+@lru_cache(maxsize=1)
+def default_reader() -> Reader:
+    """The shared reader with the built-in detectors and shipped models (loaded once)."""
+    return Reader()
+
+
+def analyze(conversation: Conversation, *, reader: Reader | None = None) -> Analysis:
+    """Read every turn of ``conversation``.
+
+    Customer turns get signals, a frustration score and an emotion; agent and system
+    turns are carried through without customer signals. ``Analysis.states[i]`` is the
+    conversation state after turn ``i``.
+    """
+    return next(_analyze_chunk([conversation], reader or default_reader()))
+
+
+def analyze_many(
+    conversations: Iterable[Conversation], *, reader: Reader | None = None, batch_size: int = 256
+) -> Iterator[Analysis]:
+    """Stream analyses for a stream of conversations, in constant memory.
+
+    Conversations are taken ``batch_size`` at a time so that the models run on
+    batches, which is several times faster than one message at a time.
+    """
+    reader = reader or default_reader()
+    it = iter(conversations)
+    while chunk := list(islice(it, batch_size)):
+        yield from _analyze_chunk(chunk, reader)
+
+
+def _analyze_chunk(chunk: list[Conversation], reader: Reader) -> Iterator[Analysis]:
+    texts = [t.text for conv in chunk for t in conv.turns if t.role is Role.CUSTOMER]
+    scored = iter(reader.score_models(texts))
+    for conv in chunk:
+        tracker = StateTracker()
+        turns: list[TurnAnalysis] = []
+        states: list[ConversationState] = []
+        last_agent: str | None = None
+        for i, turn in enumerate(conv.turns):
+            if turn.role is Role.CUSTOMER:
+                message, emo, off = next(scored)
+                previous = tracker.frustrations[-1] if tracker.frustrations else 0.0
+                r = reader.finish(message, emo, off, last_agent, previous)
+                ta = TurnAnalysis(i, turn, r.signals, r.frustration, r.emotion, r.emotion_scores, r.reasons)
+            else:
+                if turn.role is Role.AGENT:
+                    last_agent = turn.text
+                ta = TurnAnalysis(index=i, turn=turn)
+            turns.append(ta)
+            states.append(tracker.update(ta.frustration, ta.signals))
+        yield Analysis(conversation=conv, turns=tuple(turns), states=tuple(states))
+
+
+def analyze_text(text: str, *, reader: Reader | None = None) -> TurnAnalysis:
+    """Read a single customer message."""
+    conv = Conversation(id="text", turns=(Turn(role=Role.CUSTOMER, text=text),))
+    return analyze(conv, reader=reader).turns[0]

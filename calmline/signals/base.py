@@ -1,0 +1,75 @@
+"""The detector interface and the context detectors see.
+
+A detector is a small class with a versioned ``name`` (``"abuse.insult.v1"``), the
+``labels`` it can emit, and ``detect(message, context)`` returning signals. Changing
+what a detector does means registering a ``.v2`` beside it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import ClassVar
+
+from calmline.signals._text import Message
+from calmline.types import Signal, Span
+
+__all__ = ["Context", "Detector", "make_signal"]
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a detector may know beyond the message itself.
+
+    Attributes:
+        emotion: the emotion model's probabilities for this message.
+        offensive: the offensive-language model's probability for this message.
+        previous_agent_text: the agent's last message before this one, if any.
+        previous_frustration: the customer's frustration on their previous turn.
+    """
+
+    emotion: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    offensive: float = 0.0
+    previous_agent_text: str | None = None
+    previous_frustration: float = 0.0
+
+    @property
+    def negativity(self) -> float:
+        """Probability mass of the negative emotions."""
+        e = self.emotion
+        return e.get("anger", 0.0) + e.get("frustration", 0.0) + e.get("disappointment", 0.0)
+
+
+class Detector(ABC):
+    """Base class of every detector."""
+
+    name: ClassVar[str]
+    labels: ClassVar[tuple[str, ...]]
+
+    def load(self) -> None:  # noqa: B027 - optional hook
+        """Load lexicons or models; called once before the first ``detect``."""
+
+    @abstractmethod
+    def detect(self, message: Message, context: Context) -> Iterable[Signal]:
+        """Return the signals found in ``message``."""
+
+
+def make_signal(
+    label: str,
+    score: float,
+    message: Message,
+    spans: Iterable[tuple[int, int]],
+    source: str,
+    explanation: str,
+) -> Signal:
+    """Build a :class:`Signal`, cutting evidence text from the original message."""
+    evidence = tuple(Span(a, b, message.text[a:b]) for a, b in sorted(set(spans)))
+    return Signal(
+        label=label,
+        score=max(0.0, min(1.0, score)),
+        evidence=evidence,
+        source=source,
+        explanation=explanation,
+    )

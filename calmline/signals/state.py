@@ -1,0 +1,100 @@
+"""Conversation state over the turns: frustration trend, escalation risk and counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from calmline.types import ConversationState, Signal
+
+__all__ = ["RISK_WEIGHTS", "StateTracker"]
+
+#: How much each label seen so far adds to escalation risk (noisy-or weights).
+RISK_WEIGHTS = MappingProxyType(
+    {
+        "threat.personal": 0.7,
+        "threat.legal": 0.55,
+        "request.manager": 0.55,
+        "abuse.harassment": 0.45,
+        "threat.public": 0.45,
+        "abuse.insult": 0.35,
+        "threat.churn": 0.35,
+        "customer.repeating": 0.3,
+        "abuse.yelling": 0.2,
+        "customer.waiting": 0.2,
+        "request.refund": 0.15,
+        "customer.sarcasm": 0.15,
+        "abuse.profanity": 0.1,
+    }
+)
+_TREND_DELTA = 0.15
+
+
+@dataclass
+class StateTracker:
+    """Accumulates customer turns and produces a :class:`ConversationState` after each."""
+
+    frustrations: list[float] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    abuse: int = 0
+    threats: int = 0
+
+    def update(self, frustration: float | None, signals: tuple[Signal, ...]) -> ConversationState:
+        """Add a turn (``frustration`` is ``None`` for agent and system turns)."""
+        if frustration is not None:
+            self.frustrations.append(frustration)
+            for s in signals:
+                self.counts[s.label] += 1
+                if s.label.startswith("abuse."):
+                    self.abuse += 1
+                elif s.label.startswith("threat."):
+                    self.threats += 1
+        return self.state()
+
+    def trend(self) -> str:
+        """``rising``, ``falling`` or ``steady``: the last two customer turns against the two before."""
+        f = self.frustrations
+        if len(f) < 2:
+            return "steady"
+        recent = f[-2:] if len(f) >= 4 else f[-1:]
+        before = f[-4:-2] if len(f) >= 4 else f[:-1]
+        delta = sum(recent) / len(recent) - sum(before) / len(before)
+        if delta > _TREND_DELTA:
+            return "rising"
+        if delta < -_TREND_DELTA:
+            return "falling"
+        return "steady"
+
+    def state(self) -> ConversationState:
+        f = self.frustrations
+        last = f[-1] if f else 0.0
+        peak = max(f) if f else 0.0
+        trend = self.trend()
+        parts: list[tuple[float, str]] = []
+        if last > 0.2:
+            parts.append((0.5 * last, f"current frustration {last:.2f}"))
+        for label, n in self.counts.items():
+            w = RISK_WEIGHTS.get(label, 0.0)
+            if w:
+                parts.append((min(0.95, w * (1 + 0.25 * (n - 1))), f"{label} x{n}" if n > 1 else label))
+        if trend == "rising":
+            parts.append((0.2, "frustration rising"))
+        keep = 1.0
+        for p, _ in parts:
+            keep *= 1.0 - p
+        risk = 1.0 - keep
+        if trend == "falling" and f:
+            risk *= 0.8
+        reasons = tuple(r for _, r in sorted(parts, key=lambda x: -x[0])[:5])
+        return ConversationState(
+            frustration_trend=trend,
+            frustration_last=last,
+            frustration_peak=peak,
+            escalation_risk=round(risk, 4),
+            risk_reasons=reasons,
+            abuse_count=self.abuse,
+            threat_count=self.threats,
+            label_counts=MappingProxyType(dict(self.counts)),
+            customer_turns=len(f),
+        )
