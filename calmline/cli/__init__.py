@@ -1,0 +1,48 @@
+"""The ``calmline`` command line: thin Typer wrappers over the library."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from calmline.cli._analyze import analyze_command, demo_command, labels_command
+
+app = typer.Typer(
+    name="calmline",
+    help="Read, guide and coach difficult customer-support conversations - offline and explainable.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("analyze")(analyze_command)
+app.command("demo")(demo_command)
+app.command("labels")(labels_command)
+
+
+@app.command("bench")
+def bench_command(
+    quick: Annotated[bool, typer.Option(help="Smaller samples, for a fast look.")] = False,
+    data: Annotated[str, typer.Option(help="Folder of the public data sets.")] = "../shared/data",
+) -> None:
+    """Measure quality and speed against VADER and alt-profanity-check; prints a table."""
+    try:
+        from bench.run import main as bench_main
+    except ImportError:
+        typer.echo(
+            "The benchmark lives in the repository's bench/ folder: run it from a checkout (make bench).", err=True
+        )
+        raise typer.Exit(2) from None
+    bench_main(["--data", data] + (["--quick"] if quick else []))
+
+
+def main() -> None:
+    """Entry point of the ``calmline`` console script."""
+    try:
+        app()
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+
+
+__all__ = ["app", "main"]

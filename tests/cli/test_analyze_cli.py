@@ -1,0 +1,78 @@
+"""The CLI: readable and JSONL output, stdin streaming, bad input and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from calmline.cli import app
+
+runner = CliRunner()
+SAMPLES = Path(__file__).parent.parent.parent / "calmline" / "data" / "samples"
+
+
+def test_analyze_text_pretty_shows_evidence_and_reason() -> None:
+    result = runner.invoke(app, ["analyze", "--text", "You absolute clown, where is my refund?"])
+    assert result.exit_code == 0, result.output
+    assert "abuse.insult" in result.output and "request.refund" in result.output
+    assert "clown" in result.output and "escalation risk" in result.output
+
+
+def test_analyze_jsonl_file() -> None:
+    result = runner.invoke(app, ["analyze", str(SAMPLES / "conversations.jsonl"), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in result.output.splitlines()]
+    assert len(lines) >= 10
+    assert all({"id", "turns", "state"} <= set(x) for x in lines)
+    labels = {s["label"] for x in lines for t in x["turns"] for s in t["signals"]}
+    assert {"abuse.insult", "abuse.profanity", "customer.waiting"} <= labels
+
+
+def test_analyze_reads_stdin_and_skips_bad_lines() -> None:
+    data = '{"id": "a", "turns": [{"role": "customer", "text": "you idiot"}]}\n{oops\n'
+    result = runner.invoke(app, ["analyze", "-", "--format", "jsonl", "--skip-bad"], input=data)
+    assert result.exit_code == 0
+    out = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [x["id"] for x in out] == ["a"]
+    assert "<stdin>:2" in result.stderr and "1 bad record(s) skipped" in result.stderr
+
+
+def test_bad_input_fails_with_a_clear_error() -> None:
+    data = (
+        '{"id": "a", "turns": [{"role": "customer", "text": "fine"}]}\n'
+        '{"id": "b", "turns": [{"role": "robot", "text": "x"}]}\n'
+    )
+    result = runner.invoke(app, ["analyze", "-", "--format", "jsonl"], input=data)
+    assert result.exit_code == 2
+    assert "<stdin>:2: turn 0: unknown role 'robot'" in result.stderr
+    assert "--skip-bad" in result.stderr
+
+
+def test_missing_file_and_unknown_option() -> None:
+    result = runner.invoke(app, ["analyze", "/no/such/file.jsonl"])
+    assert result.exit_code == 2 and "no such file" in result.stderr
+    assert runner.invoke(app, ["analyze", "--bogus"]).exit_code == 2
+
+
+def test_demo_and_labels() -> None:
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0 and "conversation state" in result.output
+    result = runner.invoke(app, ["labels"])
+    assert "abuse.insult" in result.output and "abuse.insult.v1" in result.output
+
+
+def test_console_script_streams_jsonl() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "calmline", "analyze", "--format", "jsonl"],
+        input='{"id": "z", "turns": [{"role": "customer", "text": "I have been on hold for an hour"}]}\n',
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    (line,) = proc.stdout.splitlines()
+    assert json.loads(line)["turns"][0]["signals"][0]["label"] == "customer.waiting"

@@ -1,0 +1,103 @@
+"""The library entry points and the conversation state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import calmline
+from calmline import Conversation, Role, Turn
+from calmline.io import read_conversations
+from calmline.signals.state import StateTracker
+
+SAMPLES = Path(__file__).parent.parent / "calmline" / "data" / "samples" / "conversations.jsonl"
+
+
+def test_agent_turns_carry_no_customer_signals() -> None:
+    conv = Conversation.from_texts(("customer", "You idiot, I want a refund"), ("agent", "You idiot, calm down"))
+    a = calmline.analyze(conv)
+    assert a.turns[0].labels() >= {"abuse.insult", "request.refund"}
+    assert a.turns[1].signals == () and a.turns[1].frustration is None
+    assert len(a.states) == 2
+
+
+def test_trend_and_risk_rise_with_an_escalating_customer() -> None:
+    conv = Conversation.from_texts(
+        ("customer", "Hi, my parcel has not arrived yet."),
+        ("agent", "Let me check."),
+        ("customer", "This is the third time I've asked. Still nothing."),
+        ("agent", "I understand."),
+        ("customer", "You useless idiots. I want your manager NOW or I'm calling my lawyer!!!"),
+    )
+    a = calmline.analyze(conv)
+    assert a.state.frustration_trend == "rising"
+    assert a.state.escalation_risk > a.states[0].escalation_risk
+    assert a.state.escalation_risk >= 0.7
+    assert any("threat.legal" in r or "request.manager" in r for r in a.state.risk_reasons)
+    assert a.state.abuse_count >= 1 and a.state.threat_count >= 1
+
+
+def test_trend_falls_when_the_customer_calms_down() -> None:
+    t = StateTracker()
+    for f in (0.9, 0.8, 0.2, 0.1):
+        t.update(f, ())
+    assert t.trend() == "falling"
+    t2 = StateTracker()
+    for f in (0.3, 0.32, 0.31):
+        t2.update(f, ())
+    assert t2.trend() == "steady"
+
+
+def test_analyze_many_matches_analyze() -> None:
+    convs = list(read_conversations(SAMPLES))
+    batch = list(calmline.analyze_many(convs, batch_size=3))
+    single = [calmline.analyze(c) for c in convs]
+    assert [b.to_dict() for b in batch] == [s.to_dict() for s in single]
+
+
+def test_output_shape_is_the_documented_contract() -> None:
+    conv = Conversation(id="c1", turns=(Turn(role=Role.CUSTOMER, text="You idiot"), Turn(role=Role.AGENT, text="ok")))
+    d = calmline.analyze(conv).to_dict()
+    assert set(d) == {"id", "turns", "state"}
+    t0 = d["turns"][0]
+    assert {"index", "role", "frustration", "emotion", "signals"} <= set(t0)
+    sig = t0["signals"][0]
+    assert set(sig) == {"label", "score", "evidence", "source", "explanation"}
+    assert set(sig["evidence"][0]) == {"start", "end", "text"}
+    assert d["turns"][1]["signals"] == [] and "frustration" not in d["turns"][1]
+    assert {"frustration_trend", "escalation_risk", "risk_reasons", "abuse_count", "threat_count"} <= set(d["state"])
+
+
+def test_analyze_text_and_emotions() -> None:
+    t = calmline.analyze_text("I'm really worried my account has been hacked, what should I do?")
+    assert t.emotion in calmline.EMOTIONS
+    assert calmline.analyze_text("Thank you so much, that fixed it!").emotion == "satisfaction"
+    assert calmline.analyze_text("You stupid idiot, I'm furious").emotion == "anger"
+
+
+def test_public_api_is_pinned() -> None:
+    assert sorted(calmline.__all__) == sorted(
+        [
+            "CUSTOMER_LABELS",
+            "EMOTIONS",
+            "Analysis",
+            "CalmlineError",
+            "ConfigError",
+            "Conversation",
+            "ConversationState",
+            "InputError",
+            "InputFormatError",
+            "ModelError",
+            "Reader",
+            "RegistryError",
+            "Role",
+            "Signal",
+            "Span",
+            "Turn",
+            "TurnAnalysis",
+            "__version__",
+            "analyze",
+            "analyze_many",
+            "analyze_text",
+            "read_conversations",
+        ]
+    )
