@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -61,7 +62,7 @@ def render_analysis(analysis: Analysis) -> None:
             head.append(_bar(ta.frustration))
             head.append(f" {ta.frustration:.2f}  {ta.emotion}")
         con.print(head)
-        con.print(Text("  ") + highlighted(ta))
+        con.print(Padding(highlighted(ta), (0, 0, 0, 2)))
         if ta.signals:
             table = Table(show_header=False, box=None, padding=(0, 1), pad_edge=False)
             for s in ta.signals:

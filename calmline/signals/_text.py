@@ -20,13 +20,14 @@ _LEET_MAP = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"}
 )
 # A word that may hide leetspeak: letters mixed with digits or symbols, e.g. sh1t, b!tch, @ss, 1d10t.
-_LEETY = re.compile(r"[a-z0-9@$!|]*[0-9@$!|][a-z0-9@$!|]*")
+_LEETY = re.compile(r"(?<![a-z0-9@$!|])[a-z0-9@$!|]*(?:[a-z][0-9@$!|]|[0-9@$!|][a-z])[a-z0-9@$!|]*")
 # Four or more letters spaced out one by one: "s t u p i d", "f.u.c.k".
-_SPACED = re.compile(r"(?<![\w.])(?:[a-z][ .](?=[a-z]\b|[a-z][ .])){3,}[a-z](?![\w])")
+_SPACED = re.compile(r"\b(?:[a-z][ .]){3,}[a-z]\b")
 _PLAIN_ALNUM = re.compile(r"^(?:\d+[a-z]+|[a-z]+\d+)!*$")
 _TOKEN = re.compile(r"[^\W_]+(?:[*#]+[^\W_]*|['\-][^\W_]+)*|[*#]+[^\W_]+", re.UNICODE)
+_INNER_MASK = re.compile(r"[a-z][*#%]")
 _WORD = re.compile(r"[^\W_]+")
-_JOINED = re.compile(r"[^\W_]+(?:['\-][^\W_]+)+")
+_JOINED = re.compile(r"\b[^\W_]+(?:['\-][^\W_]+)+")
 _CLAUSE_BREAK = re.compile(r"[.!?;:\n]+|,|\b(?:but|and|although|though|however|because|so|while|whereas)\b")
 # Quoted regions: "...", “...” (straightened), and *...* is not a quote.
 _QUOTED = re.compile(r'"[^"\n]{1,300}"')
@@ -42,7 +43,8 @@ def normalise(text: str) -> str:
     low = text.lower()
     if len(low) != len(text):  # a few characters (e.g. 'İ') grow when lowered
         low = "".join(c.lower()[:1] or c for c in text)
-    low = low.translate(_QUOTE_MAP)
+    if not low.isascii() or "`" in low:
+        low = low.translate(_QUOTE_MAP)
     if any(ch in low for ch in "0134573@$!|"):
         low = _LEETY.sub(_deleet, low)
     if " " in low:
@@ -100,7 +102,7 @@ class Message:
         out = set(_WORD.findall(norm))
         if "'" in norm or "-" in norm:
             out.update(_JOINED.findall(norm))
-        if "*" in norm or "#" in norm:
+        if _INNER_MASK.search(norm):
             out.update(tok for _, _, tok in self.tokens)
         return frozenset(out)
 

@@ -37,6 +37,7 @@ class ProfanityDetector(Detector):
             raise ConfigError(f"{origin}: apology: expected a list of regexes")
         self.apology = [re.compile(p) for p in apology]
         self.words = self.strong | self.acronyms | self.foreign
+        self._stem_re = re.compile(r"\b(?:" + "|".join(map(re.escape, self.stems)) + ")")
 
     def _is_swear(self, tok: str) -> bool:
         return tok in self.words or tok.startswith(self.stems)
@@ -54,7 +55,7 @@ class ProfanityDetector(Detector):
         norm = message.norm
         toks = message.token_set
         masked = _INNER_MASK.search(norm) is not None
-        if not (toks & self.words) and not masked and not any(t.startswith(self.stems) for t in toks):
+        if not (toks & self.words) and not masked and not self._stem_re.search(norm):
             return ()
         found: list[tuple[int, int, str]] = []
         for start, end, tok in message.tokens:
