@@ -64,8 +64,24 @@ def make_signal(
     source: str,
     explanation: str,
 ) -> Signal:
-    """Build a :class:`Signal`, cutting evidence text from the original message."""
-    evidence = tuple(Span(a, b, message.text[a:b]) for a, b in sorted(set(spans)))
+    """Build a :class:`Signal`, cutting evidence text from the original message.
+
+    Overlapping spans are merged and surrounding whitespace trimmed, so each piece of
+    evidence is shown once.
+    """
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        while a < b and message.text[a].isspace():
+            a += 1
+        while b > a and message.text[b - 1].isspace():
+            b -= 1
+        if a >= b:
+            continue
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    evidence = tuple(Span(a, b, message.text[a:b]) for a, b in merged)
     return Signal(
         label=label,
         score=max(0.0, min(1.0, score)),
