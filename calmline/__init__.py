@@ -9,8 +9,10 @@ The library is the product; the CLI and the service are thin adapters::
 """
 
 from calmline.analyze import analyze, analyze_many, analyze_text
+from calmline.coach import Review, coach
 from calmline.errors import CalmlineError, ConfigError, InputError, InputFormatError, ModelError, RegistryError
 from calmline.io import read_conversations
+from calmline.playbook import Guidance, decide
 from calmline.signals.reader import Reader
 from calmline.types import (
     CUSTOMER_LABELS,
@@ -35,11 +37,13 @@ __all__ = [
     "ConfigError",
     "Conversation",
     "ConversationState",
+    "Guidance",
     "InputError",
     "InputFormatError",
     "ModelError",
     "Reader",
     "RegistryError",
+    "Review",
     "Role",
     "Signal",
     "Span",
@@ -49,5 +53,7 @@ __all__ = [
     "analyze",
     "analyze_many",
     "analyze_text",
+    "coach",
+    "decide",
     "read_conversations",
 ]

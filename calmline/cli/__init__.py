@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from calmline.cli._analyze import analyze_command, demo_command, labels_command
+from calmline.cli._guide import coach_command, guide_command
 
 app = typer.Typer(
     name="calmline",
@@ -19,6 +20,8 @@ app = typer.Typer(
 app.command("analyze")(analyze_command)
 app.command("demo")(demo_command)
 app.command("labels")(labels_command)
+app.command("guide")(guide_command)
+app.command("coach")(coach_command)
 
 
 @app.command("bench")

@@ -24,13 +24,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated, Any
 
 import typer
 
-from calmline.errors import CalmlineError, InputError
+from calmline.errors import CalmlineError, InputError, InputFormatError
 from calmline.io import parse_conversation, read_conversations
 from calmline.types import Analysis, Conversation, Role
 
@@ -56,7 +57,9 @@ def guide_turns(analysis: Analysis, *, playbook: Any = None, channel: str = "cha
     for i, ta in enumerate(analysis.turns):
         if ta.turn.role is not Role.CUSTOMER and i != last:
             continue
-        conv = Conversation(analysis.conversation.id, analysis.conversation.turns[: i + 1], analysis.conversation.metadata)
+        conv = Conversation(
+            analysis.conversation.id, analysis.conversation.turns[: i + 1], analysis.conversation.metadata
+        )
         prefix = Analysis(conv, analysis.turns[: i + 1], analysis.states[: i + 1])
         g = decide(prefix, playbook=playbook, channel=channel)
         out.append({"index": ta.index, "guidance": g.to_dict()})
@@ -69,8 +72,12 @@ def _fail(exc: CalmlineError) -> typer.Exit:
 
 
 def guide_command(
-    path: Annotated[str | None, typer.Argument(help="A JSONL, CSV or text transcript file; '-' or nothing reads stdin.")] = None,
-    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="pretty for people, jsonl for machines.")] = OutputFormat.pretty,
+    path: Annotated[
+        str | None, typer.Argument(help="A JSONL, CSV or text transcript file; '-' or nothing reads stdin.")
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="pretty for people, jsonl for machines.")
+    ] = OutputFormat.pretty,
     playbook: Annotated[str | None, typer.Option("--playbook", help="Your organisation's playbook YAML.")] = None,
     channel: Annotated[Channel, typer.Option("--channel", help="Sets the waiting-time limits.")] = Channel.chat,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Skip bad records (reported on stderr).")] = False,
@@ -86,7 +93,9 @@ def guide_command(
         for analysis in analyze_many(convs):
             turns = guide_turns(analysis, playbook=pb, channel=channel.value)
             if output is OutputFormat.jsonl:
-                sys.stdout.write(json.dumps({"id": analysis.conversation.id, "turns": turns}, ensure_ascii=False) + "\n")
+                sys.stdout.write(
+                    json.dumps({"id": analysis.conversation.id, "turns": turns}, ensure_ascii=False) + "\n"
+                )
                 sys.stdout.flush()
             else:
                 _render_guide(analysis, turns)
@@ -125,9 +134,12 @@ def _coach_items(draft: str | None, conversation: str | None) -> Iterator[tuple[
         for conv in read_conversations(conversation):
             yield conv, draft
         return
-    stream: IO[bytes] = sys.stdin.buffer if conversation in (None, "-") else Path(str(conversation)).open("rb")
-    label = "<stdin>" if conversation in (None, "-") else str(conversation)
-    with stream:
+    stdin = conversation in (None, "-")
+    label = "<stdin>" if stdin else str(conversation)
+    if not stdin and not Path(label).is_file():
+        raise InputFormatError("no such file", source=label)
+    opened: AbstractContextManager[IO[bytes]] = nullcontext(sys.stdin.buffer) if stdin else Path(label).open("rb")  # noqa: SIM115 - entered just below
+    with opened as stream:
         for lineno, raw in enumerate(stream, 1):
             if not raw.strip():
                 continue
@@ -143,9 +155,15 @@ def _coach_items(draft: str | None, conversation: str | None) -> Iterator[tuple[
 
 
 def coach_command(
-    draft: Annotated[str | None, typer.Option("--draft", "-d", help="The draft reply; without it each JSONL line carries a 'draft'.")] = None,
-    conversation: Annotated[str | None, typer.Option("--conversation", "-c", help="The conversation so far (file; '-' is stdin).")] = None,
-    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="pretty for people, jsonl for machines.")] = OutputFormat.pretty,
+    draft: Annotated[
+        str | None, typer.Option("--draft", "-d", help="The draft reply; without it each JSONL line carries a 'draft'.")
+    ] = None,
+    conversation: Annotated[
+        str | None, typer.Option("--conversation", "-c", help="The conversation so far (file; '-' is stdin).")
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="pretty for people, jsonl for machines.")
+    ] = OutputFormat.pretty,
     rubric: Annotated[str | None, typer.Option("--rubric", help="Your organisation's rubric YAML.")] = None,
     playbook: Annotated[str | None, typer.Option("--playbook", help="Your organisation's playbook YAML.")] = None,
     channel: Annotated[Channel, typer.Option("--channel")] = Channel.chat,

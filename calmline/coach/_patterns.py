@@ -1,0 +1,146 @@
+# ruff: noqa: E501  (regex tables read best unbroken)
+"""The regular expressions behind the coach labels (on normalised, lower-case text)."""
+
+from __future__ import annotations
+
+import re
+
+_DAY = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_NUM = r"\d+|one|two|three|four|five|six|seven|ten|twelve|fifteen|twenty|thirty|forty-eight|twenty-four|a few|a couple of|an?"
+_UNIT = r"(?:working |business )?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?)"
+
+STOCK = re.compile(
+    r"\b(?:i (?:completely |totally |fully |really |do )?understand\b|i (?:can )?(?:see|imagine|appreciate) (?:how|why|that)|"
+    r"sorry (?:for|about) (?:any|the) (?:inconvenience|trouble|frustration|confusion)|apologi[sz]e for (?:any|the) inconvenience|"
+    r"i hear you|i'?m (?:so |really |very |truly )?sorry (?:to hear|that|about|for what|your)|that must (?:be|have been)|"
+    r"i know how|that sounds (?:really |so |very |incredibly )?\w+|it sounds like you|what a (?:pain|nightmare)|i can hear how|"
+    r"you(?:'re| are) feeling|you must (?:be|feel)|i get (?:it|that|why)|i can only imagine)"
+)
+FEELING = re.compile(
+    r"\b(?:frustrat\w*|maddening|annoy\w*|stress\w*|worr\w*|upset\w*|disappoint\w*|awful|horrible|terrible|difficult|"
+    r"rough|scary|scared|infuriat\w*|exhaust\w*|angry|anxious|painful|unfair|sad|lonely|overwhelm\w*|hurt\w*|tough|"
+    r"inconvenien\w*|afraid|nervous|hard)\b"
+)
+PARAPHRASE = re.compile(
+    r"\b(?:so,? (?:you|your|if|to)|if i (?:understand|understood|have understood|'ve understood|'m understanding|am understanding)|"
+    r"sounds like (?:you|your)|you(?:'re| are) saying|to (?:confirm|make sure i (?:have|'ve got|understand))|just to check|"
+    r"you mentioned|you said|you(?:'ve| have) (?:told|explained)|what i(?:'m| am) hearing|in other words|"
+    r"let me make sure|if i(?:'ve| have) got (?:this|that|it) right|have i got (?:that|this) right|is that (?:right|correct)|"
+    r"am i right|you(?:'re| are) (?:telling|asking)|if i'?m reading (?:this|you) right)"
+)
+FINDINGS = re.compile(
+    r"^\s*(?:i (?:can )?see|i(?:'ve| have)? (?:checked|found|looked)|looking at|it looks like|according to)"
+)
+QUESTION_NOT = re.compile(
+    r"\b(?:anything else|is there anything|can i help (?:you )?with|would you like (?:me|us) to|shall i|do you want me to|"
+    r"should i|can i (?:put|place)|would it be (?:ok|okay|alright|all right)|is it (?:ok|okay|alright|all right) if|do you mind|"
+    r"would you mind|are you still there|can you hear me|still with me|how (?:can|may) i help|what do you expect|"
+    r"how many times|who do you think|do you (?:really )?think i|mind if i|respectful|civil)"
+)
+APOLOGY = re.compile(r"\b(?:sorry|apologi[sz]e|apologies)\b")
+RESPONSIBILITY = re.compile(
+    r"\b(?:(?:we|i)(?:'ve| have)? (?:got (?:this|that|it) wrong|made (?:a|an|the) (?:mistake|error)|messed (?:this |it )?up|"
+    r"dropped the ball|should(?:n'?t)? have|didn'?t|did not|failed to|missed|let you down|sent (?:you )?the wrong|"
+    r"charged you (?:twice|incorrectly|wrongly|by mistake)|overcharged)|(?:our|my) (?:mistake|error|fault|bad|responsibility)|"
+    r"(?:that'?s|this is|this one is|it'?s) on (?:us|me)|i take (?:full )?responsibility|we were wrong|"
+    r"was (?:our|my) (?:mistake|fault|error)|(?:i|we)(?:'ll| will) (?:put|make) (?:it|this|that) right)"
+)
+EXCUSE = re.compile(
+    r"\b(?:but|however)\b.{0,50}\b(?:system|courier|volume|busy|weather|supplier|third[- ]party|partner|technical|glitch|"
+    r"staff|short-?staffed|warehouse|out of our)|\bdue to\b|\bbecause of\b|\bbeyond our control|\bout of our control|\bnot our fault"
+)
+BLAME = re.compile(
+    r"\byou (?:must|should|would|could) have (?:entered|typed|read|checked|selected|clicked|known|done|given|sent|filled)|"
+    r"\byou (?:didn'?t|did not|failed to|forgot to|never) (?:read|check|follow|enter|fill|update|tell|include|select|click|"
+    r"attach|provide|pay|cancel)|\byour (?:own )?(?:mistake|fault|error)|\b(?:that'?s|that is|it'?s|it is) (?:the |their |your )?"
+    r"(?:courier|bank|manufacturer|supplier|carrier|post office|delivery company)(?:'s)? (?:problem|fault|issue|responsibility)|"
+    r"\bnot (?:our|my) (?:fault|problem|responsibility|issue)|\buser error|\byou (?:entered|typed|put|gave us|selected|chose) "
+    r"(?:it |the \w+ |your \w+ )?(?:wrong|incorrect)|\bif you had (?:read|checked|followed)|\bblame (?:the|your)|"
+    r"\b(?:that|this) is (?:on you|your (?:own )?doing)"
+)
+DISMISSIVE = re.compile(
+    r"\bcalm down\b|\b(?:just )?relax\b|\bnothing (?:more |else )?(?:i|we) can do\b|\b(?:it'?s|that'?s|it is|that is) "
+    r"(?:just |simply )?(?:the |our |company )?polic(?:y|ies)\b(?!\s+(?:is|to|says|that|because|on|for))|\bpolicy is policy|"
+    r"\brules are rules|\bas i (?:already |previously |just |have )?(?:said|mentioned|explained|told you|stated)|"
+    r"\blike i (?:said|told you)|\bi (?:already|just) (?:said|told you|explained)|\bsorry (?:that |if )?you feel (?:that way|like that|this way)|"
+    r"\bnot my (?:problem|department|job)|\bi can'?t help you\b(?! with)|\b(?:you need to|please) (?:calm|relax)|"
+    r"\bi (?:won'?t|will not|can'?t|cannot) (?:transfer|escalate) (?:you|this)|\b(?:there'?s|there is) no (?:manager|supervisor)|"
+    r"\bdeal with it\b|\btake it or leave it\b|\bwhatever\b|\bnot (?:my|our) concern\b"
+)
+ABRUPT = re.compile(r"^\s*(?:ok(?:ay)?,? )?(?:bye|goodbye|good ?bye|done|we'?re done)\W*$")
+REFUSAL = re.compile(
+    r"\b(?:can'?t|cannot|unable to|not able to|won'?t be able|isn'?t possible|not possible|(?:we|i) don'?t (?:offer|do|have)|"
+    r"no longer|not eligible|isn'?t something (?:i|we) can|not in a position)"
+)
+OFFER = re.compile(
+    r"\b(?:but (?:i|we) (?:can|could)|what (?:i|we) (?:can|could) do|instead|i can offer|alternatively|another (?:option|route|way)|"
+    r"however,? (?:i|we) can|the (?:best|closest) (?:i|we) can|what i'?m able to do|(?:i|we) can (?:split|arrange|offer|give|"
+    r"send|set up|book|upgrade|credit|waive|extend|replace|add|put))"
+)
+NEXT = re.compile(
+    r"\b(?:i'?ll|i will|we'?ll|we will|i'?m going to|we'?re going to|i am going to|we are going to|(?:our|the|a|my) (?:\w+ )?"
+    r"(?:team|engineer|specialist|courier|supervisor|manager|adviser|advisor|department) (?:will|is going to)|you'?ll|you will|"
+    r"please)\s+(?:\w+\s+){0,2}?(?:send|email|raise|book|arrange|refund|process|call|ring|ship|dispatch|escalate|pass|transfer|"
+    r"update|replace|credit|reply|upload|confirm|schedule|follow up|contact|text|issue|receive|get|hear|post|reset|open|log|"
+    r"cancel|waive|apply|add|trace|review|visit|deliver|collect|fix|repair|submit|return|request|hand|check back)\b"
+)
+TIMEFRAME = re.compile(
+    rf"\b(?:by (?:the )?(?:end of (?:the )?(?:day|week|month)|tomorrow|tonight|(?:next )?(?:{_DAY})|noon|midday|\d{{1,2}}(?::\d\d)?\s?(?:am|pm)?)|"
+    rf"within (?:the next )?(?:{_NUM})\s+{_UNIT}|in (?:about |around |roughly )?(?:{_NUM})\s+{_UNIT}|"
+    rf"(?:about|around|roughly|up to) (?:{_NUM}) {_UNIT}|tomorrow|tonight|this (?:afternoon|evening)|later today|"
+    rf"next (?:week|month|{_DAY})|on (?:{_DAY})|at \d{{1,2}}(?::\d\d)?\s?(?:am|pm)|\d{{1,2}}:\d\d)\b(?!\s+ago)"
+    r"|\{(?:timeframe|follow_up_date|callback_time)\}"
+)
+CONTACT = re.compile(
+    r"\b(?:ticket|case|reference|ref|claim|incident)\s*(?:number|no\.?|#|id)?\s*(?:is\s*)?[:#]?\s*(?:[a-z]{0,4}-?\d[\w-]*|\{ticket\})"
+    r"|\{ticket\}|\+?\d[\d\s-]{8,}\d|[\w.+-]+@[\w-]+\.[\w.]+|reply (?:directly )?to this (?:email|message)|call us (?:on|at)|direct line"
+)
+HOLD = re.compile(
+    r"\b(?:(?:can|could|may) i (?:put|place) you on (?:a )?(?:brief |short |quick )?hold|(?:is it|would it be) (?:ok(?:ay)?|alright|"
+    r"all right|fine) (?:if|for me to)|do you mind (?:if i|holding|waiting|me)|would you mind (?:if i|holding|waiting)|"
+    r"(?:can|could) you (?:bear with|hold on|give) me|mind if i)"
+)
+UPDATE = re.compile(
+    r"\b(?:still (?:here|with you|working on|looking|checking|on (?:it|this)|on the case)|(?:nearly|almost) there|"
+    r"thanks? (?:you )?for (?:bearing with|your patience|waiting|holding|hanging on)|(?:quick|brief|short) update|"
+    r"haven'?t forgotten|bear with me a (?:little|bit|moment) longer|just (?:an? )?update)"
+)
+GRATITUDE = re.compile(
+    r"\b(?:thank(?:s| you)\b(?! for nothing)|(?:i |we )?(?:really )?appreciate (?:your|you|it|the)|cheers for)"
+)
+BOUNDARY_REQUEST = re.compile(
+    r"\b(?:(?:keep|kept) (?:this (?:conversation|chat)|this|things|our (?:conversation|chat)|the (?:conversation|chat|language)|it) (?:respectful|civil|polite|"
+    r"courteous|professional)|(?:be|remain|stay) (?:respectful|civil|courteous)|respectful (?:language|communication|conversation)|"
+    r"(?:stop|refrain from|avoid) (?:the |using )?(?:swearing|name-calling|shouting|insult\w*|personal remarks|threat\w*|"
+    r"that language|abusive|offensive|typing in (?:capitals|caps))|(?:don'?t|do not|please not) (?:swear|shout|call me|"
+    r"use (?:that|this) language|insult))"
+)
+BOUNDARY_WARNING = re.compile(
+    r"\bif (?:this|that|it|you|these|the [\w-]+(?: [\w-]+)?)\s+(?:[\w-]+ ){0,2}?(?:continues?|carries on|carry on|keeps? (?:up|going|on)|"
+    r"happens again|persists?|don'?t stop|doesn'?t stop)\b.{0,80}\b(?:end|close|terminate|disconnect|stop|transfer|pass|hand)"
+    r"|\b(?:i|we)(?:'ll| will| may| might)? (?:have to|need to|be forced to) (?:end|close|terminate|disconnect) (?:this|the|our) "
+    r"(?:chat|call|conversation)[^.?!]{0,40}\bif\b|\b(?:final|last) warning"
+)
+BOUNDARY_END = re.compile(
+    r"\b(?:i'?m|i am|i will be|i'?ll be|we'?re|we are) (?:now )?(?:ending|closing|terminating|going to (?:end|close)|disconnecting)"
+    r"\s+(?:this|the|our) (?:chat|call|conversation)|\b(?:i'?m|i am|i'?ll|i will) (?:now )?(?:end|close|terminate)\s+(?:this|the|our) "
+    r"(?:chat|call|conversation) (?:now|here)|\bthis (?:chat|conversation|call) (?:is|will be) (?:now )?(?:ended|ending|closed|over)\b"
+)
+ESCALATION = re.compile(
+    r"\b(?:i'?ll|i will|i can|let me|i'?m going to|i am going to|i'?ve|i have|we'?ll|we will|i'?d be happy to|happy to|i'?m)\s+"
+    r"(?:\w+\s+){0,2}?(?:transfer(?:ring)?|pass(?:ing)?|escalat(?:e|ing)|refer(?:ring)?|connect(?:ing)?|put(?:ting)? you through|"
+    r"hand(?:ing)?|bring(?:ing)? in)\b.{0,60}\b(?:supervisor|manager|team leader|specialist|senior|team|department|colleague)"
+    r"|\bwould you like (?:me to (?:transfer|escalate|pass|connect)|to speak (?:with|to) (?:a|my) (?:supervisor|manager|team leader|senior))"
+    r"|\bescalat(?:e|ing) (?:this|it|your)"
+)
+SARCASM = re.compile(
+    r"\b(?:obviously|clearly you|good luck with that|as i'?m sure you know|congratulations|duh|no offen[cs]e,? but|"
+    r"with all due respect|oh (?:great|wonderful|brilliant)|nice try|if you (?:had )?(?:bothered|read)|whatever)\b"
+)
+PROFANITY = re.compile(
+    r"\b(?:damn\w*|hell|shit\w*|fuck\w*|crap\w*|bloody|wtf|ffs|piss\w*|bastard|arse\w*|ass(?:hole)?|bollocks|idiot\w*|"
+    r"stupid|moron\w*)\b"
+)
+CAPS_RUN = re.compile(r"\b[A-Z][A-Z']{1,}(?:\s+[A-Z][A-Z']{1,}){2,}\b")
+BANG_RUN = re.compile(r"[!?]*(?:!{3,}|\?!|!\?)[!?]*")
+SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")

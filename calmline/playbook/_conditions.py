@@ -1,0 +1,142 @@
+# ruff: noqa: E501  (regex tables read best unbroken)
+"""The conditions a playbook's moves and escalation rules are written against.
+
+Each condition that holds maps to its reasons: the signal label, score and evidence
+text, or the state or timing fact that made it true.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from calmline.playbook._facts import Facts
+from calmline.playbook.config import Playbook
+from calmline.playbook.model import LadderState
+from calmline.types import Analysis, Role, Signal, TurnAnalysis
+
+__all__ = ["Context", "evaluate"]
+
+_COMPANY_ERROR = re.compile(
+    r"\b(?:charged (?:me )?(?:twice|two times|double)|double[- ]charged|overcharged|wrong (?:item|size|colou?r|address|amount|order|product)|"
+    r"never (?:arrived|came|turned up|showed up|got|received)|(?:didn'?t|did not|hasn'?t|has not|still hasn'?t) (?:arrive|arrived|come|turn up|work|been)|"
+    r"not (?:arrived|delivered|working)|broken|damaged|missing|faulty|(?:you|they) (?:lost|cancell?ed|forgot|promised|sent|charged|cut off)|"
+    r"(?:no one|nobody) (?:called|came|turned up|rang))\b"
+)
+_REFUSAL = re.compile(
+    r"\b(?:can'?t|cannot|unable to|not able to|won'?t be able|isn'?t possible|not possible|we don'?t offer|not eligible)\b"
+)
+_RESOLVED = re.compile(
+    r"\b(?:thanks?|thank you|cheers|that (?:works|worked|fixed it|did it|helps|helped)|all (?:sorted|good|set)|perfect|brilliant|great|it'?s working)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the engine knows when it evaluates the conditions."""
+
+    analysis: Analysis
+    playbook: Playbook
+    facts: Facts
+    ladder: LadderState
+    now: datetime | None
+    channel: str
+
+
+def _cite(s: Signal) -> str:
+    ev = "; ".join(f'"{e.text}"' for e in s.evidence[:2])
+    return f"{s.label} ({s.score:.2f})" + (f": {ev}" if ev else "")
+
+
+def _seconds(a: datetime | None, b: datetime | None) -> float | None:
+    if a is None or b is None:
+        return None
+    try:
+        return (b - a).total_seconds()
+    except TypeError:  # naive and aware timestamps mixed
+        return None
+
+
+def _timing(ctx: Context, out: dict[str, list[str]]) -> None:
+    turns = ctx.analysis.turns
+    agents = [t for t in turns if t.turn.role is Role.AGENT]
+    if not agents:
+        return
+    last_agent = agents[-1]
+    timing, pb = ctx.playbook.timing, ctx.playbook
+    elapsed = _seconds(last_agent.turn.ts, ctx.now)
+    if elapsed is None:
+        return
+    text = last_agent.turn.text.lower()
+    limit = timing.still_here_after.get(ctx.channel, timing.still_here_after["chat"])
+    check = timing.check_regex.search(text)
+    if check and elapsed >= limit:
+        out["checking_overdue"] = [
+            f'agent said "{check.group(0)}" {int(elapsed)} s ago with no update (limit {int(limit)} s)'
+        ]
+    silence = pb.timing.silence_after_solution.get(ctx.channel, timing.silence_after_solution["chat"])
+    solution = timing.solution_regex.search(text)
+    if solution and last_agent.index == turns[-1].index and elapsed >= silence:
+        out["silent_after_solution"] = [
+            f'no reply {int(elapsed)} s after the agent proposed a fix ("{solution.group(0)}")'
+        ]
+
+
+def evaluate(ctx: Context) -> dict[str, list[str]]:
+    """The conditions that hold, each with its reasons."""
+    out: dict[str, list[str]] = {ctx.channel: [f"channel {ctx.channel}"]}
+    _timing(ctx, out)
+    turns = ctx.analysis.turns
+    customers = [t for t in turns if t.turn.role is Role.CUSTOMER]
+    agents = [t for t in turns if t.turn.role is Role.AGENT]
+    if not customers:
+        return out
+    last: TurnAnalysis = customers[-1]
+    if agents and agents[-1].index > last.index:
+        return out  # the agent has already answered the last customer turn
+    th, state = ctx.playbook.thresholds, ctx.analysis.state
+    for s in last.signals:
+        out.setdefault(f"label:{s.label}", []).append(_cite(s))
+    text = last.turn.text.lower()
+    f = last.frustration or 0.0
+    if f >= th.upset:
+        out["upset"] = [f"frustration {f:.2f} ({last.emotion or 'no emotion'})"]
+    if f >= th.angry:
+        out["angry"] = [f"frustration {f:.2f} at or above {th.angry:.2f}"]
+    if state.frustration_trend == "rising":
+        out["rising"] = ["frustration rising over recent turns"]
+    earlier_agents = [a for a in agents if a.index < last.index]
+    if not earlier_agents:
+        out["first_contact"] = ["no agent reply yet"]
+    if ctx.facts.issue:
+        out["complaint"] = [f'issue: "{ctx.facts.issue}"']
+    elif not ctx.facts.orders and ctx.facts.topic == "this" and not _RESOLVED.search(text):
+        out["vague"] = ["no specific problem or reference found yet"]
+    m = _COMPANY_ERROR.search(text)
+    if m:
+        out["company_error"] = [f'something went wrong on our side: "{m.group(0)}"']
+    refund = last.signal("request.refund")
+    if refund is not None and ctx.facts.amount_values and max(ctx.facts.amount_values) > th.refund_limit:
+        out["refund_over_limit"] = [
+            f"{_cite(refund)}; {ctx.facts.amounts[0]} is above the limit of {th.refund_limit:g}"
+        ]
+    if earlier_agents:
+        r = _REFUSAL.search(earlier_agents[-1].turn.text.lower())
+        if r:
+            out["refused"] = [f'the last agent reply refused ("{r.group(0)}")']
+    if ctx.channel == "chat" and ctx.facts.orders and not ctx.ladder.active:
+        out["needs_lookup"] = [f"reference {ctx.facts.orders[0]} to look up"]
+    if _RESOLVED.search(text) and last.signal("customer.sarcasm") is None and f < th.upset and not ctx.ladder.active:
+        out["resolved"] = ["the customer says it is sorted"]
+    if ctx.ladder.active:
+        out["abuse_now"] = [s.reason for s in ctx.ladder.steps if s.turn_index == last.index]
+        if ctx.ladder.rung >= 4:
+            out["abuse_after_warning"] = [f"ladder at rung 4 ({ctx.playbook.ladder.preset})"]
+    threat = last.signal("threat.personal")
+    if threat is not None:
+        out["intimidation"] = [_cite(threat)]
+    repeats = state.label_counts.get("customer.repeating", 0)
+    if repeats >= th.repeated_contact:
+        out["repeated_contact"] = [f"the customer has said they are repeating themselves {repeats} times"]
+    return out

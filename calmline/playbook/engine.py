@@ -1,0 +1,136 @@
+"""``decide``: the pure function from an analysis to the agent's next moves.
+
+Nothing here reads files or clocks: the playbook, the time ``now`` and the channel
+come in as arguments, so the same analysis always gives the same guidance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from calmline.playbook._conditions import Context, evaluate
+from calmline.playbook._facts import Facts, extract_facts
+from calmline.playbook.config import Playbook, default_playbook
+from calmline.playbook.ladder import behaviour, replay_ladder
+from calmline.playbook.model import MOVE_IDS, Escalation, Guidance, LadderState, Move
+from calmline.playbook.reply import compose_reply, render, reply_values
+from calmline.types import Analysis, Conversation, Role
+
+__all__ = ["Plan", "decide", "prepare"]
+
+
+def _escalation(playbook: Playbook, conds: dict[str, list[str]], values: dict[str, str]) -> Escalation | None:
+    for rule in playbook.escalation:
+        hit = [c for c in rule.when if c in conds]
+        if hit:
+            reasons = tuple(r for c in hit for r in conds[c])
+            try:
+                tell = " ".join(render(t, values, playbook.placeholders | {"amount"}) for t in rule.tell)
+            except Exception:  # an unknown value: fall back to the rule's words unfilled
+                tell = " ".join(rule.tell)
+            return Escalation(rule.id, rule.to, tell, reasons)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Everything ``decide`` works out before ranking: shared with the coach."""
+
+    analysis: Analysis
+    playbook: Playbook
+    facts: Facts
+    ladder: LadderState
+    conditions: dict[str, list[str]]
+    values: dict[str, str]
+    escalation: Escalation | None
+
+
+def prepare(
+    analysis: Analysis | Conversation,
+    *,
+    playbook: Playbook | None = None,
+    now: datetime | None = None,
+    channel: str = "chat",
+) -> Plan:
+    """Evaluate the conditions, ladder, escalation and reply values for the next agent turn."""
+    if isinstance(analysis, Conversation):
+        from calmline.analyze import analyze
+
+        analysis = analyze(analysis)
+    pb = playbook or default_playbook()
+    turns = analysis.turns
+    if now is None and turns:
+        now = turns[-1].turn.ts
+    customers = [t for t in turns if t.turn.role is Role.CUSTOMER]
+    facts = extract_facts(customers[-2:])
+    ladder = replay_ladder(analysis, pb.ladder)
+    conds = evaluate(Context(analysis, pb, facts, ladder, now, channel))
+    last_customer = customers[-1] if customers else None
+    values = reply_values(
+        facts,
+        refund=last_customer is not None and last_customer.signal("request.refund") is not None,
+        over_limit="refund_over_limit" in conds,
+        resolved="resolved" in conds,
+        behaviour=behaviour(ladder, last_customer, pb.ladder),
+    )
+    if "label:customer.repeating" in conds:
+        values["keep_paraphrase"] = "yes"  # they have explained before: show it was heard
+    escalation = _escalation(pb, conds, values)
+    if escalation is not None:
+        conds["escalation"] = [f"rule {escalation.rule}: to {escalation.to}", *escalation.reasons]
+        values["tell"] = escalation.tell_customer
+    return Plan(analysis, pb, facts, ladder, conds, values, escalation)
+
+
+def decide(
+    analysis: Analysis | Conversation,
+    *,
+    playbook: Playbook | None = None,
+    now: datetime | None = None,
+    channel: str = "chat",
+) -> Guidance:
+    """Recommend the agent's next moves after the last turn of ``analysis``.
+
+    Args:
+        analysis: the analysed conversation (a :class:`Conversation` is analysed first).
+        playbook: the playbook to follow (default: the shipped one).
+        now: the current time for time awareness (default: the last turn's timestamp).
+        channel: ``chat`` or ``email``; sets the waiting-time limits.
+
+    Returns:
+        The ranked moves with their reasons, one suggested reply, the ladder and escalation.
+    """
+    plan = prepare(analysis, playbook=playbook, now=now, channel=channel)
+    pb, conds, values, ladder, escalation = plan.playbook, plan.conditions, plan.values, plan.ladder, plan.escalation
+    analysis, turns = plan.analysis, plan.analysis.turns
+    moves = []
+    for rule in pb.moves:
+        hits = [t for t in rule.when if t.condition in conds]
+        score = max(0.0, min(1.0, sum(t.weight for t in hits)))
+        if score >= pb.thresholds.min_score:
+            why = tuple(r for t in hits if t.weight > 0 for r in conds[t.condition])
+            moves.append(Move(rule.id, score, why, rule.title))
+    moves.sort(key=lambda m: (-m.score, MOVE_IDS.index(m.id)))
+    ranked = tuple(moves[: pb.thresholds.max_moves])
+    ids = [m.id for m in ranked]
+    if "checking_overdue" in conds and "still_here" in ids:
+        chosen = ["still_here"]
+    elif ladder.active and ladder.rung >= 4:
+        chosen = ["boundary"]
+    else:
+        chosen = ids[: pb.thresholds.reply_moves]
+        if "boundary" in ids and "boundary" not in chosen:
+            chosen = ["boundary", *chosen[:-1]]
+    index = turns[-1].index if turns else -1
+    agents = [t.turn.text for t in turns if t.turn.role is Role.AGENT]
+    reply = compose_reply(
+        pb,
+        chosen,
+        values,
+        seed=f"{analysis.conversation.id}:{index}",
+        previous_agent_texts=agents,
+        rung=ladder.rung if ladder.active else 0,
+        fog="intimidation" in conds,
+    )
+    return Guidance(index, ranked, reply, ladder, escalation)

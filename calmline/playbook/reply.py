@@ -1,0 +1,153 @@
+"""Composing one suggested reply from the chosen moves.
+
+Each move's phrasing fragments come from the playbook; the values come from this
+conversation (:class:`~calmline.playbook._facts.Facts`). The fragment is picked
+deterministically (a hash of conversation id, turn index and move), skipping any
+sentence an agent already sent in this conversation, so no sentence repeats.
+Facts that are unknown stay as placeholders the agent fills in (``{ticket}``).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterable, Mapping
+
+from calmline.playbook._facts import Facts
+from calmline.playbook.config import Playbook
+from calmline.playbook.model import MOVE_IDS
+
+__all__ = ["compose_reply", "reply_values", "sentences"]
+
+_PLACE = re.compile(r"\{(\w+)\}")
+_SPLIT = re.compile(r"(?<=[.!?])\s+")
+
+
+class _Unknown(Exception):
+    pass
+
+
+def sentences(text: str) -> list[str]:
+    """Split ``text`` into sentences, normalised for comparison."""
+    return [s.strip().lower() for s in _SPLIT.split(text) if s.strip()]
+
+
+def reply_values(
+    facts: Facts, *, refund: bool, over_limit: bool = False, resolved: bool = False, behaviour: str = "the language"
+) -> dict[str, str]:
+    """The values the phrasing fragments may use, from the facts of this conversation."""
+    values = {
+        "topic": facts.topic,
+        **({"subject": facts.topic} if facts.topic != "this" else {}),
+        "feeling": facts.feeling,
+        "feeling_person": facts.feeling_person,
+        "behaviour": behaviour,
+    }
+    if facts.issue:
+        values["issue"] = facts.issue
+        if not facts.is_request:
+            values["problem"] = facts.issue
+    if facts.orders:
+        values["order"] = facts.orders[0]
+    if facts.amounts:
+        values["amount"] = facts.amounts[0]
+    if over_limit:
+        action = "send your refund request to the team who can approve it"
+    elif refund:
+        action = (
+            f"process the refund of {facts.amounts[0]}" if facts.amounts else f"request the refund for {facts.topic}"
+        )
+    elif facts.orders:
+        action = f"trace order {facts.orders[0]} with our warehouse"
+    else:
+        action = f"raise {facts.topic} with the team who can fix it"
+    values["action"] = action
+    values["summary"] = f"I'll {action}, and you'll hear from us within {{timeframe}}"
+    if resolved:
+        values["summary"] = f"{facts.topic} is working again and everything is noted on case {{ticket}}"
+    return values
+
+
+def render(fragment: str, values: Mapping[str, str], keep: frozenset[str]) -> str:
+    """Fill ``fragment``; placeholders in ``keep`` stay when unknown, others raise."""
+
+    def repl(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name in values:
+            return values[name]
+        if name in keep:
+            return m.group(0)
+        raise _Unknown(name)
+
+    out = _PLACE.sub(repl, fragment)
+    out = _PLACE.sub(repl, out) if "{" in out and out != fragment else out  # values may hold placeholders
+    return out[:1].upper() + out[1:]
+
+
+def pick(
+    move_id: str,
+    fragments: tuple[str, ...],
+    values: Mapping[str, str],
+    keep: frozenset[str],
+    *,
+    seed: str,
+    used: set[str],
+) -> str | None:
+    """The first fragment, from a deterministic start, whose sentences are all new."""
+    if not fragments:
+        return None
+    start = zlib.crc32(f"{seed}:{move_id}".encode()) % len(fragments)
+    for k in range(len(fragments)):
+        try:
+            text = render(fragments[(start + k) % len(fragments)], values, keep)
+        except _Unknown:
+            continue
+        if not any(s in used for s in sentences(text)):
+            used.update(sentences(text))
+            return text
+    return None
+
+
+def compose_reply(
+    playbook: Playbook,
+    move_ids: Iterable[str],
+    values: Mapping[str, str],
+    *,
+    seed: str,
+    previous_agent_texts: Iterable[str],
+    rung: int = 0,
+    fog: bool = False,
+) -> str:
+    """Combine the chosen moves into one reply, in conversation order."""
+    used: set[str] = set()
+    for text in previous_agent_texts:
+        used.update(sentences(text))
+    keep = playbook.placeholders
+    chosen = set(move_ids)
+    # One restatement is enough; an escalation already says what happens next.
+    if "acknowledge" in chosen and "problem" in values and "keep_paraphrase" not in values:
+        chosen.discard("paraphrase")
+    if "escalate" in chosen:
+        chosen.discard("next_steps")
+    parts: list[str] = []
+    for move_id in MOVE_IDS:
+        if move_id not in chosen:
+            continue
+        if move_id == "boundary":
+            rule = playbook.move("boundary")
+            if fog and rule is not None and rung < 4:
+                part = pick("fog", rule.phrases, values, keep, seed=seed, used=used)
+                parts += [part] if part else []
+            if rung >= 1:
+                part = pick(f"rung{rung}", playbook.ladder.rungs.get(rung, ()), values, keep, seed=seed, used=used)
+                parts += [part] if part else []
+            if rung >= 4:  # the conversation ends here: nothing else belongs in the reply
+                break
+            continue
+        rule = playbook.move(move_id)
+        if rule is None:
+            continue
+        part = pick(move_id, rule.phrases, values, keep, seed=seed, used=used)
+        if part:
+            parts.append(part)
+    return " ".join(parts)

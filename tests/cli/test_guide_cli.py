@@ -1,0 +1,92 @@
+"""``calmline guide`` and ``calmline coach`` through Typer, with fake models."""
+
+from __future__ import annotations
+
+import importlib
+import json
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from calmline.cli._guide import coach_command, guide_command
+
+app = typer.Typer()
+app.command("guide")(guide_command)
+app.command("coach")(coach_command)
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _fake_models(monkeypatch, rules_reader):
+    monkeypatch.setattr(importlib.import_module("calmline.analyze"), "default_reader", lambda: rules_reader)
+
+
+CONV = {
+    "id": "c1",
+    "turns": [
+        {"role": "customer", "text": "My order 55123 never arrived and I want a refund."},
+        {"role": "agent", "text": "Let me check that."},
+        {"role": "customer", "text": "You useless idiot, hurry up."},
+    ],
+}
+
+
+def test_guide_jsonl(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(CONV) + "\n")
+    result = runner.invoke(app, ["guide", str(path), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.stdout.splitlines()[0])
+    assert line["id"] == "c1"
+    assert [t["index"] for t in line["turns"]] == [0, 2]
+    g = line["turns"][-1]["guidance"]
+    assert set(g) == {"moves", "suggested_reply", "ladder", "escalation"}
+    assert set(g["moves"][0]) == {"move", "score", "why"}
+    assert g["ladder"]["rung"] >= 1
+
+
+def test_guide_pretty(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(CONV) + "\n")
+    result = runner.invoke(app, ["guide", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "suggested" in result.stdout
+
+
+def test_coach_with_draft_and_conversation(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(CONV) + "\n")
+    result = runner.invoke(app, ["coach", "--draft", "Calm down.", "--conversation", str(path), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert list(out) == ["id", "labels", "score", "missing", "suggestion"]
+    assert "dismissive" in [x["label"] for x in out["labels"]]
+
+
+def test_coach_jsonl_stream_reads_draft_key(tmp_path):
+    path = tmp_path / "d.jsonl"
+    lines = [dict(CONV, id="d1", draft="We got this wrong and I'm sorry."), dict(CONV, id="d2", draft="Thanks!")]
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    result = runner.invoke(app, ["coach", "--conversation", str(path), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    ids = [json.loads(x)["id"] for x in result.stdout.splitlines()]
+    assert ids == ["d1", "d2"]
+
+
+def test_coach_bad_line_is_an_error(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps(CONV) + "\n")
+    result = runner.invoke(app, ["coach", "--conversation", str(path), "--format", "jsonl"])
+    assert result.exit_code == 2
+    assert "draft" in result.output
+
+
+def test_bad_playbook_is_reported(tmp_path):
+    bad = tmp_path / "pb.yaml"
+    bad.write_text("version: 1\n")
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(CONV) + "\n")
+    result = runner.invoke(app, ["guide", str(path), "--playbook", str(bad)])
+    assert result.exit_code == 2
+    assert "pb.yaml" in result.output

@@ -1,0 +1,111 @@
+"""Each coach label with a positive and a near-miss case (LABELS.md, agent labels)."""
+
+from __future__ import annotations
+
+import pytest
+
+from calmline.coach.checks import AGENT_LABELS, detect
+
+CUSTOMER = ["Two deliveries missed before the holiday and my parcel 88213 is still not here. I'm furious."]
+
+CASES = [
+    # (label, positive draft, near-miss draft)
+    (
+        "empathy.specific",
+        "Two missed deliveries right before a holiday is maddening.",
+        "I understand your frustration. I'll look into it.",
+    ),
+    (
+        "empathy.specific",
+        "I understand how you feel. Your parcel 88213 has now missed two delivery slots.",
+        "Your parcel 88213 missed two delivery slots.",
+    ),
+    ("empathy.canned", "Sorry for any inconvenience.", "I'm sorry you feel that way."),
+    (
+        "empathy.canned",
+        "I understand your frustration.",
+        "Two missed deliveries before the holiday is maddening, I understand.",
+    ),
+    (
+        "paraphrase",
+        "So your parcel 88213 has missed two deliveries, is that right?",
+        "I can see the parcel 88213 was scanned at the depot today.",
+    ),
+    ("question.clarifying", "Was anyone home for the second delivery?", "Is there anything else I can help with?"),
+    ("question.clarifying", "Would you prefer a redelivery or a refund?", "Would you like me to book a redelivery?"),
+    ("ownership", "We got this wrong, and I'm sorry.", "I'm sorry, but the courier was very busy."),
+    ("ownership", "I apologise, that was our mistake.", "I'm sorry about that."),
+    ("blame", "You must have entered the address wrong.", "The address on file had a typo, and that is on us to fix."),
+    ("blame", "That's the courier's problem, not ours.", "The courier missed it, and I'm sorry we let you down."),
+    ("dismissive", "Please calm down.", "Could you please not type in capitals?"),
+    ("dismissive", "As I already said, there's nothing I can do.", "Let me see what I can do."),
+    (
+        "dismissive",
+        "Thanks for waiting. It's just policy.",
+        "Our policy is to refund within 14 days because of card processing.",
+    ),
+    ("dismissive", "I'm sorry you feel that way.", "I'm sorry this happened."),
+    (
+        "alternative",
+        "I can't waive the fee, but I can split it over three bills.",
+        "I can split the fee over three bills.",
+    ),
+    (
+        "alternative",
+        "Same-day delivery isn't possible, however I can book Saturday morning.",
+        "Same-day delivery isn't possible.",
+    ),
+    ("next_steps", "I'll book a redelivery for Saturday.", "Someone will be in touch."),
+    ("next_steps", "Please upload a photo of the label.", "Let me look into it."),
+    ("timeframe", "You'll hear from us within 48 hours.", "We'll sort it soon."),
+    ("timeframe", "It will arrive by Friday.", "It was sent last Friday, two days ago."),
+    ("contact", "Your reference is CS-44120.", "Contact us anytime."),
+    ("contact", "Just reply to this email and it comes straight to me.", "See our website for more."),
+    ("hold.permission", "Is it okay if I put you on hold for two minutes?", "I'm putting you on hold now."),
+    ("update.waiting", "Still with you, nearly there.", "Hello, how can I help?"),
+    ("boundary.request", "I'd ask that we keep this conversation respectful.", "Calm down."),
+    (
+        "boundary.warning",
+        "If the name-calling continues, I will end this chat and pass it to a supervisor.",
+        "I'd ask that we keep things civil.",
+    ),
+    (
+        "boundary.end",
+        "I'm ending this chat now because of the abuse. A supervisor will call you within 24 hours.",
+        "I'm ending this chat now.",
+    ),
+    (
+        "escalation.offer",
+        "I'll transfer you to my supervisor, who will call you within the hour.",
+        "I can't transfer you to a supervisor.",
+    ),
+    ("gratitude", "Thank you for your patience.", "You're welcome."),
+    ("tone.mirroring", "I AM DOING MY BEST HERE!!!", "This is VERY important: please check the PIN."),
+    ("tone.mirroring", "Good luck with that, obviously.", "Great news, it's fixed!"),
+]
+
+
+@pytest.mark.parametrize(("label", "positive", "near_miss"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_label_positive_and_near_miss(label, positive, near_miss):
+    assert label in {s.label for s in detect(positive, CUSTOMER)}, positive
+    assert label not in {s.label for s in detect(near_miss, CUSTOMER)}, near_miss
+
+
+def test_every_label_has_a_case():
+    assert {c[0] for c in CASES} == set(AGENT_LABELS)
+
+
+def test_only_the_highest_boundary_step_is_kept():
+    labels = {s.label for s in detect("Please keep this respectful. If it continues, I will end this chat.", CUSTOMER)}
+    assert "boundary.warning" in labels and "boundary.request" not in labels
+
+
+def test_evidence_spans_point_into_the_draft():
+    draft = "Calm down. I'll send it by Friday."
+    for s in detect(draft, CUSTOMER):
+        for e in s.evidence:
+            assert draft[e.start : e.end] == e.text
+
+
+def test_first_response_is_not_an_update():
+    assert "update.waiting" not in {s.label for s in detect("Still with you.", CUSTOMER, prior_agent_turn=False)}
