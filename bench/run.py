@@ -1,0 +1,203 @@
+"""Run the Calmline benchmark and print Markdown tables (paste-able into README.md).
+
+python -m bench.run [--quick] [--data ../shared/data] [--out bench/out/results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = 20240601
+
+
+def _fmt(v: Any, digits: int = 3) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.{digits}f}"
+    return str(v)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def quality_table(rows: list[dict[str, Any]]) -> str:
+    body: list[list[str]] = []
+    last = ("", "")
+    for r in rows:
+        key = (r["task"], r["dataset"])
+        task, data = (r["task"], r["dataset"]) if key != last else ("", "")
+        if "skipped" in r:
+            body.append([task, data, r["skipped"], "", "", "", "", "", ""])
+        else:
+            if key != last:
+                data = f"{data} (n={r['n']}, pos={r['pos']})"
+            body.append(
+                [
+                    task,
+                    data,
+                    r["system"],
+                    _fmt(r.get("precision")),
+                    _fmt(r.get("recall")),
+                    _fmt(r.get("f1")),
+                    _fmt(r.get("auc")),
+                    _fmt(r.get("spearman")),
+                    "",
+                ]
+            )
+        last = key
+    for b in body:
+        b.pop()
+    return _table(["task", "data", "system", "P", "R", "F1", "AUC", "Spearman"], body)
+
+
+def cases_table(rows: list[dict[str, Any]]) -> str:
+    body: list[list[str]] = []
+    for r in rows:
+        if "skipped" in r:
+            body.append([r["dataset"], r["skipped"], "", "", "", "", "", ""])
+            continue
+        nm = r.get("near_miss")
+        near = f"{r['near_miss_fired']}/{nm}" if nm else "—"
+        body.append(
+            [
+                r["system"],
+                str(r["pos"]),
+                _fmt(r.get("precision")),
+                _fmt(r.get("recall")),
+                _fmt(r.get("f1")),
+                _fmt(r.get("auc")),
+                _fmt(r.get("spearman")),
+                near,
+            ]
+        )
+    return _table(["system / label", "pos", "P", "R", "F1", "AUC", "Spearman", "near-miss fired"], body)
+
+
+def speed_table(speed: dict[str, Any]) -> str:
+    from bench._speed import TARGETS, check_targets
+
+    body: list[list[str]] = []
+    for system, res in speed.items():
+        if "error" in res:
+            body.append([system, f"error: {res['error']}", "", "", "", "", ""])
+            continue
+        ok = check_targets(res) if system == "calmline" else {}
+
+        def mark(key: str, text: str, ok: dict[str, bool] = ok) -> str:
+            return text + ((" ✅" if ok[key] else " ❌") if key in ok else "")
+
+        body.append(
+            [
+                system,
+                mark("batch_msgs_per_s", f"{res['batch_msgs_per_s']:,.0f}"),
+                f"{res['p50_ms']:.3f}",
+                mark("p99_ms", f"{res['p99_ms']:.3f}"),
+                f"{res['import_s']:.3f}",
+                f"{res['load_s']:.3f}",
+                f"{res['peak_rss_mb']:.0f}",
+            ]
+        )
+    body.append(
+        ["*Calmline target*", f"≥ {TARGETS['batch_msgs_per_s'][1]:,.0f}", "", f"≤ {TARGETS['p99_ms'][1]:g}", "", "", ""]
+    )
+    return _table(["system (1 core)", "batch msg/s", "p50 ms", "p99 ms", "import s", "load s", "peak RSS MB"], body)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="≤ 800 rows per data set, fewer msgs")
+    ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    ap.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "results.json")
+    ap.add_argument("--max-rows", type=int, default=None, help="rows per data set (default 5000, 800 with --quick)")
+    ap.add_argument("--speed-msgs", type=int, default=None, help="default 20000 (5000 quick)")
+    ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--no-quality", action="store_true")
+    args = ap.parse_args(argv)
+    max_n = args.max_rows or (800 if args.quick else 5000)
+    n_speed = args.speed_msgs or (5000 if args.quick else 20_000)
+    n_latency = min(n_speed, 2000 if args.quick else 5000)
+    started = time.perf_counter()
+    cmd = shlex.join(["python", "-m", "bench.run", *(sys.argv[1:] if argv is None else argv)])
+
+    def log(s: str) -> None:
+        print(s, file=sys.stderr, flush=True)
+
+    results: dict[str, Any] = {
+        "command": cmd,
+        "quick": args.quick,
+        "seed": SEED,
+        "max_rows_per_dataset": max_n,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus_available": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+    }
+    if not args.data.is_dir():
+        log(f"warning: data folder {args.data} not found: public data sets will be skipped")
+    out_parts: list[str] = []
+    if not args.no_quality:
+        from bench._quality import Systems, run_cases, run_public
+
+        log("quality: loading Calmline and baselines ...")
+        systems = Systems()
+        uss_max = max_n if args.max_rows else (2000 if args.quick else None)
+        results["uss_max_rows"] = uss_max
+        results["quality"] = run_public(systems, args.data, max_n, SEED, log, uss_max)
+        results["cases"] = run_cases(systems)
+        results["quality_s"] = time.perf_counter() - started
+        out_parts += [
+            f"### Quality on data Calmline never trained on (≤ {max_n} rows per set, USS: "
+            f"{'all' if uss_max is None else f'≤ {uss_max}'} user turns; seed {SEED}; "
+            "predicted positive at score ≥ 0.5)\n",
+            quality_table(results["quality"]),
+            "\n### Hand-written project cases (tests/data/customer_cases.yaml — also used in tests; NOT unseen data)\n",
+            cases_table(results["cases"]),
+        ]
+    if not args.no_speed:
+        from bench._speed import build_messages, measure
+
+        t = time.perf_counter()
+        msgs, desc = build_messages(args.data, n_speed, SEED)
+        results["speed_messages"] = desc
+        results["speed"] = measure(msgs, n_latency, 1 if args.quick else 2, log)
+        results["speed_s"] = time.perf_counter() - t
+        out_parts += [
+            f"\n### Speed, one core, OMP/BLAS threads = 1 (batch over {desc}; latency = one "
+            f"call per message over {n_latency} msgs; import = fresh interpreter, median of 3)\n",
+            speed_table(results["speed"]),
+        ]
+    results["wall_s"] = time.perf_counter() - started
+    print("\n".join(out_parts))
+    print(
+        f"\nCommand: `{results['command']}`  (wall time {results['wall_s']:.0f} s, "
+        f"{results['cpus_available']} CPUs available, Python {results['python']})"
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=_json_default), encoding="utf-8")
+    log(f"wrote {args.out}")
+    return 0
+
+
+def _json_default(o: Any) -> Any:
+    if hasattr(o, "item"):
+        return o.item()
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    raise TypeError(type(o).__name__)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
