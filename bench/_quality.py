@@ -237,7 +237,7 @@ def run_cases(systems: Systems, path: Path | None = None) -> list[Row]:
     texts = [c["text"] for c in cases]
     prev = [c.get("context") for c in cases]
     calm = systems.calmline(texts, prev)
-    name = f"customer_cases.yaml ({len(cases)})"
+    name = f"{(path or Path('customer_cases.yaml')).name} ({len(cases)})"
     rows: list[Row] = []
     for lab in CASE_LABELS:
         y = np.array([lab in (c.get("labels") or []) for c in cases], dtype=int)

@@ -87,6 +87,22 @@ def cases_table(rows: list[dict[str, Any]]) -> str:
     return _table(["system / label", "pos", "P", "R", "F1", "AUC", "Spearman", "near-miss fired"], body)
 
 
+def coach_table(rows: list[dict[str, Any]]) -> str:
+    body = [
+        [
+            r["dataset"],
+            r["label"],
+            r["system"],
+            _fmt(r.get("precision")),
+            _fmt(r.get("recall")),
+            _fmt(r.get("f1")),
+            str(r.get("support", r.get("note", ""))),
+        ]
+        for r in rows
+    ]
+    return _table(["data", "label", "system", "P", "R", "F1", "support"], body)
+
+
 def speed_table(speed: dict[str, Any]) -> str:
     from bench._speed import TARGETS, check_targets
 
@@ -157,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         results["uss_max_rows"] = uss_max
         results["quality"] = run_public(systems, args.data, max_n, SEED, log, uss_max)
         results["cases"] = run_cases(systems)
+        results["holdout"] = run_cases(systems, REPO / "bench" / "data" / "holdout_cases.yaml")
         results["quality_s"] = time.perf_counter() - started
         out_parts += [
             f"### Quality on data Calmline never trained on (≤ {max_n} rows per set, USS: "
@@ -165,6 +182,19 @@ def main(argv: list[str] | None = None) -> int:
             quality_table(results["quality"]),
             "\n### Hand-written project cases (tests/data/customer_cases.yaml — also used in tests; NOT unseen data)\n",
             cases_table(results["cases"]),
+            "\n### Blind hold-out support messages (bench/data/holdout_cases.yaml: written by a separate author "
+            "who never saw the rules or the cases above; never tuned on)\n",
+            cases_table(results["holdout"]),
+        ]
+        from bench._coach import coach_quality
+
+        log("coach: ESConv / EPITOME ...")
+        results["coach"] = coach_quality(str(args.data), args.quick)
+        out_parts += [
+            "\n### Reply coach on held-out agent turns (ESConv test: Question → question.clarifying, "
+            "Restatement or Paraphrasing → paraphrase, Reflection of feelings → empathy.specific; "
+            "EPITOME emotional reactions level ≥ 1 → any empathy label)\n",
+            coach_table(results["coach"]),
         ]
     if not args.no_speed:
         from bench._speed import build_messages, measure
@@ -174,10 +204,21 @@ def main(argv: list[str] | None = None) -> int:
         results["speed_messages"] = desc
         results["speed"] = measure(msgs, n_latency, 1 if args.quick else 2, log)
         results["speed_s"] = time.perf_counter() - t
+        from bench._coach import coach_speed
+
+        results["coach_speed"] = coach_speed()
         out_parts += [
             f"\n### Speed, one core, OMP/BLAS threads = 1 (batch over {desc}; latency = one "
             f"call per message over {n_latency} msgs; import = fresh interpreter, median of 3)\n",
             speed_table(results["speed"]),
+            "\n"
+            + _table(
+                ["call (1 thread)", "p99 ms", "mean ms", "target"],
+                [
+                    [r["what"], _fmt(r["p99_ms"]), _fmt(r["mean_ms"]), f"≤ {r['target_ms']:g} ms"]
+                    for r in results["coach_speed"]
+                ],
+            ),
         ]
     results["wall_s"] = time.perf_counter() - started
     print("\n".join(out_parts))

@@ -47,6 +47,10 @@ class Detector(ABC):
 
     name: ClassVar[str]
     labels: ClassVar[tuple[str, ...]]
+    #: Words of which at least one must be among a message's tokens for ``detect`` to
+    #: find anything; ``None`` means "always run". Set by ``load``; lets the reader
+    #: skip the detector with one set intersection.
+    gate: frozenset[str] | None = None
 
     def load(self) -> None:  # noqa: B027 - optional hook
         """Load lexicons or models; called once before the first ``detect``."""

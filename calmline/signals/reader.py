@@ -154,8 +154,10 @@ class Reader:
             previous_frustration=previous_frustration,
         )
         signals: list[Signal] = []
+        tokens = message.token_set
         for d in self.detectors:
-            signals.extend(d.detect(message, context))
+            if d.gate is None or not tokens.isdisjoint(d.gate):
+                signals.extend(d.detect(message, context))
         frustration, reasons = self._frustration(message, context, signals)
         emotion = self._emotion(scores, signals, frustration)
         return Reading(tuple(signals), frustration, emotion, MappingProxyType(scores), tuple(reasons))

@@ -81,6 +81,7 @@ class PatternDetector(Detector):
             for t in p.triggers:
                 self._by_trigger.setdefault(t, []).append(p)
         self._exclude_triggers = {t for p in lex.exclude for t in p.triggers}
+        self.gate = frozenset(self._by_trigger)
 
     def detect(self, message: Message, context: Context) -> Iterable[Signal]:
         tokens = message.token_set

@@ -129,6 +129,8 @@ class YellingDetector(Detector):
         return runs
 
 
+# A service word in scare quotes: another 'update', the "fix".
+_SCARE_QUOTES = re.compile(r"['\"](?:fix|help|service|support|solution|update|upgrade|customer service|priority|express|guaranteed)['\"]")
 _EYE_ROLL = ("🙄", "😒", "🙃", "😑")
 
 
@@ -155,7 +157,7 @@ class SarcasmDetector(Detector):
     def detect(self, message: Message, context: Context) -> Iterable[Signal]:
         toks = message.token_set
         norm = message.norm
-        if not (toks & self.praise) and "'" not in norm and '"' not in norm and "10/10" not in norm:
+        if toks.isdisjoint(self.praise) and not (("'" in norm or '"' in norm) and _SCARE_QUOTES.search(norm)):
             return ()
         strong = [m.span() for m in self.strong.finditer(norm)]
         weak = [m.span() for m in self.weak.finditer(norm)]
