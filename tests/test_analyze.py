@@ -105,3 +105,18 @@ def test_public_api_is_pinned() -> None:
             "read_conversations",
         ]
     )
+
+
+def test_analyze_many_streams_with_bounded_lookahead() -> None:
+    pulled = 0
+
+    def endless():  # type: ignore[no-untyped-def]
+        nonlocal pulled
+        while True:
+            pulled += 1
+            yield Conversation.from_texts(("customer", f"message {pulled}, where is my refund?"), id=str(pulled))
+
+    stream = calmline.analyze_many(endless(), batch_size=8)
+    first = [next(stream) for _ in range(3)]
+    assert [a.conversation.id for a in first] == ["1", "2", "3"]
+    assert pulled <= 9  # one batch read ahead, never the whole input

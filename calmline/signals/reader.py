@@ -146,7 +146,7 @@ class Reader:
         previous_frustration: float = 0.0,
     ) -> Reading:
         """Run the detectors on a prepared message whose model scores are known."""
-        scores = dict(zip(self._classes, (float(p) for p in emo), strict=True))
+        scores = dict(zip(self._classes, map(float, emo), strict=True))
         context = Context(
             emotion=scores,
             offensive=float(offensive),

@@ -85,7 +85,7 @@ class YellingDetector(Detector):
                 words = sum(len(text[a:b].split()) for a, b in run)
                 reasons.append(f"{words} words in capitals")
                 score = min(0.95, 0.7 + 0.03 * words)
-        if "!" in text or "?" in text:
+        if "!!" in text or "??" in text or "?!" in text or "!?" in text or "! !" in text or "? ?" in text:
             for m in _PUNCT_RUN.finditer(text):
                 if _CONFUSED.search(message.norm):
                     continue
