@@ -25,25 +25,12 @@ import numpy as np
 
 from bench import _datasets as ds
 from bench._metrics import auc, binary_report, prf, spearman
+from calmline.types import CUSTOMER_LABELS
 
 __all__ = ["ABUSE_LABELS", "CalmScores", "Systems", "run_cases", "run_public"]
 
 ABUSE_LABELS = ("abuse.insult", "abuse.profanity", "abuse.harassment", "threat.personal")
-CASE_LABELS = (
-    "abuse.insult",
-    "abuse.profanity",
-    "abuse.yelling",
-    "abuse.harassment",
-    "threat.personal",
-    "threat.legal",
-    "threat.public",
-    "threat.churn",
-    "request.manager",
-    "request.refund",
-    "customer.repeating",
-    "customer.waiting",
-    "customer.sarcasm",
-)
+CASE_LABELS = CUSTOMER_LABELS
 MODEL_WEIGHT = 0.9
 Row = dict[str, Any]
 
