@@ -14,19 +14,20 @@ STOCK = re.compile(
     r"sorry (?:for|about) (?:any|the) (?:inconvenience|trouble|frustration|confusion)|apologi[sz]e for (?:any|the) inconvenience|"
     r"i hear you|i'?m (?:so |really |very |truly )?sorry (?:to hear|that|about|for what|your)|that must (?:be|have been)|"
     r"i know how|that sounds (?:really |so |very |incredibly )?\w+|it sounds like you|what a (?:pain|nightmare)|i can hear how|"
-    r"you(?:'re| are) feeling|you must (?:be|feel)|i get (?:it|that|why)|i can only imagine)"
+    r"you(?:'re| are) feeling|you must (?:be|feel)|i get (?:it|that|why)|i can only imagine|no wonder|would (?:drive|worry|upset|frustrate|annoy) anyone|"
+    r"i'?d (?:feel|be) the same|that'?s (?:rough|awful|horrible|a shock)|(?:must|would) be (?:a real|really|so))"
 )
 FEELING = re.compile(
     r"\b(?:frustrat\w*|maddening|annoy\w*|stress\w*|worr\w*|upset\w*|disappoint\w*|awful|horrible|terrible|difficult|"
     r"rough|scary|scared|infuriat\w*|exhaust\w*|angry|anxious|painful|unfair|sad|lonely|overwhelm\w*|hurt\w*|tough|"
-    r"inconvenien\w*|afraid|nervous|hard)\b"
+    r"inconvenien\w*|afraid|nervous|hard|fed up|shock\w*|strain|maddening|wear\w*|up the wall|not the \w+ you paid for)\b"
 )
 PARAPHRASE = re.compile(
     r"\b(?:so,? (?:you|your|if|to)|if i (?:understand|understood|have understood|'ve understood|'m understanding|am understanding)|"
     r"sounds like (?:you|your)|you(?:'re| are) saying|to (?:confirm|make sure i (?:have|'ve got|understand))|just to check|"
     r"you mentioned|you said|you(?:'ve| have) (?:told|explained)|what i(?:'m| am) hearing|in other words|"
     r"let me make sure|if i(?:'ve| have) got (?:this|that|it) right|have i got (?:that|this) right|is that (?:right|correct)|"
-    r"am i right|you(?:'re| are) (?:telling|asking)|if i'?m reading (?:this|you) right)"
+    r"am i right|you(?:'re| are) (?:telling|asking)|if i'?m reading (?:this|you) right|is that it\?)"
 )
 FINDINGS = re.compile(
     r"^\s*(?:i (?:can )?see|i(?:'ve| have)? (?:checked|found|looked)|looking at|it looks like|according to)"
@@ -50,6 +51,7 @@ EXCUSE = re.compile(
     r"staff|short-?staffed|warehouse|out of our)|\bdue to\b|\bbecause of\b|\bbeyond our control|\bout of our control|\bnot our fault"
 )
 BLAME = re.compile(
+    r"\byou (?:probably|obviously)\b|\byou (?:must|should) have (?:signed|ordered|attached|forgotten|missed|ignored)|\byou didn'?t (?:send|attach|read|update|check|follow)|\b(?:the bank|the courier|they) [\w ]{0,20}, not us\b|"
     r"\byou (?:must|should|would|could) have (?:entered|typed|read|checked|selected|clicked|known|done|given|sent|filled)|"
     r"\byou (?:didn'?t|did not|failed to|forgot to|never) (?:read|check|follow|enter|fill|update|tell|include|select|click|"
     r"attach|provide|pay|cancel)|\byour (?:own )?(?:mistake|fault|error)|\b(?:that'?s|that is|it'?s|it is) (?:the |their |your )?"
@@ -65,11 +67,13 @@ DISMISSIVE = re.compile(
     r"\blike i (?:said|told you)|\bi (?:already|just) (?:said|told you|explained)|\bsorry (?:that |if )?you feel (?:that way|like that|this way)|"
     r"\bnot my (?:problem|department|job)|\bi can'?t help you\b(?! with)|\b(?:you need to|please) (?:calm|relax)|"
     r"\bi (?:won'?t|will not|can'?t|cannot) (?:transfer|escalate) (?:you|this)|\b(?:there'?s|there is) no (?:manager|supervisor)|"
+    r"\bbe patient\b|\btakes as long as it takes\b|\bno need to be rude\b|\bthat'?s the rules\b|\bgo ahead,? post\b|\bwon'?t help\b|"
+    r"\bout of (?:our|my) hands\b|\bdeal with (?:the|your)\b|\bthe same thing\b|\b(?:it'?s|that'?s) just the\b|\bstop (?:shouting|typing)\b(?=[^.]*\.?\s*$)|"
     r"\bdeal with it\b|\btake it or leave it\b|\bwhatever\b|\bnot (?:my|our) concern\b"
 )
 ABRUPT = re.compile(r"^\s*(?:ok(?:ay)?,? )?(?:bye|goodbye|good ?bye|done|we'?re done)\W*$")
 REFUSAL = re.compile(
-    r"\b(?:can'?t|cannot|unable to|not able to|won'?t be able|isn'?t possible|not possible|(?:we|i) don'?t (?:offer|do|have)|"
+    r"\b(?:can'?t|cannot|unable to|not able to|won'?t be able|isn'?t possible|aren'?t possible|not possible|(?:we|i) don'?t (?:offer|do|have)|"
     r"no longer|not eligible|isn'?t something (?:i|we) can|not in a position)"
 )
 OFFER = re.compile(
@@ -82,13 +86,15 @@ NEXT = re.compile(
     r"(?:team|engineer|specialist|courier|supervisor|manager|adviser|advisor|department) (?:will|is going to)|you'?ll|you will|"
     r"please)\s+(?:\w+\s+){0,2}?(?:send|email|raise|book|arrange|refund|process|call|ring|ship|dispatch|escalate|pass|transfer|"
     r"update|replace|credit|reply|upload|confirm|schedule|follow up|contact|text|issue|receive|get|hear|post|reset|open|log|"
-    r"cancel|waive|apply|add|trace|review|visit|deliver|collect|fix|repair|submit|return|request|hand|check back)\b"
+    r"cancel|waive|apply|add|trace|review|visit|deliver|collect|fix|repair|submit|return|request|hand|check back|chase|message|"
+    r"sending|passing|booking|arranging|refunding|have it|call you)\b"
 )
 TIMEFRAME = re.compile(
     rf"\b(?:by (?:the )?(?:end of (?:the )?(?:day|week|month)|tomorrow|tonight|(?:next )?(?:{_DAY})|noon|midday|\d{{1,2}}(?::\d\d)?\s?(?:am|pm)?)|"
     rf"within (?:the next )?(?:{_NUM})\s+{_UNIT}|in (?:about |around |roughly )?(?:{_NUM})\s+{_UNIT}|"
     rf"(?:about|around|roughly|up to) (?:{_NUM}) {_UNIT}|tomorrow|tonight|this (?:afternoon|evening)|later today|"
-    rf"next (?:week|month|{_DAY})|on (?:{_DAY})|at \d{{1,2}}(?::\d\d)?\s?(?:am|pm)|\d{{1,2}}:\d\d)\b(?!\s+ago)"
+    rf"next (?:week|month|{_DAY})|on (?:{_DAY})|at \d{{1,2}}(?::\d\d)?\s?(?:am|pm)|\d{{1,2}}:\d\d|within \d+ to \d+ {_UNIT}|"
+    rf"(?:later|by end of|by the end of) today|within the hour|tomorrow morning|for (?:{_DAY})|by (?:{_DAY}))\b(?!\s+ago)"
     r"|\{(?:timeframe|follow_up_date|callback_time)\}"
 )
 CONTACT = re.compile(
@@ -102,7 +108,7 @@ HOLD = re.compile(
 )
 UPDATE = re.compile(
     r"\b(?:still (?:here|with you|working on|looking|checking|on (?:it|this)|on the case)|(?:nearly|almost) there|"
-    r"thanks? (?:you )?for (?:bearing with|your patience|waiting|holding|hanging on)|(?:quick|brief|short) update|"
+    r"thanks? (?:you )?for (?:bearing with|waiting|holding|hanging on)|(?:quick|brief|short) update|"
     r"haven'?t forgotten|bear with me a (?:little|bit|moment) longer|just (?:an? )?update)"
 )
 GRATITUDE = re.compile(
@@ -135,12 +141,12 @@ ESCALATION = re.compile(
 )
 SARCASM = re.compile(
     r"\b(?:obviously|clearly you|good luck with that|as i'?m sure you know|congratulations|duh|no offen[cs]e,? but|"
-    r"with all due respect|oh (?:great|wonderful|brilliant)|nice try|if you (?:had )?(?:bothered|read)|whatever)\b"
+    r"with all due respect|oh (?:great|wonderful|brilliant)|nice try|if you (?:had )?(?:bothered|read)|whatever|right back at you|what a joke)\b"
 )
 PROFANITY = re.compile(
     r"\b(?:damn\w*|hell|shit\w*|fuck\w*|crap\w*|bloody|wtf|ffs|piss\w*|bastard|arse\w*|ass(?:hole)?|bollocks|idiot\w*|"
     r"stupid|moron\w*)\b"
 )
 CAPS_RUN = re.compile(r"\b[A-Z][A-Z']{1,}(?:\s+[A-Z][A-Z']{1,}){2,}\b")
-BANG_RUN = re.compile(r"[!?]*(?:!{3,}|\?!|!\?)[!?]*")
+BANG_RUN = re.compile(r"[!?]*(?:!{3,}|\?{3,}|\?!|!\?)[!?]*")
 SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")

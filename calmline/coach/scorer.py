@@ -181,7 +181,7 @@ def coach(
     rb = rubric or default_rubric()
     plan = prepare(conversation, playbook=playbook, now=now, channel=channel)
     turns = plan.analysis.turns
-    customer = [t.turn.text for t in turns if t.turn.role is Role.CUSTOMER][-2:]
+    customer = [t.turn.text for t in turns if t.turn.role is Role.CUSTOMER]
     prior = any(t.turn.role is Role.AGENT for t in turns)
     labels = detect(draft, customer, prior_agent_turn=prior)
     found = {s.label for s in labels}

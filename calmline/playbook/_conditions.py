@@ -28,8 +28,12 @@ _REFUSAL = re.compile(
     r"\b(?:can'?t|cannot|unable to|not able to|won'?t be able|isn'?t possible|not possible|we don'?t offer|not eligible)\b"
 )
 _RESOLVED = re.compile(
-    r"\b(?:thanks?|thank you|cheers|that (?:works|worked|fixed it|did it|helps|helped)|all (?:sorted|good|set)|perfect|brilliant|great|it'?s working)\b"
+    r"\b(?:(?:that|it|this|which)(?:'s| has| is)? (?:works?|worked|fixed (?:it|that)|did (?:it|the trick)|sorted (?:it|that))|"
+    r"(?:works|working) (?:now|fine|again|perfectly|great)|(?:it'?s|is) (?:back|working|fixed|sorted)|all (?:sorted|good|set|fixed|done)|"
+    r"(?:that'?s|that is) (?:everything|all i needed|what i needed|sorted)|(?:has |have )?(?:arrived|come through)|got (?:the|it|your|my)|"
+    r"received (?:it|the)|problem solved|resolved|that was (?:really |so |very )?(?:painless|easy|quick|simple))\b"
 )
+_THANKS = re.compile(r"\b(?:thanks?|thank you|cheers|ta|much appreciated)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +113,9 @@ def evaluate(ctx: Context) -> dict[str, list[str]]:
     earlier_agents = [a for a in agents if a.index < last.index]
     if not earlier_agents:
         out["first_contact"] = ["no agent reply yet"]
-    if ctx.facts.issue:
+    if ctx.facts.issue and not ctx.facts.question:
         out["complaint"] = [f'issue: "{ctx.facts.issue}"']
-    elif not ctx.facts.orders and ctx.facts.topic == "this" and not _RESOLVED.search(text):
+    elif not earlier_agents and not ctx.facts.orders and ctx.facts.topic == "this" and not ctx.facts.question:
         out["vague"] = ["no specific problem or reference found yet"]
     m = _COMPANY_ERROR.search(text)
     if m:
@@ -127,8 +131,16 @@ def evaluate(ctx: Context) -> dict[str, list[str]]:
             out["refused"] = [f'the last agent reply refused ("{r.group(0)}")']
     if ctx.channel == "chat" and ctx.facts.orders and not ctx.ladder.active:
         out["needs_lookup"] = [f"reference {ctx.facts.orders[0]} to look up"]
-    if _RESOLVED.search(text) and last.signal("customer.sarcasm") is None and f < th.upset and not ctx.ladder.active:
-        out["resolved"] = ["the customer says it is sorted"]
+    calm = last.signal("customer.sarcasm") is None and f < th.upset and not ctx.ladder.active
+    if ctx.facts.question:
+        out["question"] = [
+            f'open question: "{ctx.facts.issue}"' if ctx.facts.issue else "the customer asked a question"
+        ]
+    confirmed = _RESOLVED.search(text)
+    if confirmed and earlier_agents and calm and not ctx.facts.question:
+        out["resolved"] = [f'the customer confirms it is sorted ("{confirmed.group(0)}") after the agent\'s reply']
+    elif _THANKS.search(text) and earlier_agents and calm and not ctx.facts.question and not ctx.facts.issue:
+        out["thanked"] = ["the customer thanks the agent, without confirming it is sorted"]
     if ctx.ladder.active:
         out["abuse_now"] = [s.reason for s in ctx.ladder.steps if s.turn_index == last.index]
         if ctx.ladder.rung >= 4:

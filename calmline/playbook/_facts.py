@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from calmline.playbook._topic import find_topic
 from calmline.types import Span, TurnAnalysis
 
 __all__ = ["Facts", "extract_facts", "swap_pronouns"]
@@ -30,25 +31,21 @@ _DATE = re.compile(
     rf"\b(?:(?:last|on|since|this)\s+(?:{_DAYS})|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{4}}-\d\d-\d\d|yesterday|last week)",
     re.I,
 )
-_ADJ = r"new|old|broken|cancell?ed|damaged|last|monthly|online|faulty|missing|late|latest|first|annual|home|mobile|credit|debit|gift|wrong|replacement"
-_TOPIC = re.compile(
-    rf"\b(?:my|our|the)\s+((?:(?:{_ADJ})\s+)?(?!own\b|same\b|other\b|whole\b|fault\b|god\b|time\b|money\b|word\b|mind\b|life\b"
-    rf"|patience\b|third\b|second\b|way\b|manager\b|supervisor\b|phone\b(?!\s+bill)|{_ADJ}\b)[a-z]{{3,}})"
-)
 _COMPLAINT = re.compile(
     r"\b(?:not|never|no|didn'?t|doesn'?t|don'?t|isn'?t|wasn'?t|haven'?t|hasn'?t|won'?t|can'?t|cannot|still|wrong|broken|"
     r"damaged|missing|late|lost|charged|overcharged|twice|failed|stopped|cancel(?:led)?|refund|error|faulty|waiting|waited|"
     r"crash(?:es|ed|ing)?|freez(?:es|ing)|froze|blocked|wrong|disappeared|"
-    r"again|nobody|dropped|disconnected|stuck|declined|locked|delayed|expired|keeps)\b"
+    r"again|nobody|dropped|disconnected|stuck|declined|locked|delayed|expired|keeps|down|hold|promised|jumped|banned|"
+    r"need|want|move|change|block|lost|left)\b"
 )
 _CLAUSE = re.compile(r"\s*(?:[,;:]|\band\b|\bbut\b|\bbecause\b|\bso\b)\s*")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _LEAD = re.compile(
-    r"^(?:\s*(?:and|but|so|also|well|hi|hello|hey|ok|okay|look|listen|honestly|seriously|right|yes|no|now)\b[,\s]*)+",
+    r"^(?:\s*(?:(?:one more|another|a quick|quick) question[:,]?|and|but|so|also|well|hi|hello|hey|ok|okay|look|listen|honestly|seriously|right|yes|no|now)\b[,\s]*)+",
     re.I,
 )
 _PROFANE = re.compile(
-    r"\s*\b(?:f+u+c+k+\w*|sh[i1]t+\w*|damn(?:ed)?|bloody|hell|crap(?:py)?|wtf|ffs|bullshit|goddamn|freaking|frigging|piss(?:ed)?)\b",
+    r"\s*\b(?:the\s+f[*\w]*ck\w*\s+|f[*]+c?k\w*|f+u+c+k+\w*|sh[i1]t+\w*|damn(?:ed)?|bloody|hell|crap(?:py)?|wtf|ffs|bullshit|goddamn|freaking|frigging|piss(?:ed)?)\b",
     re.I,
 )
 _QUESTION = re.compile(
@@ -98,7 +95,9 @@ class Facts:
 
     issue: str = ""
     is_request: bool = False
+    question: bool = False
     topic: str = "this"
+    head: str = ""
     feeling: str = "frustrating"
     feeling_person: str = "frustrated"
     orders: tuple[str, ...] = ()
@@ -125,33 +124,83 @@ def swap_pronouns(text: str) -> str:
     return _WORD.sub(repl, text)
 
 
+_SUBJECT = re.compile(
+    r"^(?:i|i'm|i've|i'd|i was|my|we|we're|we've|our|it|it's|its|this|the|there|nothing|nobody|no one|they|they've)\b",
+    re.I,
+)
+_NOT_ISSUE = re.compile(
+    r"\b(?:idiot\w*|stupid|useless|muppet\w*|clown\w*|moron\w*|thick|last chance|you|you'?re|your|need (?:some )?help)\b|^(?:if|or|then|unless|whatever|fine)\b|\bor (?:i'?m|i will|i'll)\b",
+    re.I,
+)
+_ASK = re.compile(r"^(?:could|can|would) you (?:also |please )?(?:tell|let) (?:me|us) (?:know )?(.+)$", re.I)
+_ASK_DO = re.compile(r"^(?:could|can|would|will) you (?:please )?(.+)$", re.I)
+_YESNO = re.compile(r"^(will|would|can|could|should|is|are|was|has|have) (i|we|it|my \w+|our \w+|the \w+) (.+)$", re.I)
+_WH = re.compile(
+    r"^(why|when|how|what|which|who) (is|are|was|were|has|have|will|would|can|should) (i|we|it|my \w+|our \w+|the \w+) (.+)$",
+    re.I,
+)
+_OPEN_QUESTION = re.compile(
+    r"\?|\b(?:one more question|another question|quick question|(?:could|can) you (?:also )?(?:tell|let) me|i'?d like to know|i was wondering)\b",
+    re.I,
+)
+
+
 def _tidy(clause: str) -> str:
-    clause = _PROFANE.sub("", clause)
+    clause = _PROFANE.sub(" ", clause)
+    clause = re.sub(r"\s{2,}", " ", clause)
     clause = _LEAD.sub("", clause).strip(" ,;:-!?.\"'")
     words = clause.split()
-    if len(words) > 18:
-        words = words[:18]
+    if len(words) > 20:
+        words = words[:20]
     # A shouted clause is restated calmly: capitals back to lower case, codes kept.
-    fixed = [w.lower() if w.isupper() and len(w) > 3 and not any(c.isdigit() for c in w) else w for w in words]
+    shouted = sum(w.isupper() for w in words) > len(words) / 2
+    fixed = [
+        w.lower() if w.isupper() and (shouted or len(w) > 3) and not any(c.isdigit() for c in w) and w != "I" else w
+        for w in words
+    ]
     return " ".join(fixed)
 
 
-def _restate(clause: str) -> str:
+def _question(clause: str) -> str:
+    """A question restated as what the customer wants to know, or "" when unsure."""
+    q = clause.rstrip(" ?")
+    if m := _ASK.match(q):
+        return "you'd like to know " + swap_pronouns(m.group(1))
+    if m := _WH.match(q):
+        return f"you'd like to know {m.group(1).lower()} {swap_pronouns(m.group(3))} {_aux(m.group(2), m.group(3))} {swap_pronouns(m.group(4))}"
+    if m := _YESNO.match(q):
+        return f"you'd like to know whether {swap_pronouns(m.group(2))} {_aux(m.group(1), m.group(2))} {swap_pronouns(m.group(3))}"
+    if m := _ASK_DO.match(q):
+        return "you'd like us to " + swap_pronouns(m.group(1))
+    return ""
+
+
+def _aux(aux: str, subject: str) -> str:
+    aux = aux.lower()
+    if subject.lower() in ("i", "we"):
+        return {"is": "are", "was": "were", "has": "have", "am": "are"}.get(aux, aux)
+    return aux
+
+
+def _restate(clause: str, asked: bool = False) -> tuple[str, bool]:
+    """The clause in the agent's voice, and whether it is a question; "" when it reads badly."""
     m = _WHERE.match(clause)
     if m:
         thing = swap_pronouns(m.group(1).strip())
-        return f"{thing} still hasn't reached you"
-    if _QUESTION.match(clause) and clause.rstrip().endswith("?"):
-        return "you'd like an answer on " + swap_pronouns(clause.rstrip(" ?")).lower()
+        return f"{thing} still hasn't reached you", False
+    if _QUESTION.match(clause) and asked:
+        return _question(clause), True
+    if not _SUBJECT.match(clause) or _NOT_ISSUE.search(clause):
+        return "", False
     out = swap_pronouns(clause)
-    if out[:2] in ("I ",):
-        out = "you" + out[1:]
-    return out[:1].lower() + out[1:] if not out[:2].isupper() else out
+    if out.startswith("you "):
+        out = out.replace(" and was ", " and were ")
+    return (out[:1].lower() + out[1:] if not out[:2].isupper() else out), False
 
 
 def _best_clause(sentence: str) -> str:
     """The clause of a long sentence that carries the complaint."""
-    if len(sentence.split()) <= 12:
+    if len(sentence.split()) <= 16 or _QUESTION.match(_LEAD.sub("", sentence.strip())):
         return sentence
     clauses = [c for c in _CLAUSE.split(sentence) if len(c.split()) >= 3]
     if not clauses:
@@ -160,67 +209,91 @@ def _best_clause(sentence: str) -> str:
 
 
 def _skip_spans(turn: TurnAnalysis) -> list[Span]:
-    skip = (_AIMED - {"abuse.yelling"}) | {"threat.legal", "threat.public"}
+    skip = (_AIMED - {"abuse.yelling"}) | {"threat.legal", "threat.public", "threat.churn", "request.manager"}
     return [e for s in turn.signals if s.label in skip for e in s.evidence]
 
 
-def _score(sentence: str, age: int) -> float:
-    if len(sentence.split()) < 3:
+def _score(sentence: str) -> float:
+    words = sentence.split()
+    if len(words) < 3:
         return 0.0
     low = sentence.lower()
+    stripped = _LEAD.sub("", _PROFANE.sub(" ", sentence)).strip()
+    question = bool(_QUESTION.match(stripped)) and "?" in sentence
     hits = len(_COMPLAINT.findall(low)) + 0.5 * bool(_ORDER.search(sentence) or _AMOUNT.search(sentence))
-    if not hits and len(sentence.split()) >= 4 and _TOPIC.search(low):
-        hits = 0.3  # no complaint word, but a statement about their thing
+    if question or _WHERE.match(stripped.rstrip(" .!")):
+        hits += 1.5
     if not hits:
         return 0.0
-    return hits + 0.5 * bool(re.search(r"\b(?:my|our|i|we)\b", low)) - 0.6 * age
+    return hits + 0.5 * bool(re.search(r"\b(?:my|our|i|we)\b", low))
 
 
-def _topic(topic: str, orders: list[str]) -> str:
-    if topic and orders and topic.split()[-1] in ("order", "booking", "account", "case", "claim", "invoice", "ticket"):
-        return f"your {topic} {orders[0]}"
-    if topic:
-        return f"your {topic}"
-    return f"order {orders[0]}" if orders else "this"
+def _order_kind(text: str) -> list[tuple[str, str]]:
+    out = []
+    for m in _ORDER.finditer(text):
+        kind = m.group(0).split()[0].lower().rstrip(":#")
+        out.append((kind, m.group(1)))
+    return out
 
 
-def extract_facts(customer_turns: Iterable[TurnAnalysis]) -> Facts:
-    """Facts from the customer's recent turns (most recent last)."""
+def _topic(topic: str) -> str:
+    return f"your {topic}" if topic else "this"
+
+
+def extract_facts(customer_turns: Iterable[TurnAnalysis], *, earlier: Iterable[TurnAnalysis] = ()) -> Facts:
+    """Facts from the customer's recent turns (most recent last).
+
+    The issue comes from the most recent turn only (an earlier one has had its
+    answer); the topic is the first noun phrase of the whole conversation
+    (``earlier`` then ``customer_turns``), so it names what the conversation is about.
+    """
     turns = list(customer_turns)
-    best, best_score = "", 0.0
     orders: list[str] = []
+    kinds: list[str] = []
     amounts: list[str] = []
     dates: list[str] = []
-    topic = ""
-    for age, ta in enumerate(reversed(turns)):
+    topic, head = "", ""
+    for ta in [*earlier, *turns]:
+        if not topic:
+            topic, head = find_topic(ta.turn.text)
+    for ta in reversed(turns):
         text = ta.turn.text
-        orders += [m.group(1) for m in _ORDER.finditer(text) if m.group(1) not in orders]
+        for kind, code in _order_kind(text):
+            if code not in orders:
+                orders.append(code)
+                kinds.append(kind)
         amounts += [m.group(0) for m in _AMOUNT.finditer(text) if m.group(0) not in amounts]
         dates += [m.group(0) for m in _DATE.finditer(text) if m.group(0) not in dates]
-        if not topic:
-            t = _TOPIC.search(text.lower())
-            topic = t.group(1) if t else ""
-        skip = _skip_spans(ta)
+    best, best_score = "", 0.0
+    last = turns[-1] if turns else None
+    if last is not None:
+        text = last.turn.text
         masked = list(text)
-        for sp in skip:
+        for sp in _skip_spans(last):
             masked[sp.start : sp.end] = "|" * (sp.end - sp.start)
         for m in _SENTENCE.finditer(text):
             for piece in re.split(r"\|+", "".join(masked[m.start() : m.end()])):
                 for cand in [piece] if "|" not in m.group(0) and piece == m.group(0) else _CLAUSE.split(piece):
-                    score = _score(cand, age)
+                    score = _score(cand)
                     if score > best_score:
                         best, best_score = cand, score
-    issue = _restate(_tidy(_best_clause(best))) if best else ""
-    emotion = turns[-1].emotion if turns else None
-    frustration = turns[-1].frustration or 0.0 if turns else 0.0
+    clause = _best_clause(best) if best else ""
+    issue, question = _restate(_tidy(clause), "?" in clause) if clause else ("", False)
+    issue = issue.strip(" ,;:")
+    if len(issue.split()) < 3:
+        issue, question = "", False
+    emotion = last.emotion if last is not None else None
+    frustration = last.frustration or 0.0 if last is not None else 0.0
     feeling = _FEELINGS.get(
         emotion or "", ("frustrating", "frustrated") if frustration >= 0.35 else ("annoying", "annoyed")
     )
     values = tuple(float(re.sub(r"[^\d.]", "", a) or 0) for a in amounts)
     return Facts(
         issue=issue,
-        is_request=bool(re.match(r"you(?:'d| would)? (?:want|like|need)|you'd like an answer", issue)),
-        topic=_topic(topic, orders),
+        is_request=question or bool(re.match(r"you(?:'d| would)? (?:want|like|need)", issue)),
+        question=question or bool(last is not None and _OPEN_QUESTION.search(last.turn.text)),
+        topic=_topic(topic),
+        head=head or (kinds[0] if kinds else ""),
         feeling=feeling[0],
         feeling_person=feeling[1],
         orders=tuple(orders),

@@ -13,13 +13,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from calmline.errors import ConfigError
+from calmline.playbook._yaml import check_keys, num, read_yaml, regex, strings
 from calmline.playbook.model import MOVE_IDS
 from calmline.types import CUSTOMER_LABELS
 
@@ -54,6 +52,8 @@ CONDITIONS: frozenset[str] = frozenset(
         "checking_overdue",
         "silent_after_solution",
         "resolved",
+        "thanked",
+        "question",
         "escalation",
         "abuse_now",
         "intimidation",
@@ -167,57 +167,6 @@ class Playbook:
         return next((m for m in self.moves if m.id == move_id), None)
 
 
-def read_yaml(path: str | Path | None, package: str, name: str) -> tuple[Any, str]:
-    """Read ``path``, or the file ``name`` shipped in ``package``/defaults when ``path`` is None."""
-    if path is None:
-        text = resources.files(package).joinpath("defaults").joinpath(name).read_text(encoding="utf-8")
-        origin = f"{package.replace('.', '/')}/defaults/{name}"
-    else:
-        p = Path(path)
-        if not p.is_file():
-            raise ConfigError(f"{p}: file not found")
-        text, origin = p.read_text(encoding="utf-8"), str(p)
-    try:
-        return yaml.safe_load(text), origin
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{origin}: invalid YAML: {exc}") from None
-
-
-def check_keys(obj: Any, allowed: set[str], where: str, required: set[str] | None = None) -> Mapping[str, Any]:
-    """Check that ``obj`` is a mapping with only ``allowed`` keys and all ``required`` ones."""
-    if not isinstance(obj, dict):
-        raise ConfigError(f"{where}: expected a mapping, got {type(obj).__name__}")
-    unknown = set(obj) - allowed
-    if unknown:
-        raise ConfigError(
-            f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; allowed: {', '.join(sorted(allowed))}"
-        )
-    missing = (allowed if required is None else required) - set(obj)
-    if missing:
-        raise ConfigError(f"{where}: missing key(s) {', '.join(sorted(missing))}")
-    return obj
-
-
-def _num(obj: Mapping[str, Any], key: str, where: str, lo: float = 0.0, hi: float = float("inf")) -> float:
-    value = obj[key]
-    if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
-        raise ConfigError(f"{where}.{key}: expected a number between {lo} and {hi}, got {value!r}")
-    return float(value)
-
-
-def _strings(value: Any, where: str, *, empty: bool = False) -> tuple[str, ...]:
-    if not isinstance(value, list) or (not value and not empty) or not all(isinstance(v, str) and v for v in value):
-        raise ConfigError(f"{where}: expected a non-empty list of strings")
-    return tuple(value)
-
-
-def _regex(words: tuple[str, ...], where: str) -> re.Pattern[str]:
-    try:
-        return re.compile(r"\b(?:" + "|".join(words) + r")\b")
-    except re.error as exc:
-        raise ConfigError(f"{where}: invalid regular expression: {exc}") from None
-
-
 def _condition(value: Any, where: str) -> str:
     if isinstance(value, str) and value.startswith("label:") and value[6:] in CUSTOMER_LABELS:
         return value
@@ -229,7 +178,7 @@ def _condition(value: Any, where: str) -> str:
 
 def _per_channel(value: Any, where: str) -> Mapping[str, float]:
     obj = check_keys(value, {"chat", "email"}, where)
-    return {k: _num(obj, k, where, 1) for k in ("chat", "email")}
+    return {k: num(obj, k, where, 1) for k in ("chat", "email")}
 
 
 def _ladder(raw: Any, where: str) -> LadderPolicy:
@@ -244,7 +193,7 @@ def _ladder(raw: Any, where: str) -> LadderPolicy:
     preset = obj["preset"]
     if preset not in sequences:
         raise ConfigError(f"{where}.preset: unknown preset {preset!r}; valid: {', '.join(sorted(sequences))}")
-    climb = _strings(obj["climb_labels"], f"{where}.climb_labels")
+    climb = strings(obj["climb_labels"], f"{where}.climb_labels")
     for label in climb:
         if label not in CUSTOMER_LABELS:
             raise ConfigError(f"{where}.climb_labels: unknown label {label!r}; valid: {', '.join(CUSTOMER_LABELS)}")
@@ -254,7 +203,7 @@ def _ladder(raw: Any, where: str) -> LadderPolicy:
     rungs, names = {}, {}
     for level, rung in rungs_raw.items():
         r = check_keys(rung, _RUNG, f"{where}.rungs.{level}")
-        rungs[int(level)] = _strings(r["phrases"], f"{where}.rungs.{level}.phrases")
+        rungs[int(level)] = strings(r["phrases"], f"{where}.rungs.{level}.phrases")
         names[int(level)] = str(r["name"])
     behaviours = check_keys(obj["behaviours"], set(CUSTOMER_LABELS), f"{where}.behaviours", set())
     return LadderPolicy(
@@ -262,8 +211,8 @@ def _ladder(raw: Any, where: str) -> LadderPolicy:
         sequence=sequences[str(preset)],
         climb_labels=frozenset(climb),
         gentle_on_swearing=bool(obj["gentle_on_swearing"]),
-        gentle_frustration=_num(obj, "gentle_frustration", where, 0, 1),
-        harm_regex=_regex(_strings(obj["harm_words"], f"{where}.harm_words"), f"{where}.harm_words"),
+        gentle_frustration=num(obj, "gentle_frustration", where, 0, 1),
+        harm_regex=regex(strings(obj["harm_words"], f"{where}.harm_words"), f"{where}.harm_words"),
         rungs=rungs,
         rung_names=names,
         behaviours={str(k): str(v) for k, v in behaviours.items()},
@@ -281,8 +230,8 @@ def _moves(raw: Any, where: str) -> tuple[MoveRule, ...]:
         for i, t in enumerate(m["when"]):
             tw = f"{where}.{move_id}.when[{i}]"
             tr = check_keys(t, _TRIGGER, tw)
-            triggers.append(Trigger(_condition(tr["if"], f"{tw}.if"), _num(tr, "weight", tw, -1, 1)))
-        phrases = _strings(m["phrases"], f"{where}.{move_id}.phrases")
+            triggers.append(Trigger(_condition(tr["if"], f"{tw}.if"), num(tr, "weight", tw, -1, 1)))
+        phrases = strings(m["phrases"], f"{where}.{move_id}.phrases")
         out.append(MoveRule(str(move_id), str(m["title"]), tuple(triggers), phrases))
     return tuple(out)
 
@@ -293,19 +242,19 @@ def parse_playbook(data: Any, origin: str) -> Playbook:
     th = check_keys(top["thresholds"], _THRESHOLDS, f"{origin}: thresholds")
     w = f"{origin}: thresholds"
     thresholds = Thresholds(
-        upset=_num(th, "upset", w, 0, 1),
-        angry=_num(th, "angry", w, 0, 1),
-        refund_limit=_num(th, "refund_limit", w),
-        repeated_contact=int(_num(th, "repeated_contact", w, 1)),
-        min_score=_num(th, "min_score", w, 0, 1),
-        max_moves=int(_num(th, "max_moves", w, 1)),
-        reply_moves=int(_num(th, "reply_moves", w, 1)),
+        upset=num(th, "upset", w, 0, 1),
+        angry=num(th, "angry", w, 0, 1),
+        refund_limit=num(th, "refund_limit", w),
+        repeated_contact=int(num(th, "repeated_contact", w, 1)),
+        min_score=num(th, "min_score", w, 0, 1),
+        max_moves=int(num(th, "max_moves", w, 1)),
+        reply_moves=int(num(th, "reply_moves", w, 1)),
     )
     tm = check_keys(top["timing"], _TIMING, f"{origin}: timing")
     timing = Timing(
-        check_regex=_regex(_strings(tm["check_phrases"], f"{origin}: timing.check_phrases"), f"{origin}: timing"),
-        solution_regex=_regex(
-            _strings(tm["solution_phrases"], f"{origin}: timing.solution_phrases"), f"{origin}: timing"
+        check_regex=regex(strings(tm["check_phrases"], f"{origin}: timing.check_phrases"), f"{origin}: timing"),
+        solution_regex=regex(
+            strings(tm["solution_phrases"], f"{origin}: timing.solution_phrases"), f"{origin}: timing"
         ),
         still_here_after=_per_channel(tm["still_here_after"], f"{origin}: timing.still_here_after"),
         silence_after_solution=_per_channel(tm["silence_after_solution"], f"{origin}: timing.silence_after_solution"),
@@ -317,8 +266,8 @@ def parse_playbook(data: Any, origin: str) -> Playbook:
     for i, r in enumerate(esc["rules"]):
         rw = f"{origin}: escalation.rules[{i}]"
         rule = check_keys(r, _RULE, rw)
-        when = tuple(_condition(c, f"{rw}.when") for c in _strings(rule["when"], f"{rw}.when"))
-        rules.append(EscalationRule(str(rule["id"]), when, str(rule["to"]), _strings(rule["tell"], f"{rw}.tell")))
+        when = tuple(_condition(c, f"{rw}.when") for c in strings(rule["when"], f"{rw}.when"))
+        rules.append(EscalationRule(str(rule["id"]), when, str(rule["to"]), strings(rule["tell"], f"{rw}.tell")))
     version = top["version"]
     if version != 1:
         raise ConfigError(f"{origin}: version: expected 1, got {version!r}")
@@ -329,7 +278,7 @@ def parse_playbook(data: Any, origin: str) -> Playbook:
         ladder=_ladder(top["ladder"], f"{origin}: ladder"),
         escalation=tuple(rules),
         moves=_moves(top["moves"], f"{origin}: moves"),
-        placeholders=frozenset(_strings(top["placeholders"], f"{origin}: placeholders")),
+        placeholders=frozenset(strings(top["placeholders"], f"{origin}: placeholders")),
         origin=origin,
     )
 

@@ -15,9 +15,29 @@ from calmline.playbook.config import Playbook, default_playbook
 from calmline.playbook.ladder import behaviour, replay_ladder
 from calmline.playbook.model import MOVE_IDS, Escalation, Guidance, LadderState, Move
 from calmline.playbook.reply import compose_reply, render, reply_values
-from calmline.types import Analysis, Conversation, Role
+from calmline.types import Analysis, Conversation, Role, TurnAnalysis
 
 __all__ = ["Plan", "decide", "prepare"]
+
+
+_FOLLOW_ON = (
+    "I'm passing everything you've told us to {to}, so you won't need to explain any of it again, "
+    "and they will contact you within {{timeframe}}.",
+    "I'm handing this latest message to {to} as well, and they will come back to you within {{timeframe}}.",
+    "I'm escalating this update to {to} too, so it is in front of them when they contact you within {{timeframe}}.",
+)
+
+
+def _fired_before(rule_when: tuple[str, ...], customers: list[TurnAnalysis], analysis: Analysis, repeats: int) -> bool:
+    """Whether an escalation rule already held at an earlier customer turn (it was offered then)."""
+    earlier = customers[:-1]
+    for c in rule_when:
+        if c.startswith("label:") and any(t.signal(c[6:]) is not None for t in earlier):
+            return True
+        state = analysis.states[earlier[-1].index] if earlier else None
+        if c == "repeated_contact" and state is not None and state.label_counts.get("customer.repeating", 0) >= repeats:
+            return True
+    return False
 
 
 def _escalation(playbook: Playbook, conds: dict[str, list[str]], values: dict[str, str]) -> Escalation | None:
@@ -63,12 +83,13 @@ def prepare(
     if now is None and turns:
         now = turns[-1].turn.ts
     customers = [t for t in turns if t.turn.role is Role.CUSTOMER]
-    facts = extract_facts(customers[-2:])
+    facts = extract_facts(customers[-1:], earlier=customers[:-1])
     ladder = replay_ladder(analysis, pb.ladder)
     conds = evaluate(Context(analysis, pb, facts, ladder, now, channel))
     last_customer = customers[-1] if customers else None
     values = reply_values(
         facts,
+        channel=channel,
         refund=last_customer is not None and last_customer.signal("request.refund") is not None,
         over_limit="refund_over_limit" in conds,
         resolved="resolved" in conds,
@@ -80,6 +101,10 @@ def prepare(
     if escalation is not None:
         conds["escalation"] = [f"rule {escalation.rule}: to {escalation.to}", *escalation.reasons]
         values["tell"] = escalation.tell_customer
+        rule = next(r for r in pb.escalation if r.id == escalation.rule)
+        if _fired_before(rule.when, customers, analysis, pb.thresholds.repeated_contact):
+            # Already offered at an earlier turn: confirm it rather than repeat it.
+            values["tell"] = _FOLLOW_ON[len(customers) % len(_FOLLOW_ON)].format(to=escalation.to)
     return Plan(analysis, pb, facts, ladder, conds, values, escalation)
 
 
@@ -128,7 +153,7 @@ def decide(
         pb,
         chosen,
         values,
-        seed=f"{analysis.conversation.id}:{index}",
+        seed=f"{analysis.conversation.id}:{sum(t.turn.role is Role.CUSTOMER for t in turns)}",
         previous_agent_texts=agents,
         rung=ladder.rung if ladder.active else 0,
         fog="intimidation" in conds,

@@ -32,8 +32,34 @@ def sentences(text: str) -> list[str]:
     return [s.strip().lower() for s in _SPLIT.split(text) if s.strip()]
 
 
+_TEAMS = {
+    "order": "our delivery team",
+    "parcel": "our delivery team",
+    "delivery": "our delivery team",
+    "claim": "our claims team",
+    "flight": "our bookings team",
+    "booking": "our bookings team",
+    "appointment": "our bookings team",
+    "refund": "our refunds team",
+    "fee": "our billing team",
+    "bill": "our billing team",
+    "debit": "our billing team",
+    "charge": "our billing team",
+    "card": "our card services team",
+    "account": "our accounts team",
+    "broadband": "our network team",
+    "router": "our technical team",
+}
+
+
 def reply_values(
-    facts: Facts, *, refund: bool, over_limit: bool = False, resolved: bool = False, behaviour: str = "the language"
+    facts: Facts,
+    *,
+    refund: bool,
+    over_limit: bool = False,
+    resolved: bool = False,
+    behaviour: str = "the language",
+    channel: str = "chat",
 ) -> dict[str, str]:
     """The values the phrasing fragments may use, from the facts of this conversation."""
     values = {
@@ -42,29 +68,34 @@ def reply_values(
         "feeling": facts.feeling,
         "feeling_person": facts.feeling_person,
         "behaviour": behaviour,
+        "reply_route": "reply to this email" if channel == "email" else "message us here",
     }
     if facts.issue:
         values["issue"] = facts.issue
         if not facts.is_request:
             values["problem"] = facts.issue
+        if facts.question:
+            values["question"] = facts.issue
     if facts.orders:
         values["order"] = facts.orders[0]
     if facts.amounts:
         values["amount"] = facts.amounts[0]
+    team = _TEAMS.get(facts.head, "the team who handles it")
     if over_limit:
         action = "send your refund request to the team who can approve it"
     elif refund:
-        action = (
-            f"process the refund of {facts.amounts[0]}" if facts.amounts else f"request the refund for {facts.topic}"
-        )
+        action = f"process the refund of {facts.amounts[0]}" if facts.amounts else "raise the refund request"
+    elif facts.topic != "this":
+        action = f"raise {facts.topic} with {team}"
     elif facts.orders:
-        action = f"trace order {facts.orders[0]} with our warehouse"
+        action = f"raise reference {facts.orders[0]} with {team}"
     else:
-        action = f"raise {facts.topic} with the team who can fix it"
+        action = "raise this with the team who handles it"
     values["action"] = action
     values["summary"] = f"I'll {action}, and you'll hear from us within {{timeframe}}"
     if resolved:
-        values["summary"] = f"{facts.topic} is working again and everything is noted on case {{ticket}}"
+        thing = facts.topic if facts.topic != "this" else "everything"
+        values["summary"] = f"{thing} is sorted, and it's all noted on case {{ticket}}"
     return values
 
 
@@ -96,12 +127,21 @@ def pick(
     """The first fragment, from a deterministic start, whose sentences are all new."""
     if not fragments:
         return None
-    start = zlib.crc32(f"{seed}:{move_id}".encode()) % len(fragments)
-    for k in range(len(fragments)):
+    # Successive customer turns (the seed ends with their count) rotate through the
+    # fragments, so a move recommended again later is phrased differently.
+    base, _, count = seed.rpartition(":")
+    turn = int(count) if count.isdigit() else 0
+    rendered = []
+    for fragment in fragments:
         try:
-            text = render(fragments[(start + k) % len(fragments)], values, keep)
+            rendered.append(render(fragment, values, keep))
         except _Unknown:
             continue
+    if not rendered:
+        return None
+    start = (zlib.crc32(f"{base}:{move_id}".encode()) + turn) % len(rendered)
+    for k in range(len(rendered)):
+        text = rendered[(start + k) % len(rendered)]
         if not any(s in used for s in sentences(text)):
             used.update(sentences(text))
             return text
@@ -129,6 +169,8 @@ def compose_reply(
         chosen.discard("paraphrase")
     if "escalate" in chosen:
         chosen.discard("next_steps")
+    if "close" in chosen:
+        chosen.discard("ticket_contact")
     parts: list[str] = []
     for move_id in MOVE_IDS:
         if move_id not in chosen:

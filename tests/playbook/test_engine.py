@@ -10,6 +10,14 @@ from playbook._build import build
 
 ORDER = "My order 55123 never arrived and I was charged twice for it."
 
+FIX = ("agent", "Please try restarting the router; that should fix it.")
+
+
+def solved(text: str) -> object:
+    """A customer confirming the fix after the agent proposed one (a first turn never closes)."""
+    return build(("customer", "My router keeps dropping the connection", {}, 0.4), FIX, ("customer", text, {}, 0.0))
+
+
 MOVE_CASES = [
     # (move, positive analysis, near-miss analysis)
     ("acknowledge", build(("customer", ORDER, {}, 0.7)), build(("customer", "Thanks, that fixed it!", {}, 0.0))),
@@ -18,22 +26,26 @@ MOVE_CASES = [
         build(("customer", ORDER, {}, 0.5)),
         build(("customer", "How do I change my delivery address?", {}, 0.1)),
     ),
-    ("paraphrase", build(("customer", ORDER, {}, 0.5)), build(("customer", "thanks, all sorted now", {}, 0.0))),
+    ("paraphrase", build(("customer", ORDER, {}, 0.5)), solved("thanks, all sorted now")),
     ("clarify", build(("customer", "hello, I need some help", {}, 0.1)), build(("customer", ORDER, {}, 0.5))),
     (
         "hold_permission",
         build(("customer", "Where is order 55123?", {}, 0.3)),
         build(("customer", "Where is my parcel?", {}, 0.3)),
     ),
-    ("close", build(("customer", "Brilliant, that worked, thank you", {}, 0.0)), build(("customer", ORDER, {}, 0.6))),
+    (
+        "close",
+        solved("Brilliant, that worked, thank you"),
+        build(("customer", "Brilliant, that worked, thank you", {}, 0.0)),
+    ),
     (
         "follow_up",
-        build(("customer", "Perfect, it's working now, thanks", {}, 0.0)),
+        solved("Perfect, it's working now, thanks"),
         build(("customer", ORDER, {}, 0.6)),
     ),
     (
         "ticket_contact",
-        build(("customer", "Great, thanks, all sorted", {}, 0.0)),
+        solved("Great, thanks, all sorted"),
         build(("customer", "hello, I need some help", {}, 0.1)),
     ),
     (
@@ -209,7 +221,12 @@ SCENARIOS = [
         ),
         cid="s5",
     ),
-    build(("customer", "Thanks, that worked perfectly", {}, 0.0), cid="s6"),
+    build(
+        ("customer", "The app logs me out every hour", {}, 0.3),
+        ("agent", "Please try updating the app; that should fix it."),
+        ("customer", "Thanks, that worked perfectly", {}, 0.0),
+        cid="s6",
+    ),
     build(("customer", "hi", {}, 0.0), cid="s7"),
     build(
         (
