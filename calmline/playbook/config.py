@@ -75,6 +75,7 @@ _LADDER = {
     "harm_words",
     "rungs",
     "behaviours",
+    "tolerate",
 }
 _RUNG = {"name", "phrases"}
 _ESCALATION = {"rules"}
@@ -137,6 +138,7 @@ class LadderPolicy:
     rungs: Mapping[int, tuple[str, ...]]
     rung_names: Mapping[int, str]
     behaviours: Mapping[str, str]
+    tolerate: Mapping[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +184,7 @@ def _per_channel(value: Any, where: str) -> Mapping[str, float]:
 
 
 def _ladder(raw: Any, where: str) -> LadderPolicy:
-    obj = check_keys(raw, _LADDER, where)
+    obj = check_keys(raw, _LADDER, where, _LADDER - {"tolerate"})
     presets = check_keys(obj["presets"], set(obj["presets"] or {}), f"{where}.presets")
     sequences: dict[str, tuple[int, ...]] = {}
     for name, seq in presets.items():
@@ -206,6 +208,10 @@ def _ladder(raw: Any, where: str) -> LadderPolicy:
         rungs[int(level)] = strings(r["phrases"], f"{where}.rungs.{level}.phrases")
         names[int(level)] = str(r["name"])
     behaviours = check_keys(obj["behaviours"], set(CUSTOMER_LABELS), f"{where}.behaviours", set())
+    tolerate = check_keys(obj.get("tolerate", {}), set(climb), f"{where}.tolerate", set())
+    for label, n in tolerate.items():
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            raise ConfigError(f"{where}.tolerate.{label}: expected a whole number of turns (0 or more)")
     return LadderPolicy(
         preset=str(preset),
         sequence=sequences[str(preset)],
@@ -216,6 +222,7 @@ def _ladder(raw: Any, where: str) -> LadderPolicy:
         rungs=rungs,
         rung_names=names,
         behaviours={str(k): str(v) for k, v in behaviours.items()},
+        tolerate={str(k): int(v) for k, v in tolerate.items()},
     )
 
 

@@ -25,6 +25,17 @@ def aimed_signals(turn: TurnAnalysis, policy: LadderPolicy) -> list[Signal]:
     return aimed
 
 
+def _tolerated(aimed: list[Signal], seen: dict[str, int], policy: LadderPolicy) -> bool:
+    """Whether this turn's only aimed abuse is a kind the policy lets pass a few times.
+
+    Shouting in capitals on its own is usually frustration boiling over, not an attack
+    on the agent: by default the first such turn is answered with acknowledgement,
+    not a boundary. Any other aimed label in the same turn always counts.
+    """
+    kinds = {s.label for s in aimed if s.label != "abuse.profanity"}
+    return bool(kinds) and all(seen.get(k, 0) <= policy.tolerate.get(k, 0) for k in kinds)
+
+
 def _is_harm(turn: TurnAnalysis, policy: LadderPolicy) -> Signal | None:
     threat = turn.signal("threat.personal")
     if threat is None:
@@ -40,24 +51,36 @@ def _cite(signals: list[Signal]) -> str:
 def step_turn(state: LadderState, turn: TurnAnalysis, policy: LadderPolicy) -> LadderState:
     """The ladder after one more customer turn."""
     aimed = aimed_signals(turn, policy)
+    counts = _count_seen(state, turn)
+    seen = tuple(sorted(counts.items()))
     harm = _is_harm(turn, policy)
     if harm is not None:
         step = LadderStep(turn.index, 4, f"threat to the agent's safety: {_cite([harm])}", harm.evidence)
-        return LadderState(4, (*state.steps, step), state.strikes + 1, True)
+        return LadderState(4, (*state.steps, step), state.strikes + 1, True, seen)
+    if aimed and _tolerated(aimed, counts, policy):
+        aimed = []
     if aimed:
         strikes = state.strikes + 1
         target = policy.sequence[min(strikes, len(policy.sequence)) - 1]
         rung = max(state.rung, target)
         evidence = tuple(e for s in aimed for e in s.evidence)
         step = LadderStep(turn.index, rung, f"abuse aimed at the agent (strike {strikes}): {_cite(aimed)}", evidence)
-        return LadderState(rung, (*state.steps, step), strikes, True)
+        return LadderState(rung, (*state.steps, step), strikes, True, seen)
     swearing = turn.signal("abuse.profanity")
     gentle = policy.gentle_on_swearing and state.rung == 0
     if gentle and swearing is not None and (turn.frustration or 0.0) >= policy.gentle_frustration:
         reason = f"swearing at the situation, gentle request per policy: {_cite([swearing])}"
         step = LadderStep(turn.index, 1, reason, swearing.evidence)
-        return LadderState(1, (*state.steps, step), state.strikes, True)
-    return LadderState(state.rung, state.steps, state.strikes, False)
+        return LadderState(1, (*state.steps, step), state.strikes, True, seen)
+    return LadderState(state.rung, state.steps, state.strikes, False, seen)
+
+
+def _count_seen(state: LadderState, turn: TurnAnalysis) -> dict[str, int]:
+    """How many customer turns so far (this one included) carried each label."""
+    counts = dict(state.seen)
+    for label in turn.labels():
+        counts[label] = counts.get(label, 0) + 1
+    return counts
 
 
 def replay_ladder(analysis: Analysis, policy: LadderPolicy, *, upto: int | None = None) -> LadderState:
@@ -70,7 +93,7 @@ def replay_ladder(analysis: Analysis, policy: LadderPolicy, *, upto: int | None 
             state = step_turn(state, turn, policy)
         elif state.active:
             # An agent turn after the abusive one: the next customer turn starts fresh.
-            state = LadderState(state.rung, state.steps, state.strikes, False)
+            state = LadderState(state.rung, state.steps, state.strikes, False, state.seen)
     return state
 
 

@@ -88,12 +88,14 @@ class LadderState:
         steps: every move of the ladder, in order.
         strikes: how many turns carried abuse aimed at the agent.
         active: whether the last customer turn itself moved the ladder.
+        seen: how many customer turns carried each label so far (for tolerated kinds).
     """
 
     rung: int = 0
     steps: tuple[LadderStep, ...] = ()
     strikes: int = 0
     active: bool = False
+    seen: tuple[tuple[str, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"rung": self.rung, "steps": [s.to_dict() for s in self.steps]}

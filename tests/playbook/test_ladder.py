@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from calmline.errors import ConfigError
 from calmline.playbook import load_playbook
 from calmline.playbook.config import default_playbook
 from calmline.playbook.ladder import replay_ladder
@@ -11,6 +12,7 @@ from playbook._build import build
 
 INSULT = ("customer", "you idiot", {"abuse.insult": "idiot"}, 0.8)
 AGENT = ("agent", "ok")
+SHOUT = ("customer", "WHY IS MY ACCOUNT STILL LOCKED", {"abuse.yelling": "WHY IS MY ACCOUNT STILL LOCKED"}, 0.7)
 
 
 @pytest.mark.parametrize(
@@ -20,7 +22,9 @@ AGENT = ("agent", "ok")
         ([INSULT, AGENT, INSULT], 2),
         ([INSULT, AGENT, INSULT, AGENT, INSULT], 3),
         ([INSULT, AGENT, INSULT, AGENT, INSULT, AGENT, INSULT], 4),
-        ([("customer", "STOP SHOUTING AT ME YOU", {"abuse.yelling": "STOP SHOUTING AT ME YOU"}, 0.7)], 1),
+        ([SHOUT], 0),  # the first shouted message alone is tolerated by default
+        ([SHOUT, AGENT, SHOUT], 1),  # shouting again climbs
+        ([SHOUT, AGENT, INSULT], 1),  # an insult always counts
         ([("customer", "send me a photo babe", {"abuse.harassment": "send me a photo babe"}, 0.7)], 1),
         ([("customer", "this damn router", {"abuse.profanity": "damn"}, 0.6)], 0),  # swearing at a situation
         ([("customer", "I'm furious, it broke again", {}, 0.9)], 0),  # frustration alone
@@ -70,3 +74,20 @@ def test_rung_four_guidance_ends_and_escalates():
     assert g.ladder.rung == 4
     assert g.escalation is not None and g.escalation.rule == "abuse_after_final_warning"
     assert "ending this chat" in g.suggested_reply or "close this conversation" in g.suggested_reply
+
+
+def test_tolerance_is_configurable(tmp_path):
+    import yaml
+
+    from importlib import resources
+
+    text = resources.files("calmline.playbook").joinpath("defaults").joinpath("playbook.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    data["ladder"]["tolerate"] = {"abuse.yelling": 0}
+    path = tmp_path / "strict.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert replay_ladder(build(SHOUT), load_playbook(path).ladder).rung == 1
+    data["ladder"]["tolerate"] = {"abuse.profanity": 1}
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match="tolerate"):
+        load_playbook(path)
