@@ -77,9 +77,9 @@ def test_rung_four_guidance_ends_and_escalates():
 
 
 def test_tolerance_is_configurable(tmp_path):
-    import yaml
-
     from importlib import resources
+
+    import yaml
 
     text = resources.files("calmline.playbook").joinpath("defaults").joinpath("playbook.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
