@@ -137,3 +137,58 @@ def read_tweeteval_offensive_test(folder: Path) -> tuple[list[str], list[int]]:
     if len(texts) != len(labels):
         raise ValueError("TweetEval offensive test: text/label count mismatch")
     return texts, [int(x) for x in labels]
+
+
+def read_conda(folder: Path, name: str) -> tuple[list[str], list[int]]:
+    """CONDA in-game chat (no licence: measurement / model selection only).
+
+    1 = intentClass E (explicit) or I (implicit toxicity), 0 = A or O.
+    """
+    texts: list[str] = []
+    ys: list[int] = []
+    with (folder / name).open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            texts.append(row["utterance"])
+            ys.append(1 if row["intentClass"] in ("E", "I") else 0)
+    return texts, ys
+
+
+# ---- distant supervision for the offensive model from GoEmotions (Apache-2.0)
+# A comment is a weak POSITIVE if it contains profanity (GOEMO_PROFANITY), or a
+# direct insult word (GOEMO_INSULT) while a rater gave it a hostile emotion
+# (GOEMO_HOSTILE).  It is a NEGATIVE if it has neither and all its labels are
+# calm (GOEMO_CALM).  Anything else (e.g. angry comments without such words) is
+# left out.  Matching is on the raw, lower-cased text, whole words.
+GOEMO_PROFANITY = re.compile(
+    r"\b(fuck\w*|f\*+k\w*|shit\w*|bullshit|bitch\w*|asshole\w*|cunt\w*|dick(head)?s?|bastards?"
+    r"|motherfuck\w*|wtf|stfu|piss(ed)? off|dumbass\w*|jackass\w*|prick|twat|wanker)\b",
+    re.I,
+)
+GOEMO_INSULT = re.compile(
+    r"\b(idiots?|morons?|moronic|imbeciles?|retard(ed|s)?|losers?|scum(bag)?|pathetic|stupid|dumb"
+    r"|trash|garbage|shut up|clowns?|pos)\b",
+    re.I,
+)
+GOEMO_HOSTILE = frozenset({"anger", "annoyance", "disgust", "disapproval"})
+GOEMO_CALM = frozenset(
+    {
+        "neutral", "gratitude", "approval", "admiration", "joy", "love", "caring", "optimism",
+        "curiosity", "excitement", "amusement", "relief", "pride", "realization", "surprise",
+        "desire", "confusion",
+    }
+)  # fmt: skip
+
+
+def read_goemotions_distant(folder: Path, split: str = "train") -> tuple[list[str], list[int]]:
+    """Weakly labelled offensive rows from GoEmotions (see the word lists above)."""
+    texts, _, originals = read_goemotions_split(folder, split)
+    xs: list[str] = []
+    ys: list[int] = []
+    for t, labels in zip(texts, originals, strict=True):
+        if GOEMO_PROFANITY.search(t) or (GOEMO_INSULT.search(t) and GOEMO_HOSTILE & set(labels)):
+            xs.append(t)
+            ys.append(1)
+        elif not GOEMO_INSULT.search(t) and set(labels) <= GOEMO_CALM:
+            xs.append(t)
+            ys.append(0)
+    return xs, ys

@@ -36,7 +36,7 @@ from sklearn.metrics import (
     recall_score,
     roc_auc_score,
 )
-from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.model_selection import train_test_split
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -46,7 +46,9 @@ from _data import (  # noqa: E402
     EMOTION_CLASSES,
     GO_TO_CALM,
     GOEMOTIONS_FILES,
+    read_conda,
     read_davidson,
+    read_goemotions_distant,
     read_goemotions_split,
     read_olid,
     read_tweeteval_offensive_test,
@@ -54,7 +56,7 @@ from _data import (  # noqa: E402
 )
 
 from calmline.models._linear import (  # noqa: E402
-    FEATURIZER_VERSION,
+    batch_char_buckets,
     batch_keys,
     encode_vocab,
     model_from_bytes,
@@ -62,6 +64,7 @@ from calmline.models._linear import (  # noqa: E402
 
 SEED = 0
 VERSION = "v1"
+OFFENSIVE_VERSION = "v2"
 
 
 # ------------------------------------------------------------- features
@@ -108,8 +111,23 @@ def row_normalise(X: sp.csr_matrix, sqrt_norm: bool) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags(1.0 / np.sqrt(np.maximum(n, 1.0))) @ X)
 
 
+def char_matrix(texts: Sequence[str], n_buckets: int, lo: int, hi: int) -> sp.csr_matrix:
+    """sqrt-normalised hashed char n-gram counts (runtime reference featuriser)."""
+    msgs, buckets = batch_char_buckets(texts, n_buckets, lo, hi)
+    X = sp.csr_matrix(
+        (np.ones(len(msgs)), (np.array(msgs, dtype=np.int64), np.array(buckets, dtype=np.int64))),
+        shape=(len(texts), n_buckets),
+    )
+    X.sum_duplicates()
+    return row_normalise(X, True)
+
+
 class Prepared:
-    """Train/eval matrices restricted to a selected vocabulary."""
+    """Train/eval matrices restricted to a selected vocabulary.
+
+    With ``char=(n_buckets, lo, hi)`` a block of hashed char n-grams (own sqrt
+    normalisation) is appended after the word columns.
+    """
 
     def __init__(
         self,
@@ -119,6 +137,7 @@ class Prepared:
         sqrt_norm: bool,
         n_keep: int,
         min_df: int,
+        char: tuple[int, int, int] | None = None,
     ) -> None:
         X, full = featurise(train_texts, negation)
         keep = select_features(X, y_train, n_keep, min_df)
@@ -127,17 +146,21 @@ class Prepared:
         self.vocab = {f: r for r, f in enumerate(feats)}
         self.negation = negation
         self.sqrt_norm = sqrt_norm
+        self.char = char
         self.X_train = self.transform(train_texts)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         X, _ = featurise(texts, self.negation, self.vocab)
-        return row_normalise(X, self.sqrt_norm)
+        X = row_normalise(X, self.sqrt_norm)
+        if self.char is None:
+            return X
+        return sp.csr_matrix(sp.hstack((X, char_matrix(texts, *self.char))))
 
 
-def fit_lr(X: sp.csr_matrix, y: Sequence[Any], C: float, class_weight: str | None) -> Any:
-    clf = LogisticRegression(
-        C=C, class_weight=class_weight, max_iter=5000, tol=1e-5, random_state=SEED
-    )
+def fit_lr(
+    X: sp.csr_matrix, y: Sequence[Any], C: float, class_weight: str | None, tol: float = 1e-5
+) -> Any:
+    clf = LogisticRegression(C=C, class_weight=class_weight, max_iter=5000, tol=tol, random_state=SEED)
     clf.fit(X, np.asarray(y))
     return clf
 
@@ -169,26 +192,34 @@ def export(
     check_texts: Sequence[str],
 ) -> dict[str, Any]:
     feats = sorted(prep.vocab, key=prep.vocab.__getitem__)
-    W = np.ascontiguousarray(clf.coef_.T, dtype=np.float32)
+    W_all = np.ascontiguousarray(clf.coef_.T, dtype=np.float32)
+    W = np.ascontiguousarray(W_all[: len(feats)])
     b = np.ascontiguousarray(clf.intercept_, dtype=np.float32)
+    featurizer: dict[str, Any] = {
+        "version": 1 if prep.char is None else 2,  # v1 models stay byte-identical
+        "negation": prep.negation,
+        "norm": "sqrt" if prep.sqrt_norm else "none",
+        "ngrams": [1, 2],
+    }
+    arrays: dict[str, np.ndarray] = {"vocab": encode_vocab(feats), "W": W, "b": b}
+    if prep.char is not None:
+        n_buckets, lo, hi = prep.char
+        featurizer["char"] = {"n_buckets": n_buckets, "ngram_min": lo, "ngram_max": hi, "norm": "sqrt",
+                              "hash": "zlib.crc32(utf-8) % n_buckets"}  # fmt: skip
+        arrays["char_W"] = np.ascontiguousarray(W_all[len(feats) :])
     meta = {
         "name": name,
-        "version": VERSION,
+        "version": meta.pop("version", VERSION),
         "classes": list(classes),
         "link": "sigmoid" if W.shape[1] == 1 else "softmax",
-        "featurizer": {
-            "version": FEATURIZER_VERSION,
-            "negation": prep.negation,
-            "norm": "sqrt" if prep.sqrt_norm else "none",
-            "ngrams": [1, 2],
-        },
+        "featurizer": featurizer,
         "n_features": len(feats),
         **meta,
     }
     out.mkdir(parents=True, exist_ok=True)
     npz_path = out / f"{name}.npz"
     with npz_path.open("wb") as f:
-        np.savez_compressed(f, vocab=encode_vocab(feats), W=W, b=b)
+        np.savez_compressed(f, **arrays)
     # the runtime must reproduce sklearn's probabilities on real texts
     model = model_from_bytes(npz_path.read_bytes(), meta)
     ours = model.predict_proba(check_texts)
@@ -198,9 +229,7 @@ def export(
         raise RuntimeError(f"{name}: runtime differs from sklearn by {diff}")
     meta["runtime_vs_sklearn_max_abs_diff"] = float(f"{diff:.2e}")
     meta["npz_bytes"] = npz_path.stat().st_size
-    (out / f"{name}.json").write_text(
-        json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    (out / f"{name}.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {npz_path} ({meta['npz_bytes'] / 1e6:.2f} MB, {len(feats)} features)")
     return meta
 
@@ -333,84 +362,117 @@ def binary_metrics(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
     }
 
 
+OFF_CHAR = (1 << 18, 2, 5)  # hashed char n-grams: buckets, n from 2 to 5
+OFF_N_KEEP = 20000
+OFF_CS = (1.0, 2.0, 4.0)
+
+
+def offensive_variant(
+    tr_x: Sequence[str], tr_y: np.ndarray, char: tuple[int, int, int] | None, word: bool, C: float
+) -> tuple[Prepared, Any]:
+    n_keep = OFF_N_KEEP if word else 0
+    prep = Prepared(tr_x, tr_y, True, True, n_keep, min_df=2, char=char)
+    if not word:  # char-only ablation: drop the (empty) word block
+        prep.vocab = {}
+        prep.X_train = prep.transform(tr_x)
+    return prep, fit_lr(prep.X_train, tr_y, C, "balanced", tol=1e-4)
+
+
 def train_offensive(data: Path, out: Path, ablation: bool) -> None:
     x, y = read_davidson(data / "davidson_hate_offensive")
     ya = np.array(y)
     idx = np.arange(len(x))
     tr_i, te_i = train_test_split(idx, test_size=0.2, stratify=ya, random_state=SEED)
     tr_i, te_i = np.sort(tr_i), np.sort(te_i)
-    tr_x, te_x = [x[i] for i in tr_i], [x[i] for i in te_i]
-    tr_y, te_y = ya[tr_i], ya[te_i]
-    print(f"offensive: train {len(tr_x)}  held-out {len(te_x)}  positive {ya.mean():.3f}")
+    dv_x, te_x = [x[i] for i in tr_i], [x[i] for i in te_i]
+    dv_y, te_y = ya[tr_i], ya[te_i]
+    # distant supervision from GoEmotions train.tsv (Apache-2.0), see _data.py
+    ge_x, ge_y = read_goemotions_distant(data / "goemotions", "train")
+    tr_x = dv_x + ge_x
+    tr_y = np.concatenate((dv_y, np.array(ge_y))).astype(int)
+    print(
+        f"offensive: davidson train {len(dv_x)}  held-out {len(te_x)}  positive {ya.mean():.3f}; "
+        f"GoEmotions distant {len(ge_x)} ({sum(ge_y)} weak positives)"
+    )
     ol_x, ol_y = read_olid(data / "olid_offenseval")
     tw_x, tw_y = read_tweeteval_offensive_test(data / "tweeteval_offensive_hate_emotion")
-
-    # choose C by balanced log-loss in 3-fold CV on the training part: it
-    # rewards calibrated (not over-confident) probabilities under an even prior
-    n_keep = 20000
-    skf = StratifiedKFold(n_splits=3, shuffle=True, random_state=SEED)
-    folds = list(skf.split(np.zeros(len(tr_y)), tr_y))
-    w_bal = {0: 0.5 / (1 - tr_y.mean()), 1: 0.5 / tr_y.mean()}
-    best: tuple[float, float] | None = None
-    print("  tuning C (3-fold CV, balanced log-loss / AUC):")
-    for C in (0.25, 0.5, 1.0, 2.0, 4.0):
-        losses, aucs = [], []
-        for a, v in folds:
-            prep = Prepared([tr_x[i] for i in a], tr_y[a], True, True, n_keep, min_df=2)
-            clf = fit_lr(prep.X_train, tr_y[a], C, "balanced")
-            p = clf.predict_proba(prep.transform([tr_x[i] for i in v]))[:, 1]
-            sw = np.array([w_bal[int(t)] for t in tr_y[v]])
-            losses.append(log_loss(tr_y[v], p, sample_weight=sw))
-            aucs.append(roc_auc_score(tr_y[v], p))
-        loss = float(np.mean(losses))
-        print(f"    C={C:<5} balanced log-loss {loss:.4f}  AUC {np.mean(aucs):.4f}")
-        if best is None or loss < best[0]:
-            best = (loss, C)
-    assert best is not None
-    C = best[1]
-    if ablation:
-        for neg, norm in ((False, True), (True, False)):
-            prep = Prepared(tr_x, tr_y, neg, norm, n_keep, min_df=2)
-            clf = fit_lr(prep.X_train, tr_y, C if norm else C / 4, "balanced")
-            p = clf.predict_proba(prep.transform(te_x))[:, 1]
-            po = clf.predict_proba(prep.transform(ol_x))[:, 1]
-            print(
-                f"    ablation negation={neg} sqrt_norm={norm}: held-out AUC "
-                f"{roc_auc_score(te_y, p):.4f}  OLID AUC {roc_auc_score(ol_y, po):.4f}"
-            )
-    print(f"  chosen C={C}; fit on the 80% training part")
-    prep = Prepared(tr_x, tr_y, True, True, n_keep, min_df=2)
-    clf = fit_lr(prep.X_train, tr_y, C, "balanced")
-    metrics: dict[str, Any] = {}
-    for key, xs, ys in (
+    # CONDA (no licence): train.csv only SELECTS C, valid.csv is reported; never training rows
+    cs_x, cs_y = read_conda(data / "conda_ingame_toxicity", "CONDA_train.csv")
+    cv_x, cv_y = read_conda(data / "conda_ingame_toxicity", "CONDA_valid.csv")
+    evals = (
         ("heldout_davidson_20pct", te_x, te_y),
         ("cross_olid_training_v1", ol_x, np.array(ol_y)),
         ("cross_tweeteval_offensive_test", tw_x, np.array(tw_y)),
-    ):
-        p = clf.predict_proba(prep.transform(xs))[:, 1]
-        metrics[key] = binary_metrics(ys, p)
-        print(f"  {key}: {metrics[key]}")
+        ("cross_conda_valid", cv_x, np.array(cv_y)),
+    )
+
+    def report(prep: Prepared, clf: Any) -> dict[str, Any]:
+        return {k: binary_metrics(ys, clf.predict_proba(prep.transform(xs))[:, 1]) for k, xs, ys in evals}
+
+    if ablation:
+        print("  ablation (AUC / F1@0.5; C=4):")
+        variants = (
+            ("davidson, word", dv_x, dv_y, None, True),
+            ("davidson, char", dv_x, dv_y, OFF_CHAR, False),
+            ("davidson, word+char", dv_x, dv_y, OFF_CHAR, True),
+            ("davidson+goemotions, word", tr_x, tr_y, None, True),
+            ("davidson+goemotions, word+char", tr_x, tr_y, OFF_CHAR, True),
+        )
+        for label, vx, vy, char, word in variants:
+            prep, clf = offensive_variant(vx, vy, char, word, 4.0)
+            m = report(prep, clf)
+            cells = "  ".join(f"{k.split('_')[1]} {v['auc']:.3f}/{v['f1']:.3f}" for k, v in m.items())
+            print(f"    {label:32s} {cells}")
+
+    # choose C by AUC on CONDA train.csv (chat data, not OLID/TweetEval)
+    best: tuple[float, float] | None = None
+    print("  tuning C (AUC on CONDA train.csv, selection only):")
+    for C in OFF_CS:
+        prep, clf = offensive_variant(tr_x, tr_y, OFF_CHAR, True, C)
+        auc = roc_auc_score(cs_y, clf.predict_proba(prep.transform(cs_x))[:, 1])
+        print(f"    C={C:<5} CONDA-train AUC {auc:.4f}")
+        if best is None or auc > best[0]:
+            best = (auc, C)
+    assert best is not None
+    C = best[1]
+    print(f"  chosen C={C}")
+    prep, clf = offensive_variant(tr_x, tr_y, OFF_CHAR, True, C)
+    metrics: dict[str, Any] = report(prep, clf)
+    for k, v in metrics.items():
+        print(f"  {k}: {v}")
+    metrics["selection_conda_train_auc"] = r4(best[0])
     metrics["note"] = (
-        "positive = Davidson hate or offensive; threshold 0.5; OLID/TweetEval are "
-        "evaluation only (never trained on)"
+        "positive = Davidson hate or offensive / OLID OFF / TweetEval 1 / CONDA intent E or I; threshold 0.5; "
+        "OLID, TweetEval and CONDA are evaluation only (never trained on); C chosen on CONDA train.csv"
     )
     data_files = provenance(data, "davidson_hate_offensive", ("labeled_data.csv", "LICENSE"))
+    data_files |= provenance(data, "goemotions", ("train.tsv", "labels.txt"))
     eval_files = provenance(data, "olid_offenseval", ("olid-training-v1.0.tsv",))
     eval_files |= provenance(
         data,
         "tweeteval_offensive_hate_emotion",
         ("offensive/test_text.txt", "offensive/test_labels.txt"),
     )
+    eval_files |= provenance(data, "conda_ingame_toxicity", ("CONDA_train.csv", "CONDA_valid.csv"))
+    n_buckets, lo, hi = OFF_CHAR
     meta = {
+        "version": OFFENSIVE_VERSION,
         "trained_on": "Davidson et al. 2017 hate-speech-and-offensive-language "
-        "labeled_data.csv (tweets), 80% stratified split, seed 0",
-        "licence_of_training_data": "MIT (t-davidson/hate-speech-and-offensive-language)",
+        "labeled_data.csv (tweets), 80% stratified split, seed 0; plus GoEmotions train.tsv "
+        f"(Reddit) distant supervision: {sum(ge_y)} weak positives (profanity, or insult word + "
+        f"hostile emotion label), {len(ge_y) - sum(ge_y)} negatives (calm labels, no listed word); "
+        "word lists in training/_data.py",
+        "licence_of_training_data": "MIT (t-davidson/hate-speech-and-offensive-language) + "
+        "Apache-2.0 (google-research/goemotions)",
         "commercial_use_ok": True,
         "label_mapping": {"0 hate_speech": "offensive", "1 offensive_language": "offensive",
-                          "2 neither": "not_offensive"},
-        "algorithm": f"sklearn LogisticRegression C={C} class_weight=balanced, "
-        f"chi2 top-{n_keep} of uni+bigrams with df>=2",
-        "caveats": "Twitter slang; many slurs about third parties; use with rules, "
+                          "2 neither": "not_offensive",
+                          "goemotions weak positive": "offensive",
+                          "goemotions calm, no listed word": "not_offensive"},
+        "algorithm": f"sklearn LogisticRegression C={C} class_weight=balanced; features: chi2 "
+        f"top-{OFF_N_KEEP} of word uni+bigrams with df>=2 (sqrt-norm) + char {lo}-{hi}-grams of "
+        f"each token hashed into {n_buckets} buckets (own sqrt-norm)",
+        "caveats": "Twitter/Reddit text; many slurs about third parties; use with rules, "
         "not alone. class_weight=balanced puts the prior at ~50/50.",
         "metrics": metrics,
         "training_files_sha256": data_files,

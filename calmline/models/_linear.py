@@ -24,6 +24,14 @@ Featurisation (``FEATURIZER_VERSION`` 1):
 * a message's score is ``bias + sum(W[f] for each feature occurrence) / norm``
   where ``norm`` is 1 or ``sqrt(number of feature occurrences)`` (model
   setting ``norm``).
+
+Featuriser version 2 (used only by models whose meta asks for it) adds hashed
+character n-grams: every token that has a letter, does not start with ``<``
+and is at most 32 characters long is padded as ``" tok "``; each of its
+character n-grams (``lo..hi``) goes to bucket ``zlib.crc32(utf8) % n_buckets``
+(:func:`batch_char_buckets` is the reference).  The score then adds
+``sum(Wc[bucket] for each n-gram occurrence) / sqrt(number of n-grams)``.
+Version-1 models (no ``char`` block) score exactly as before.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ import functools
 import json
 import math
 import re
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -45,6 +54,7 @@ import numpy.typing as npt
 __all__ = [
     "FEATURIZER_VERSION",
     "LinearModel",
+    "batch_char_buckets",
     "batch_keys",
     "batch_tokens",
     "feature_strings",
@@ -53,7 +63,10 @@ __all__ = [
     "tokenize",
 ]
 
-FEATURIZER_VERSION = 1
+FEATURIZER_VERSION = 2
+# version 1: word uni+bigrams; version 2: + optional hashed char n-grams
+SUPPORTED_FEATURIZER_VERSIONS = (1, 2)
+_CHAR_MAX_TOKEN = 32  # longer tokens (hashes, spam) get no char n-grams
 
 _SEP = "\x00"  # message separator inside a joined batch; never a real token
 _NOT = "NOT_"  # upper case: can never collide with a (lower-cased) token
@@ -75,9 +88,7 @@ _TOKEN_RE = re.compile(
     r"|\x00"  # message separator
 )
 
-_LEET = str.maketrans(
-    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
-)
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
 _LEET_CHARS = frozenset("0134579@$!*")
 _DIGITS = "0123456789"
 # '@' starting a word is a mention unless the de-leeted word is one of these
@@ -235,6 +246,32 @@ def feature_strings(text: str, negation: bool = True) -> list[str]:
     return uni + bi
 
 
+def char_buckets(tok: str, n_buckets: int, lo: int, hi: int) -> tuple[int, ...]:
+    """Hashed character n-gram buckets of one normalised token (duplicates kept)."""
+    if tok[:1] == "<" or len(tok) > _CHAR_MAX_TOKEN or not any(c.isalpha() for c in tok):
+        return ()
+    s = " " + tok + " "
+    crc = zlib.crc32
+    return tuple(
+        crc(s[i : i + n].encode("utf-8")) % n_buckets for n in range(lo, hi + 1) for i in range(len(s) - n + 1)
+    )
+
+
+def batch_char_buckets(texts: Sequence[str], n_buckets: int, lo: int, hi: int) -> tuple[list[int], list[int]]:
+    """Reference char features of a batch: ``(message index, bucket)`` per n-gram occurrence."""
+    msgs: list[int] = []
+    buckets: list[int] = []
+    m = 0
+    for t in batch_tokens(texts):
+        if t == _SEP:
+            m += 1
+            continue
+        b = char_buckets(t, n_buckets, lo, hi)
+        buckets.extend(b)
+        msgs.extend([m] * len(b))
+    return msgs, buckets
+
+
 FloatArray = npt.NDArray[np.float32]
 
 
@@ -251,6 +288,8 @@ class LinearModel:
     meta: dict[str, Any]
     negation: bool = True
     sqrt_norm: bool = True
+    char_W: FloatArray | None = None  # (n_buckets, k_out): hashed char n-grams (featuriser v2)
+    char_ngrams: tuple[int, int] = (2, 5)
     _W_ext: FloatArray = field(init=False, repr=False)
     _compiled: bool = field(init=False, repr=False)
     _uni_row: npt.NDArray[np.intp] = field(init=False, repr=False)
@@ -291,6 +330,79 @@ class LinearModel:
         self._compiled = False  # token tables are built on first use
         self._k_out = int(k_out)
         self._bias = [float(x) for x in self.b]
+        if self.char_W is not None:
+            if self.char_W.ndim != 2 or self.char_W.shape[1] != k_out:
+                raise ValueError("char_W shape does not match W")
+            self._char_reset()
+
+    # ----------------------------------------------------------- char n-grams
+    def _char_reset(self) -> None:
+        # per-token cache: token -> row of (_char_sum, _char_cnt); row 0 = no n-grams
+        self._char_tok: dict[str, int] = {_SEP: 0}
+        self._char_sum = np.zeros((1024, self._k_out), np.float64)
+        self._char_cnt = np.zeros(1024, np.float64)
+        self._char_used = 1
+        self._char_chunk: dict[str, tuple[tuple[float, ...], int]] = {}
+
+    def _char_token_id(self, tok: str) -> int:
+        i = self._char_tok.get(tok)
+        if i is None:
+            assert self.char_W is not None
+            lo, hi = self.char_ngrams
+            b = char_buckets(tok, self.char_W.shape[0], lo, hi)
+            if b:
+                i = self._char_used
+                if i == self._char_cnt.shape[0]:
+                    self._char_sum = np.concatenate((self._char_sum, np.zeros_like(self._char_sum)))
+                    self._char_cnt = np.concatenate((self._char_cnt, np.zeros_like(self._char_cnt)))
+                self._char_sum[i] = self.char_W[list(b)].astype(np.float64).sum(axis=0)
+                self._char_cnt[i] = len(b)
+                self._char_used = i + 1
+            else:
+                i = 0
+            self._char_tok[tok] = i
+        return i
+
+    def _char_batch(self, toks: list[str], msg: npt.NDArray[np.intp], n: int) -> npt.NDArray[np.float64]:
+        """Char n-gram part of the logits, shape (n, k_out)."""
+        if len(self._char_tok) > _CHUNK_CACHE_MAX:
+            self._char_reset()
+        get = self._char_tok.get
+        cid = np.fromiter(map(get, toks, repeat(-1)), np.intp, len(toks))
+        miss = np.flatnonzero(cid < 0)
+        if miss.size:
+            cid[miss] = [self._char_token_id(toks[j]) for j in miss.tolist()]
+        cnt = np.bincount(msg, weights=self._char_cnt[cid], minlength=n)
+        scale = 1.0 / np.sqrt(np.maximum(cnt, 1.0))
+        out = np.empty((n, self._k_out), np.float64)
+        for c in range(self._k_out):
+            out[:, c] = np.bincount(msg, weights=self._char_sum[cid, c], minlength=n) * scale
+        return out
+
+    def _char_one(self, chunks: list[str]) -> tuple[float, ...]:
+        """Char n-gram part of the logits of one message (per-chunk cache)."""
+        cache = self._char_chunk
+        k = self._k_out
+        tot = [0.0] * k
+        cnt = 0
+        for ch in chunks:
+            hit = cache.get(ch)
+            if hit is None:
+                if len(cache) > _CHUNK_CACHE_MAX:
+                    cache.clear()
+                ids = [self._char_token_id(t) for t in _CHUNKS[ch]]
+                sums = tuple(float(x) for x in self._char_sum[ids].sum(axis=0)) if ids else (0.0,) * k
+                hit = (sums, int(self._char_cnt[ids].sum()) if ids else 0)
+                cache[ch] = hit
+            s, m = hit
+            if m:
+                cnt += m
+                for c in range(k):
+                    tot[c] += s[c]
+        if cnt > 1:
+            r = 1.0 / math.sqrt(cnt)
+            return tuple(v * r for v in tot)
+        return tuple(tot)
 
     @property
     def n_features(self) -> int:
@@ -402,6 +514,8 @@ class LinearModel:
         if self.sqrt_norm:
             counts = np.bincount(mid[idx < nf], minlength=n)
             sums /= np.sqrt(np.maximum(counts, 1))[:, None]
+        if self.char_W is not None:
+            sums += self._char_batch(toks, msg, n)
         sums += self.b
         return sums
 
@@ -443,9 +557,7 @@ class LinearModel:
         chunks = text.split()
         parts = list(map(self._ids_cache.get, chunks))
         if None in parts:
-            parts = [
-                self._chunk_ids(c) if p is None else p for c, p in zip(chunks, parts, strict=True)
-            ]
+            parts = [self._chunk_ids(c) if p is None else p for c, p in zip(chunks, parts, strict=True)]
         tids: list[int] = list(chain.from_iterable(cast(list[tuple[int, ...]], parts)))
         rows = list(map(self._uni_list.__getitem__, tids))
         if self.negation and not self._neg_ids.isdisjoint(tids):
@@ -466,6 +578,8 @@ class LinearModel:
         rows = self._single_rows(text)
         n = len(rows) - rows.count(self._zero)
         scale = 1.0 / math.sqrt(n) if (self.sqrt_norm and n > 1) else 1.0
+        if self.char_W is not None:
+            return self._proba_one_char(rows, scale, text)
         if self._k_out == 1:
             z = self._bias[0] + sum(map(self._col0.__getitem__, rows)) * scale
             if z >= 0:
@@ -477,6 +591,25 @@ class LinearModel:
         # one numpy gather + reduce beats k pure-Python sums for k > 1
         sums: list[float] = np.add.reduce(self._W64.take(rows, 0), 0).tolist()
         zs = [b + s * scale for b, s in zip(self._bias, sums, strict=True)]
+        m = max(zs)
+        es = [math.exp(x - m) for x in zs]
+        s = sum(es)
+        return tuple(e / s for e in es)
+
+    def _proba_one_char(self, rows: list[int], scale: float, text: str) -> tuple[float, ...]:
+        if _SEP in text:
+            text = text.replace(_SEP, " ")
+        ch = self._char_one(text.split())
+        if self._k_out == 1:
+            z = self._bias[0] + sum(map(self._col0.__getitem__, rows)) * scale + ch[0]
+            if z >= 0:
+                p = 1.0 / (1.0 + math.exp(-z))
+            else:
+                e = math.exp(z)
+                p = e / (1.0 + e)
+            return (1.0 - p, p)
+        sums: list[float] = np.add.reduce(self._W64.take(rows, 0), 0).tolist()
+        zs = [b + s * scale + c for b, s, c in zip(self._bias, sums, ch, strict=True)]
         m = max(zs)
         es = [math.exp(x - m) for x in zs]
         s = sum(es)
@@ -527,15 +660,25 @@ def decode_vocab(blob: npt.NDArray[np.uint8]) -> dict[str, int]:
 def model_from_bytes(npz_bytes: bytes, meta: dict[str, Any]) -> LinearModel:
     """Build a model from the bytes of its .npz file and its parsed .json meta."""
     feat = meta.get("featurizer", {})
-    if feat.get("version") != FEATURIZER_VERSION:
+    if feat.get("version") not in SUPPORTED_FEATURIZER_VERSIONS:
         raise ValueError(
             f"model {meta.get('name')!r} needs featurizer version {feat.get('version')}, "
-            f"this runtime has {FEATURIZER_VERSION}"
+            f"this runtime supports {SUPPORTED_FEATURIZER_VERSIONS}"
         )
+    char = feat.get("char")
+    if char is not None and feat["version"] < 2:
+        raise ValueError("char n-gram features need featurizer version 2")
     with np.load(BytesIO(npz_bytes), allow_pickle=False) as z:
         vocab = decode_vocab(z["vocab"])
         W = np.ascontiguousarray(z["W"], dtype=np.float32)
         b = np.ascontiguousarray(z["b"], dtype=np.float32)
+        char_W = np.ascontiguousarray(z["char_W"], dtype=np.float32) if char is not None else None
+    extra: dict[str, Any] = {}
+    if char is not None:
+        assert char_W is not None
+        if char_W.shape[0] != int(char["n_buckets"]):
+            raise ValueError("char_W rows do not match n_buckets")
+        extra = {"char_W": char_W, "char_ngrams": (int(char["ngram_min"]), int(char["ngram_max"]))}
     return LinearModel(
         name=str(meta["name"]),
         version=str(meta["version"]),
@@ -546,6 +689,7 @@ def model_from_bytes(npz_bytes: bytes, meta: dict[str, Any]) -> LinearModel:
         meta=meta,
         negation=bool(feat.get("negation", False)),
         sqrt_norm=feat.get("norm", "none") == "sqrt",
+        **extra,
     )
 
 

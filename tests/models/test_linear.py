@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from calmline.models import LinearModel, feature_strings, load_model, tokenize
-from calmline.models._linear import batch_keys
+from calmline.models._linear import batch_char_buckets, batch_keys
 
 NAMES = ("emotion", "offensive")
 
@@ -47,6 +47,11 @@ def reference_logits(m: LinearModel, text: str) -> np.ndarray:
     z = m.W[rows].astype(np.float64).sum(axis=0) if rows else np.zeros(m.W.shape[1])
     if m.sqrt_norm and rows:
         z = z / math.sqrt(len(rows))
+    if m.char_W is not None:
+        lo, hi = m.char_ngrams
+        _, buckets = batch_char_buckets([text], m.char_W.shape[0], lo, hi)
+        if buckets:
+            z = z + m.char_W[buckets].astype(np.float64).sum(axis=0) / math.sqrt(len(buckets))
     return z + m.b
 
 
@@ -56,7 +61,7 @@ def test_shipped_files_load_and_are_small() -> None:
     for name in NAMES:
         m = load_model(name)
         assert m.name == name
-        assert m.version == "v1"
+        assert m.version == {"emotion": "v1", "offensive": "v2"}[name]
         assert m.n_features == len(m.vocab) > 1000
         assert m.W.dtype == np.float32 and m.b.dtype == np.float32
         size = len(pkg.joinpath(f"{name}.npz").read_bytes())
@@ -147,6 +152,18 @@ def test_negation_marks_following_tokens() -> None:
     assert "not working" in feats  # bigrams stay plain
 
 
+def test_char_ngrams_are_stable_hashes() -> None:
+    m = load_model("offensive")
+    assert m.char_W is not None and load_model("emotion").char_W is None
+    assert m.meta["featurizer"]["version"] == 2 and load_model("emotion").meta["featurizer"]["version"] == 1
+    msgs, buckets = batch_char_buckets(["ab", "@bob 42 😡", "ok"], 1 << 18, 2, 5)
+    # " ab " -> 3 bigrams, 2 trigrams, 1 four-gram; nothing for a mention, number, emoji
+    assert msgs == [0] * 6 + [2] * 6
+    import zlib
+
+    assert buckets[0] == zlib.crc32(b" a") % (1 << 18)
+
+
 def test_messages_do_not_leak_into_each_other() -> None:
     uni, bi = batch_keys(["not", "happy"])
     assert "NOT_happy" not in uni
@@ -201,15 +218,12 @@ def test_angry_message_scores_angrier_than_thanks() -> None:
     m = load_model("emotion")
     angry, thanks = m.predict_proba(
         [
-            "This is ridiculous, I've been waiting three weeks and nobody answers. "
-            "Absolutely useless and I'm furious!",
+            "This is ridiculous, I've been waiting three weeks and nobody answers. Absolutely useless and I'm furious!",
             "thanks, that fixed it",
         ]
     )
     c = {name: i for i, name in enumerate(m.classes)}
-    assert (
-        angry[c["anger"]] + angry[c["frustration"]] > thanks[c["anger"]] + thanks[c["frustration"]]
-    )
+    assert angry[c["anger"]] + angry[c["frustration"]] > thanks[c["anger"]] + thanks[c["frustration"]]
     assert m.classes[int(thanks.argmax())] == "satisfaction"
     assert angry[c["satisfaction"]] < thanks[c["satisfaction"]]
 
