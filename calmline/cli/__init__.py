@@ -30,6 +30,10 @@ def bench_command(
     data: Annotated[str, typer.Option(help="Folder of the public data sets.")] = "../shared/data",
 ) -> None:
     """Measure quality and speed against VADER and alt-profanity-check; prints a table."""
+    from pathlib import Path
+
+    if (Path.cwd() / "bench" / "run.py").is_file() and str(Path.cwd()) not in sys.path:
+        sys.path.insert(0, str(Path.cwd()))
     try:
         from bench.run import main as bench_main
     except ImportError:
