@@ -10,7 +10,7 @@ from calmline.signals.reader import Reader
 from calmline.signals.state import StateTracker
 from calmline.types import Analysis, Conversation, ConversationState, Role, Turn, TurnAnalysis
 
-__all__ = ["analyze", "analyze_many", "analyze_text", "default_reader"]
+__all__ = ["analyze", "analyze_many", "analyze_text", "default_reader", "extend", "replay_states"]
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +64,38 @@ def _analyze_chunk(chunk: list[Conversation], reader: Reader) -> Iterator[Analys
             turns.append(ta)
             states.append(tracker.update(ta.frustration, ta.signals))
         yield Analysis(conversation=conv, turns=tuple(turns), states=tuple(states))
+
+
+def replay_states(turns: Iterable[TurnAnalysis]) -> tuple[ConversationState, ...]:
+    """The conversation state after each of ``turns`` (already analysed), without re-reading them."""
+    tracker = StateTracker()
+    return tuple(tracker.update(t.frustration, t.signals) for t in turns)
+
+
+def extend(analysis: Analysis, turn: Turn, *, reader: Reader | None = None) -> Analysis:
+    """``analysis`` with one more turn: only the new turn is read.
+
+    This is what a live service needs: each new message costs one message's reading,
+    however long the conversation is. The result equals ``analyze`` of the longer
+    conversation.
+    """
+    reader = reader or default_reader()
+    conv = analysis.conversation
+    index = len(analysis.turns)
+    if turn.role is Role.CUSTOMER:
+        last_agent = next((t.turn.text for t in reversed(analysis.turns) if t.turn.role is Role.AGENT), None)
+        previous = next((t.frustration for t in reversed(analysis.turns) if t.frustration is not None), 0.0)
+        r = reader.read(turn.text, previous_agent_text=last_agent, previous_frustration=previous)
+        ta = TurnAnalysis(index, turn, r.signals, r.frustration, r.emotion, r.emotion_scores, r.reasons)
+    else:
+        ta = TurnAnalysis(index=index, turn=turn)
+    turns = (*analysis.turns, ta)
+    tracker = StateTracker()
+    for t in analysis.turns:
+        tracker.update(t.frustration, t.signals)
+    state = tracker.update(ta.frustration, ta.signals)
+    longer = Conversation(id=conv.id, turns=(*conv.turns, turn), metadata=conv.metadata)
+    return Analysis(conversation=longer, turns=turns, states=(*analysis.states, state))
 
 
 def analyze_text(text: str, *, reader: Reader | None = None) -> TurnAnalysis:

@@ -137,6 +137,17 @@ class Signal:
     source: str
     explanation: str
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Signal:
+        """Rebuild a signal from :meth:`to_dict` output (e.g. one stored in a database)."""
+        return cls(
+            label=str(d["label"]),
+            score=float(d["score"]),
+            evidence=tuple(Span(int(e["start"]), int(e["end"]), str(e["text"])) for e in d.get("evidence", ())),
+            source=str(d.get("source", "")),
+            explanation=str(d.get("explanation", "")),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "label": self.label,
@@ -169,6 +180,19 @@ class TurnAnalysis:
             if s.label == label:
                 return s
         return None
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], turn: Turn) -> TurnAnalysis:
+        """Rebuild a turn's analysis from :meth:`to_dict` output and the turn it belongs to."""
+        frustration = d.get("frustration")
+        return cls(
+            index=int(d["index"]),
+            turn=turn,
+            signals=tuple(Signal.from_dict(s) for s in d.get("signals", ())),
+            frustration=None if frustration is None else float(frustration),
+            emotion=d.get("emotion"),
+            frustration_reasons=tuple(d.get("frustration_reasons", ())),
+        )
 
     def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {"index": self.index, "role": self.turn.role.value}

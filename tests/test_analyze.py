@@ -6,6 +6,7 @@ from pathlib import Path
 
 import calmline
 from calmline import Conversation, Role, Turn
+from calmline.analyze import extend
 from calmline.io import read_conversations
 from calmline.signals.state import StateTracker
 
@@ -120,3 +121,23 @@ def test_analyze_many_streams_with_bounded_lookahead() -> None:
     first = [next(stream) for _ in range(3)]
     assert [a.conversation.id for a in first] == ["1", "2", "3"]
     assert pulled <= 9  # one batch read ahead, never the whole input
+
+
+def test_extend_equals_analyze_of_the_longer_conversation() -> None:
+    convs = list(read_conversations(SAMPLES))
+    for conv in convs[:6]:
+        full = calmline.analyze(conv)
+        grown = calmline.analyze(Conversation(id=conv.id, turns=conv.turns[:1], metadata=conv.metadata))
+        for turn in conv.turns[1:]:
+            grown = extend(grown, turn)
+        assert grown.to_dict() == full.to_dict()
+
+
+def test_turn_analysis_round_trips_through_its_dict() -> None:
+    from calmline.analyze import replay_states
+    from calmline.types import TurnAnalysis
+
+    a = calmline.analyze(next(iter(read_conversations(SAMPLES))))
+    rebuilt = tuple(TurnAnalysis.from_dict(t.to_dict(), t.turn) for t in a.turns)
+    assert [t.to_dict() for t in rebuilt] == [t.to_dict() for t in a.turns]
+    assert [s.to_dict() for s in replay_states(rebuilt)] == [s.to_dict() for s in a.states]

@@ -86,15 +86,19 @@ class StateTracker:
         risk = 1.0 - keep
         if trend == "falling" and f:
             risk *= 0.8
-        reasons = tuple(r for _, r in sorted(parts, key=lambda x: -x[0])[:5])
+        parts.sort(key=_weight, reverse=True)
         return ConversationState(
             frustration_trend=trend,
             frustration_last=last,
             frustration_peak=peak,
             escalation_risk=round(risk, 4),
-            risk_reasons=reasons,
+            risk_reasons=tuple(r for _, r in parts[:5]),
             abuse_count=self.abuse,
             threat_count=self.threats,
             label_counts=MappingProxyType(dict(self.counts)),
             customer_turns=len(f),
         )
+
+
+def _weight(part: tuple[float, str]) -> float:
+    return part[0]

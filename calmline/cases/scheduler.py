@@ -1,0 +1,242 @@
+"""Fire due timers and deliver webhook alerts, from the database, exactly once across processes.
+
+A timer is *claimed* before it fires: ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL,
+an atomic conditional ``UPDATE ... WHERE status = 'pending'`` on SQLite. The claim, the
+reminder row (unique per timer) and the events commit in one transaction, so a timer
+fires once even with several server processes, and still fires after a restart.
+
+Run it alone with ``python -m calmline.cases.scheduler DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from calmline.cases import store
+from calmline.cases.db import is_postgres, make_engine, make_sessionmaker, migrate
+from calmline.cases.models import Case, Delivery, Reminder, Timer, case_number, utcnow
+from calmline.cases.pipeline import Policy, analyse_pending
+
+__all__ = ["Scheduler", "deliver_due", "fire_due", "worker_id"]
+
+log = logging.getLogger("calmline.scheduler")
+Poster = Callable[[str, bytes, dict[str, str]], int]
+
+
+def _rowcount(result: Any) -> int:
+    """Rows changed by an UPDATE (a ``CursorResult``; typed loosely by SQLAlchemy)."""
+    return int(result.rowcount)
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _fire(s: Session, timer: Timer, worker: str, now: datetime, policy: Policy) -> None:
+    timer.status, timer.fired_at, timer.fired_by = "fired", now, worker
+    s.add(Reminder(timer_id=timer.id, fired_by=worker))
+    case_id = s.scalar(select(Case.id).where(Case.conversation_id == timer.conversation_id))
+    data = {
+        "timer_id": timer.id,
+        "kind": timer.kind,
+        "owner": timer.owner,
+        "note": timer.note,
+        "due_at": timer.due_at.isoformat(),
+        "case": case_number(case_id) if case_id else None,
+    }
+    store.emit(s, "timer.due", data, conversation_id=timer.conversation_id, team=timer.team)
+    if timer.kind == "follow_up":
+        store.emit(
+            s, "follow_up.due", data, conversation_id=timer.conversation_id, team=timer.team, alerts=policy.alerts
+        )
+
+
+def fire_due(
+    factory: sessionmaker[Session],
+    *,
+    policy: Policy,
+    now: datetime | None = None,
+    worker: str | None = None,
+    limit: int = 100,
+) -> list[int]:
+    """Claim and fire the timers due at ``now``; returns the ids this process fired."""
+    now, worker = now or utcnow(), worker or worker_id()
+    fired: list[int] = []
+    with factory() as s:
+        pg = is_postgres(s.get_bind().engine)
+    if pg:
+        with factory() as s, s.begin():
+            timers = s.scalars(
+                select(Timer)
+                .where(Timer.status == "pending", Timer.due_at <= now)
+                .order_by(Timer.due_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            ).all()
+            for t in timers:
+                _fire(s, t, worker, now, policy)
+                fired.append(t.id)
+        return fired
+    with factory() as s:
+        ids = s.scalars(
+            select(Timer.id).where(Timer.status == "pending", Timer.due_at <= now).order_by(Timer.due_at).limit(limit)
+        ).all()
+    for tid in ids:
+        with factory() as s, s.begin():
+            claimed = _rowcount(
+                s.execute(
+                    update(Timer)
+                    .where(Timer.id == tid, Timer.status == "pending")
+                    .values(status="claimed")
+                    .execution_options(synchronize_session=False)
+                )
+            )
+            if claimed != 1:
+                continue  # another process fired it
+            timer = s.get(Timer, tid)
+            assert timer is not None
+            _fire(s, timer, worker, now, policy)
+            fired.append(tid)
+    return fired
+
+
+def _sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def http_post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    import httpx
+
+    return httpx.post(url, content=body, headers=headers, timeout=5.0).status_code
+
+
+def deliver_due(
+    factory: sessionmaker[Session],
+    *,
+    url: str | None,
+    secret: str | None = None,
+    post: Poster = http_post,
+    now: datetime | None = None,
+    max_attempts: int = 5,
+    backoff_s: float = 2.0,
+    limit: int = 20,
+) -> list[int]:
+    """Send due webhook alerts; failures retry with exponential backoff. Nothing is sent without ``url``."""
+    if not url:
+        return []
+    now = now or utcnow()
+    sent: list[int] = []
+    with factory() as s:
+        ids = s.scalars(
+            select(Delivery.id)
+            .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+            .order_by(Delivery.id)
+            .limit(limit)
+        ).all()
+    for did in ids:
+        with factory() as s, s.begin():  # claim: push the next attempt out so no one else takes it meanwhile
+            claimed = _rowcount(
+                s.execute(
+                    update(Delivery)
+                    .where(Delivery.id == did, Delivery.status == "pending", Delivery.next_attempt_at <= now)
+                    .values(next_attempt_at=now + timedelta(seconds=60))
+                    .execution_options(synchronize_session=False)
+                )
+            )
+            row = s.get(Delivery, did) if claimed == 1 else None
+            payload, event, attempts = (row.payload, row.event, row.attempts) if row else ({}, "", 0)
+        if row is None:
+            continue
+        body = json.dumps({"id": did, **payload}, default=str).encode()
+        headers = {"Content-Type": "application/json", "X-Calmline-Event": event, "X-Calmline-Delivery": str(did)}
+        if secret:
+            headers["X-Calmline-Signature"] = _sign(secret, body)
+        error: str | None = None
+        try:
+            status = post(url, body, headers)
+            if not 200 <= status < 300:
+                error = f"HTTP {status}"
+        except Exception as exc:  # network errors are retried
+            error = f"{type(exc).__name__}: {exc}"
+        with factory() as s, s.begin():
+            d = s.get(Delivery, did)
+            assert d is not None
+            d.attempts = attempts + 1
+            if error is None:
+                d.status = "sent"
+                sent.append(did)
+            else:
+                d.last_error = error
+                d.status = "failed" if d.attempts >= max_attempts else "pending"
+                d.next_attempt_at = now + timedelta(seconds=backoff_s * 2 ** (d.attempts - 1))
+    return sent
+
+
+class Scheduler:
+    """A background thread: fire timers, deliver alerts, re-analyse stale pending messages."""
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        policy: Policy,
+        *,
+        interval_s: float = 1.0,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+    ) -> None:
+        self.factory, self.policy, self.interval_s = factory, policy, interval_s
+        self.webhook_url, self.webhook_secret = webhook_url, webhook_secret
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def tick(self) -> list[int]:
+        fired = fire_due(self.factory, policy=self.policy)
+        for tid in fired:
+            print(f"fired timer {tid} by {worker_id()}", flush=True)
+        deliver_due(self.factory, url=self.webhook_url, secret=self.webhook_secret)
+        analyse_pending(self.factory, self.policy, older_than_s=30)
+        return fired
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.tick()
+            except Exception:  # the loop must survive a bad tick (database restarting...)
+                log.exception("scheduler tick failed")
+            self._stop.wait(self.interval_s)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="calmline-scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m calmline.cases.scheduler URL [INTERVAL]``: run the scheduler alone."""
+    args = sys.argv[1:] if argv is None else argv
+    engine = make_engine(args[0])
+    migrate(engine)
+    sched = Scheduler(make_sessionmaker(engine), Policy(), interval_s=float(args[1]) if len(args) > 1 else 0.2)
+    print(f"scheduler {worker_id()} ready", flush=True)
+    sched._run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+"""The store: every write the service makes, each inside the caller's session.
+
+Functions take a :class:`~sqlalchemy.orm.Session` and an :class:`Actor`; the caller owns
+the transaction, so a mutation, its audit entry and its events commit together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from calmline.cases.models import (
+    ApiToken,
+    AuditEntry,
+    Case,
+    ConversationRow,
+    Delivery,
+    Event,
+    MessageRow,
+    Timer,
+    utcnow,
+)
+
+__all__ = [
+    "ALERT_EVENTS",
+    "ROLES",
+    "Actor",
+    "add_message",
+    "audit",
+    "create_conversation",
+    "create_token",
+    "emit",
+    "hash_secret",
+    "schedule_timer",
+    "verify_token",
+]
+
+ROLES = ("agent", "supervisor", "admin")
+#: Events that become outbound webhook alerts when alerts are configured.
+ALERT_EVENTS = frozenset({"escalation", "boundary.end", "follow_up.due"})
+TOKEN_PREFIX = "cl"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is acting: a token's name, role and team (``system`` for the scheduler)."""
+
+    name: str
+    role: str
+    team: str = "default"
+    token_id: str | None = None
+
+    def can_see(self, conv: ConversationRow) -> bool:
+        """Agents see their own conversations, supervisors their team's, admins all."""
+        if self.role == "admin":
+            return True
+        if self.role == "supervisor":
+            return conv.team == self.team
+        return conv.agent == self.name
+
+
+SYSTEM = Actor("system", "admin", "default")
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(s: Session, *, name: str, role: str, team: str = "default") -> tuple[ApiToken, str]:
+    """A new token; returns the row and the full token string, shown once and stored only hashed."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; expected one of: {', '.join(ROLES)}")
+    token_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    row = ApiToken(id=token_id, name=name, role=role, team=team, secret_hash=hash_secret(secret))
+    s.add(row)
+    return row, f"{TOKEN_PREFIX}_{token_id}_{secret}"
+
+
+def verify_token(s: Session, raw: str) -> ApiToken | None:
+    """The live token matching ``raw`` (``cl_<id>_<secret>``), or ``None``; constant-time compare."""
+    parts = raw.split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+        return None
+    row = s.get(ApiToken, parts[1])
+    if row is None or row.revoked_at is not None:
+        return None
+    return row if hmac.compare_digest(row.secret_hash, hash_secret(parts[2])) else None
+
+
+def audit(s: Session, actor: Actor, action: str, target: str, detail: dict[str, Any] | None = None) -> None:
+    """Record a mutation: who, when, what."""
+    s.add(AuditEntry(actor=actor.name, role=actor.role, action=action, target=target, detail=detail or {}))
+
+
+def emit(
+    s: Session, type: str, data: dict[str, Any], *, conversation_id: str | None, team: str, alerts: bool = False
+) -> None:
+    """Publish a live update (read by the SSE streams); alert events also queue a webhook when ``alerts``."""
+    s.add(Event(type=type, data=data, conversation_id=conversation_id, team=team))
+    if alerts and type in ALERT_EVENTS:
+        s.add(Delivery(event=type, payload={"event": type, "conversation_id": conversation_id, "team": team, **data}))
+
+
+def create_conversation(
+    s: Session, actor: Actor, *, agent: str, team: str, channel: str = "chat", external_id: str | None = None
+) -> tuple[ConversationRow, Case]:
+    """A conversation and its case (the case number is the customer's reference)."""
+    conv = ConversationRow(id=uuid.uuid4().hex[:16], agent=agent, team=team, channel=channel, external_id=external_id)
+    s.add(conv)
+    s.flush()
+    case = Case(conversation_id=conv.id)
+    s.add(case)
+    s.flush()
+    audit(s, actor, "conversation.create", conv.id, {"agent": agent, "team": team, "case": case.number})
+    return conv, case
+
+
+def case_of(s: Session, conversation_id: str) -> Case:
+    case = s.scalar(select(Case).where(Case.conversation_id == conversation_id))
+    if case is None:  # pragma: no cover - every conversation gets one
+        raise LookupError(conversation_id)
+    return case
+
+
+def find_message(s: Session, conversation_id: str, client_id: str) -> MessageRow | None:
+    return s.scalar(
+        select(MessageRow).where(MessageRow.conversation_id == conversation_id, MessageRow.client_id == client_id)
+    )
+
+
+def add_message(
+    s: Session,
+    actor: Actor,
+    conv: ConversationRow,
+    *,
+    client_id: str,
+    role: str,
+    text: str,
+    author: str | None = None,
+    ts: datetime | None = None,
+) -> MessageRow:
+    """Store a message as ``pending`` (the caller commits before analysing: nothing acknowledged is lost)."""
+    msg = MessageRow(
+        conversation_id=conv.id, client_id=client_id, role=role, text=text, author=author, ts=ts or utcnow()
+    )
+    s.add(msg)
+    s.flush()
+    audit(s, actor, "message.create", f"{conv.id}/{msg.id}", {"client_id": client_id, "role": role})
+    return msg
+
+
+def schedule_timer(
+    s: Session,
+    conv: ConversationRow,
+    *,
+    kind: str,
+    due_at: datetime,
+    owner: str | None = None,
+    note: str = "",
+) -> Timer:
+    timer = Timer(kind=kind, conversation_id=conv.id, team=conv.team, owner=owner, note=note, due_at=due_at)
+    s.add(timer)
+    s.flush()
+    return timer
+
+
+def cancel_timers(s: Session, conversation_id: str, kind: str) -> int:
+    """Cancel the pending timers of ``kind`` (e.g. a still-here timer once the agent writes again)."""
+    timers = s.scalars(
+        select(Timer).where(Timer.conversation_id == conversation_id, Timer.kind == kind, Timer.status == "pending")
+    ).all()
+    for t in timers:
+        t.status = "cancelled"
+    return len(timers)
+
+
+def wellbeing(s: Session, agent: str, *, since: datetime) -> dict[str, Any]:
+    """Abuse an agent received since ``since``: counts and severity, framed as care."""
+    q = (
+        select(
+            func.count(MessageRow.id),
+            func.coalesce(func.sum(MessageRow.abuse_severity), 0.0),
+            func.coalesce(func.max(MessageRow.abuse_severity), 0.0),
+        )
+        .join(ConversationRow, ConversationRow.id == MessageRow.conversation_id)
+        .where(ConversationRow.agent == agent, MessageRow.abuse_count > 0, MessageRow.created_at >= since)
+    )
+    count, total, peak = s.execute(q).one()
+    return {
+        "agent": agent,
+        "since": since,
+        "abusive_messages": int(count),
+        "severity_total": round(float(total), 3),
+        "severity_peak": round(float(peak), 3),
+    }
+
+
+def shift_start(now: datetime, hours: float) -> datetime:
+    return now - timedelta(hours=hours)

@@ -1,0 +1,80 @@
+"""Shared dependencies: the service state, a database session per request, the calling actor."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from calmline.cases.models import ConversationRow
+from calmline.cases.pipeline import Policy
+from calmline.cases.store import Actor, verify_token
+from calmline.service.errors import Forbidden, NotFound, Unauthorized
+from calmline.service.settings import Settings
+
+__all__ = ["ActorDep", "Services", "ServicesDep", "SessionDep", "require", "visible_conversation"]
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    factory: sessionmaker[Session]
+    policy: Policy
+    #: verified tokens for a few seconds (saves a database round trip per request); cleared on revoke
+    token_cache: dict[str, tuple[Actor, float]] = field(default_factory=dict)
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_session(services: ServicesDep) -> Iterator[Session]:
+    with services.factory() as s:
+        yield s
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_actor(services: ServicesDep, authorization: Annotated[str | None, Header()] = None) -> Actor:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise Unauthorized("send an API token: 'Authorization: Bearer cl_<id>_<secret>'")
+    raw = authorization[7:].strip()
+    hit = services.token_cache.get(raw)
+    if hit is not None and hit[1] > time.monotonic():
+        return hit[0]
+    with services.factory() as s:
+        row = verify_token(s, raw)
+        if row is None:
+            raise Unauthorized("unknown or revoked API token")
+        actor = Actor(row.name, row.role, row.team, row.id)
+    if len(services.token_cache) > 10_000:
+        services.token_cache.clear()
+    services.token_cache[raw] = (actor, time.monotonic() + 5.0)
+    return actor
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def require(actor: Actor, *roles: str) -> None:
+    if actor.role not in roles:
+        raise Forbidden(f"this needs the {' or '.join(roles)} role; your token is {actor.role!r}")
+
+
+def visible_conversation(s: Session, actor: Actor, conversation_id: str, *, lock: bool = False) -> ConversationRow:
+    """The conversation if the actor may see it; 404 otherwise (no hint that it exists)."""
+    conv = s.get(ConversationRow, conversation_id, with_for_update=lock)
+    if conv is None or not actor.can_see(conv):
+        raise NotFound(f"no conversation {conversation_id!r} visible to you")
+    return conv

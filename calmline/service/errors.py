@@ -1,0 +1,107 @@
+"""HTTP errors: one handler maps every :class:`CalmlineError` to a status code and a clear JSON body.
+
+CalmlineError
+├── InputError / InputFormatError   422
+├── ConfigError                     500 (server configuration)
+└── ServiceError (here)             its own ``status``
+    ├── NotFound 404 · Forbidden 403 · Unauthorized 401 · Conflict 409 · TooLarge 413
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from calmline.errors import CalmlineError, ConfigError, InputError, ModelError, RegistryError
+
+__all__ = ["Conflict", "Forbidden", "NotFound", "ServiceError", "TooLarge", "Unauthorized", "install"]
+
+log = logging.getLogger("calmline.service")
+
+
+class ServiceError(CalmlineError):
+    status = 400
+    code = "bad_request"
+
+
+class NotFound(ServiceError):
+    status, code = 404, "not_found"
+
+
+class Forbidden(ServiceError):
+    status, code = 403, "forbidden"
+
+
+class Unauthorized(ServiceError):
+    status, code = 401, "unauthorized"
+
+
+class Conflict(ServiceError):
+    status, code = 409, "conflict"
+
+
+class TooLarge(ServiceError):
+    status, code = 413, "too_large"
+
+
+_STATUS: list[tuple[type[CalmlineError], int, str]] = [
+    (InputError, 422, "invalid_input"),
+    (RegistryError, 422, "unknown_name"),
+    (ConfigError, 500, "configuration"),
+    (ModelError, 500, "model"),
+]
+
+
+def status_of(exc: CalmlineError) -> tuple[int, str]:
+    if isinstance(exc, ServiceError):
+        return exc.status, exc.code
+    for cls, status, code in _STATUS:
+        if isinstance(exc, cls):
+            return status, code
+    return 400, "error"
+
+
+def _body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"error": {"code": code, "message": message}}
+    if details is not None:
+        out["error"]["details"] = details
+    return out
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers: no client input ever produces a 500 with a trace."""
+
+    @app.exception_handler(CalmlineError)
+    async def _calmline(_: Request, exc: CalmlineError) -> JSONResponse:
+        status, code = status_of(exc)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(_body(code, str(exc)), status_code=status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")} for e in exc.errors()
+        ]
+        first = details[0] if details else {"where": "body", "problem": "invalid"}
+        return JSONResponse(
+            jsonable_encoder(_body("validation", f"{first['where']}: {first['problem']}", details)), status_code=422
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            _body(f"http_{exc.status_code}", str(exc.detail)),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return JSONResponse(_body("internal", "internal error; it has been logged"), status_code=500)

@@ -1,0 +1,191 @@
+"""Cases (ticket numbers like ``CL-000123``), resolution with a scheduled follow-up, escalations, callbacks."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, timedelta
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from calmline.cases import store
+from calmline.cases.models import Case, ConversationRow, Escalation, Timer, utcnow
+from calmline.cases.pipeline import escalate
+from calmline.service.deps import ActorDep, ServicesDep, SessionDep, require, visible_conversation
+from calmline.service.errors import Conflict, NotFound
+from calmline.service.schemas import CallbackCreate, EscalationCreate, ResolveRequest
+
+router = APIRouter(tags=["cases"])
+_NUMBER = re.compile(r"^CL-(\d{1,12})$", re.IGNORECASE)
+
+
+def _case(s: Any, actor: store.Actor, number: str) -> tuple[Case, ConversationRow]:
+    m = _NUMBER.match(number.strip())
+    case = s.get(Case, int(m.group(1))) if m else None
+    conv = s.get(ConversationRow, case.conversation_id) if case else None
+    if case is None or conv is None or not actor.can_see(conv):
+        raise NotFound(f"no case {number!r} visible to you (case numbers look like CL-000123)")
+    return case, conv
+
+
+def _timer(t: Timer) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "kind": t.kind,
+        "conversation_id": t.conversation_id,
+        "owner": t.owner,
+        "note": t.note,
+        "due_at": t.due_at,
+        "status": t.status,
+        "fired_at": t.fired_at,
+    }
+
+
+@router.get("/cases/{number}")
+def get_case(number: str, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
+    case, conv = _case(s, actor, number)
+    timers = s.scalars(select(Timer).where(Timer.conversation_id == conv.id).order_by(Timer.id)).all()
+    return {
+        "case": case.number,
+        "status": case.status,
+        "resolution": case.resolution,
+        "resolved_at": case.resolved_at,
+        "conversation_id": conv.id,
+        "agent": conv.agent,
+        "timers": [_timer(t) for t in timers],
+    }
+
+
+@router.post("/cases/{number}/resolve")
+def resolve_case(
+    number: str, body: ResolveRequest, actor: ActorDep, services: ServicesDep, s: SessionDep
+) -> dict[str, Any]:
+    """Resolve a case and schedule the follow-up that checks the fix held."""
+    case, conv = _case(s, actor, number)
+    if case.status == "resolved":
+        raise Conflict(f"case {case.number} is already resolved")
+    now = utcnow()
+    delay = services.settings.follow_up_delay_s if body.follow_up_in_s is None else body.follow_up_in_s
+    case.status, case.resolution, case.resolved_at = "resolved", body.resolution, now
+    conv.status = "resolved" if conv.status != "closed" else conv.status
+    timer = store.schedule_timer(
+        s,
+        conv,
+        kind="follow_up",
+        owner=conv.agent,
+        due_at=now + timedelta(seconds=delay),
+        note=f"Check the fix for case {case.number} held and the customer is satisfied.",
+    )
+    store.cancel_timers(s, conv.id, "still_here")
+    store.audit(s, actor, "case.resolve", case.number, {"follow_up_timer": timer.id, "delay_s": delay})
+    store.emit(
+        s,
+        "case.resolved",
+        {"case": case.number, "follow_up_at": timer.due_at.isoformat()},
+        conversation_id=conv.id,
+        team=conv.team,
+    )
+    s.commit()
+    return {"case": case.number, "status": case.status, "follow_up": _timer(timer)}
+
+
+def _esc(e: Escalation) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "conversation_id": e.conversation_id,
+        "team": e.team,
+        "status": e.status,
+        "to": e.to,
+        "reason": e.reason,
+        "summary": e.summary,
+        "created_by": e.created_by,
+        "claimed_by": e.claimed_by,
+        "created_at": e.created_at,
+    }
+
+
+@router.post("/conversations/{conversation_id}/escalations", status_code=201)
+def create_escalation(
+    conversation_id: str, body: EscalationCreate, actor: ActorDep, services: ServicesDep, s: SessionDep
+) -> dict[str, Any]:
+    """Escalate with a hand-off summary so the next person does not make the customer repeat themselves."""
+    conv = visible_conversation(s, actor, conversation_id, lock=True)
+    esc = escalate(s, actor, conv, reason=body.reason, to=body.to, policy=services.policy)
+    s.commit()
+    return _esc(esc)
+
+
+def _visible_escalation(s: Any, actor: store.Actor, escalation_id: int) -> tuple[Escalation, ConversationRow]:
+    esc = s.get(Escalation, escalation_id)
+    conv = s.get(ConversationRow, esc.conversation_id) if esc else None
+    if esc is None or conv is None or not actor.can_see(conv):
+        raise NotFound(f"no escalation {escalation_id} visible to you")
+    return esc, conv
+
+
+@router.get("/escalations/{escalation_id}")
+def get_escalation(escalation_id: int, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
+    return _esc(_visible_escalation(s, actor, escalation_id)[0])
+
+
+@router.post("/escalations/{escalation_id}/claim")
+def claim_escalation(escalation_id: int, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
+    """A supervisor takes the escalation."""
+    require(actor, "supervisor", "admin")
+    esc, conv = _visible_escalation(s, actor, escalation_id)
+    if esc.status != "open":
+        raise Conflict(f"escalation {esc.id} is {esc.status} (claimed by {esc.claimed_by})")
+    esc.status, esc.claimed_by = "claimed", actor.name
+    store.audit(s, actor, "escalation.claim", f"escalation/{esc.id}")
+    store.emit(
+        s, "escalation.claimed", {"escalation_id": esc.id, "by": actor.name}, conversation_id=conv.id, team=conv.team
+    )
+    s.commit()
+    return _esc(esc)
+
+
+@router.post("/escalations/{escalation_id}/callbacks", status_code=201)
+def create_callback(escalation_id: int, body: CallbackCreate, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
+    """Nobody free: agree a callback time and owner; a reminder fires at that time."""
+    esc, conv = _visible_escalation(s, actor, escalation_id)
+    at = body.at if body.at.tzinfo else body.at.replace(tzinfo=UTC)
+    timer = store.schedule_timer(
+        s, conv, kind="callback", owner=body.owner, due_at=at, note=body.note or f"Call back about escalation {esc.id}."
+    )
+    store.audit(s, actor, "callback.create", f"escalation/{esc.id}", {"at": at.isoformat(), "owner": body.owner})
+    store.emit(
+        s,
+        "callback",
+        {"escalation_id": esc.id, **_timer(timer), "due_at": at.isoformat()},
+        conversation_id=conv.id,
+        team=conv.team,
+    )
+    s.commit()
+    return _timer(timer)
+
+
+@router.get("/queue")
+def supervisor_queue(actor: ActorDep, s: SessionDep) -> dict[str, Any]:
+    """The team's queue: open escalations, pending callbacks and timers, riskiest open conversations."""
+    require(actor, "supervisor", "admin")
+    team = actor.team
+    escs = s.scalars(
+        select(Escalation).where(Escalation.team == team, Escalation.status != "done").order_by(Escalation.id)
+    ).all()
+    timers = s.scalars(select(Timer).where(Timer.team == team, Timer.status == "pending").order_by(Timer.due_at)).all()
+    risky = s.scalars(
+        select(ConversationRow)
+        .where(ConversationRow.team == team, ConversationRow.status.in_(("open", "escalated")))
+        .order_by(ConversationRow.risk.desc())
+        .limit(20)
+    ).all()
+    return {
+        "team": team,
+        "escalations": [_esc(e) for e in escs],
+        "timers": [_timer(t) for t in timers],
+        "at_risk": [
+            {"id": c.id, "agent": c.agent, "risk": round(c.risk, 3), "trend": c.trend, "status": c.status}
+            for c in risky
+        ],
+    }

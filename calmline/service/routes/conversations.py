@@ -1,0 +1,124 @@
+"""Conversations: create, list (status, agent, risk), get with the full analysis, close."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from calmline.analyze import analyze
+from calmline.cases import store
+from calmline.cases.handoff import to_conversation
+from calmline.cases.models import Case, ConversationRow, MessageRow
+from calmline.service.deps import ActorDep, SessionDep, require, visible_conversation
+from calmline.service.errors import Conflict, Forbidden
+from calmline.service.schemas import CloseRequest, ConversationCreate, ConversationPublic
+
+router = APIRouter(tags=["conversations"])
+
+
+def public(conv: ConversationRow, case: Case) -> ConversationPublic:
+    return ConversationPublic(
+        id=conv.id,
+        external_id=conv.external_id,
+        agent=conv.agent,
+        team=conv.team,
+        channel=conv.channel,
+        status=conv.status,
+        closed_reason=conv.closed_reason,
+        risk=round(conv.risk, 3),
+        trend=conv.trend,
+        case=case.number,
+        created_at=conv.created_at,
+        updated_at=conv.updated_at,
+    )
+
+
+@router.post("/conversations", status_code=201, response_model=ConversationPublic)
+def create_conversation(body: ConversationCreate, actor: ActorDep, s: SessionDep) -> ConversationPublic:
+    """Open a conversation (and its case). Agents open their own; supervisors assign within their team."""
+    agent, team = body.agent or actor.name, body.team or actor.team
+    if actor.role == "agent" and (agent != actor.name or team != actor.team):
+        raise Forbidden("agents open conversations for themselves in their own team")
+    if actor.role == "supervisor" and team != actor.team:
+        raise Forbidden("supervisors open conversations in their own team")
+    if body.external_id and s.scalar(select(ConversationRow.id).where(ConversationRow.external_id == body.external_id)):
+        raise Conflict(f"a conversation with external_id {body.external_id!r} exists")
+    conv, case = store.create_conversation(
+        s, actor, agent=agent, team=team, channel=body.channel, external_id=body.external_id
+    )
+    store.emit(
+        s, "conversation", {"id": conv.id, "agent": agent, "case": case.number}, conversation_id=conv.id, team=team
+    )
+    s.commit()
+    return public(conv, case)
+
+
+@router.get("/conversations", response_model=list[ConversationPublic])
+def list_conversations(
+    actor: ActorDep,
+    s: SessionDep,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+    agent: Annotated[str | None, Query(max_length=120)] = None,
+    min_risk: Annotated[float | None, Query(ge=0, le=1, alias="risk")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[ConversationPublic]:
+    """Conversations visible to you, riskiest first; ``risk`` is a minimum escalation risk."""
+    q = select(ConversationRow, Case).join(Case, Case.conversation_id == ConversationRow.id)
+    if actor.role == "agent":
+        q = q.where(ConversationRow.agent == actor.name)
+    elif actor.role == "supervisor":
+        q = q.where(ConversationRow.team == actor.team)
+    if status:
+        q = q.where(ConversationRow.status == status)
+    if agent:
+        q = q.where(ConversationRow.agent == agent)
+    if min_risk is not None:
+        q = q.where(ConversationRow.risk >= min_risk)
+    q = q.order_by(ConversationRow.risk.desc(), ConversationRow.updated_at.desc()).limit(limit).offset(offset)
+    return [public(c, k) for c, k in s.execute(q).all()]
+
+
+@router.get("/conversations/{conversation_id}")
+def get_conversation(conversation_id: str, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
+    """The conversation with its messages and the full analysis (every turn's signals and the state)."""
+    conv = visible_conversation(s, actor, conversation_id)
+    case = store.case_of(s, conv.id)
+    msgs = s.scalars(select(MessageRow).where(MessageRow.conversation_id == conv.id).order_by(MessageRow.id)).all()
+    analysis = analyze(to_conversation(conv.id, msgs)).to_dict(include_text=True) if msgs else None
+    last_guidance = next((m.guidance for m in reversed(msgs) if m.guidance), None)
+    return {
+        **public(conv, case).model_dump(mode="json"),
+        "messages": [
+            {
+                "id": m.id,
+                "client_id": m.client_id,
+                "role": m.role,
+                "author": m.author,
+                "text": m.text,
+                "ts": m.ts,
+                "status": m.status,
+            }
+            for m in msgs
+        ],
+        "analysis": analysis,
+        "guidance": last_guidance,
+    }
+
+
+@router.post("/conversations/{conversation_id}/close")
+def close_conversation(conversation_id: str, body: CloseRequest, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
+    """Close a conversation with its reason (e.g. ended per the boundary policy)."""
+    conv = visible_conversation(s, actor, conversation_id, lock=True)
+    if conv.status == "closed":
+        raise Conflict(f"conversation already closed: {conv.closed_reason}")
+    conv.status, conv.closed_reason = "closed", body.reason
+    store.audit(s, actor, "conversation.close", conv.id, {"reason": body.reason})
+    store.emit(s, "conversation.closed", {"reason": body.reason}, conversation_id=conv.id, team=conv.team)
+    s.commit()
+    return {"id": conv.id, "status": conv.status, "closed_reason": conv.closed_reason}
+
+
+__all__ = ["public", "require", "router"]

@@ -1,0 +1,65 @@
+"""The inbound webhook: a helpdesk pushes messages, signed with HMAC-SHA256 (``X-Calmline-Signature``)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from calmline.cases import store
+from calmline.cases.models import ConversationRow
+from calmline.errors import InputError
+from calmline.service.deps import ServicesDep, SessionDep
+from calmline.service.errors import Forbidden, NotFound, Unauthorized
+from calmline.service.routes.messages import post_message
+from calmline.service.schemas import InboundMessage, MessageCreate
+
+router = APIRouter(tags=["webhooks"])
+
+
+def signature(secret: str, body: bytes) -> str:
+    """The header value a sender computes: ``sha256=<hex hmac of the raw body>``."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+@router.post(
+    "/webhooks/inbound",
+    openapi_extra={"requestBody": {"content": {"application/json": {"schema": InboundMessage.model_json_schema()}}}},
+)
+async def inbound(request: Request, services: ServicesDep, s: SessionDep, response: Response) -> dict[str, Any]:
+    """Receive one message; the conversation is created (by the helpdesk's id) on first sight."""
+    secret = services.settings.inbound_webhook_secret
+    if not secret:
+        raise NotFound("the inbound webhook is off: set CALMLINE_INBOUND_WEBHOOK_SECRET")
+    raw = await request.body()
+    given = request.headers.get("x-calmline-signature", "")
+    if not given:
+        raise Unauthorized("missing X-Calmline-Signature header (sha256=<hex HMAC-SHA256 of the body>)")
+    if not hmac.compare_digest(given, signature(secret, raw)):
+        raise Forbidden("bad signature: sign the raw body with HMAC-SHA256 and the shared secret")
+    try:
+        body = InboundMessage.model_validate_json(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InputError(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}", source="webhook") from exc
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_handle, services, s, body, response)
+
+
+def _handle(services: Any, s: Any, body: InboundMessage, response: Response) -> dict[str, Any]:
+    actor = store.Actor(f"webhook:{body.team}", "admin", body.team)
+    conv_id = s.scalar(select(ConversationRow.id).where(ConversationRow.external_id == body.conversation))
+    if conv_id is None:
+        conv, _case = store.create_conversation(
+            s, actor, agent=body.agent, team=body.team, external_id=body.conversation
+        )
+        store.emit(s, "conversation", {"id": conv.id, "agent": body.agent}, conversation_id=conv.id, team=body.team)
+        conv_id = conv.id
+        s.commit()
+    msg = MessageCreate(client_id=body.client_id, role=body.role, text=body.text, author=body.author, ts=body.ts)
+    return post_message(services, s, actor, conv_id, msg, response)

@@ -1,0 +1,42 @@
+"""Service settings from ``CALMLINE_*`` environment variables (built when asked, never at import)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    """Every knob of ``calmline serve``; each is ``CALMLINE_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="CALMLINE_", extra="forbid")
+
+    database_url: str = Field("sqlite:///calmline.db", description="SQLite file (default) or postgresql://...")
+    admin_token: str | None = Field(
+        None, description="Preset the first admin token (cl_<id>_<secret>) instead of printing one."
+    )
+    redact: bool = Field(False, description="Redact emails, phone and card numbers in stored text and logs.")
+    max_body_bytes: int = Field(256_000, description="Largest request body accepted (413 above).")
+    max_text_chars: int = Field(20_000, description="Longest message or draft accepted (422 above).")
+    still_here_s: float = Field(
+        120.0, description="Seconds before a 'still here' reminder after an agent promised to check."
+    )
+    follow_up_delay_s: float = Field(
+        3 * 24 * 3600.0, description="Seconds after resolving a case before the follow-up."
+    )
+    shift_hours: float = Field(8.0, description="Length of a shift for wellbeing exposure.")
+    break_after: int = Field(3, description="Abusive messages in a shift after which a break is suggested.")
+    inbound_webhook_secret: str | None = Field(
+        None, description="HMAC-SHA256 secret; the inbound webhook is off without it."
+    )
+    alert_webhook_url: str | None = Field(None, description="Where alerts are POSTed; nothing is sent without it.")
+    alert_webhook_secret: str | None = Field(None, description="Signs outbound alerts (X-Calmline-Signature).")
+    alert_max_attempts: int = 5
+    alert_backoff_s: float = 2.0
+    scheduler: bool = Field(True, description="Run the timer/alert scheduler thread in this process.")
+    scheduler_interval_s: float = 1.0
+    playbook: str | None = Field(None, description="Path of a playbook YAML (default: the shipped one).")
+    channel: str = "chat"
+    sse_poll_s: float = 0.25
