@@ -19,7 +19,7 @@ def test_readme_python_blocks_run(capsys: pytest.CaptureFixture[str]) -> None:
     os.chdir(README.parent)
     try:
         for block in blocks:
-            exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own docs
+            exec(compile(block, "README.md", "exec"), namespace)
     finally:
         os.chdir(cwd)
     out = capsys.readouterr().out

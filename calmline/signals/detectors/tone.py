@@ -130,7 +130,9 @@ class YellingDetector(Detector):
 
 
 # A service word in scare quotes: another 'update', the "fix".
-_SCARE_QUOTES = re.compile(r"['\"](?:fix|help|service|support|solution|update|upgrade|customer service|priority|express|guaranteed)['\"]")
+_SCARE_QUOTES = re.compile(
+    r"['\"](?:fix|help|service|support|solution|update|upgrade|customer service|priority|express|guaranteed)['\"]"
+)
 _EYE_ROLL = ("🙄", "😒", "🙃", "😑")
 
 
