@@ -124,11 +124,11 @@ _RT = re.compile(r"\bRT\b")
 
 def davidson_heldout(data: Path, max_n: int | None, seed: int) -> Labeled:
     """The 20 % of Davidson the offensive model did NOT train on (same split as training)."""
+    path = _need(data / "davidson_hate_offensive" / "labeled_data.csv")
     from sklearn.model_selection import (  # type: ignore[import-untyped]  # bench extra
         train_test_split,
     )
 
-    path = _need(data / "davidson_hate_offensive" / "labeled_data.csv")
     texts: list[str] = []
     y: list[int] = []
     with path.open(encoding="utf-8", newline="") as f:
