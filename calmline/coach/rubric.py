@@ -15,7 +15,7 @@ from typing import Any
 
 from calmline.coach.checks import AGENT_LABELS
 from calmline.errors import ConfigError
-from calmline.playbook.config import check_keys, read_yaml
+from calmline._yaml import check_keys, read_yaml
 
 __all__ = ["MOMENTS", "Expectation", "Rubric", "default_rubric", "load_rubric"]
 

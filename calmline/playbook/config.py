@@ -16,8 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from calmline._yaml import check_keys, num, read_yaml, regex, strings
 from calmline.errors import ConfigError
-from calmline.playbook._yaml import check_keys, num, read_yaml, regex, strings
 from calmline.playbook.model import MOVE_IDS
 from calmline.types import CUSTOMER_LABELS
 

@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from calmline._yaml import check_keys
 from calmline.errors import ConfigError
 
 __all__ = ["Pattern", "PatternLexicon", "common_macros", "load_lexicon", "load_yaml", "word_list"]
@@ -85,20 +86,6 @@ def load_yaml(name_or_path: str | Path) -> tuple[Any, str]:
         raise ConfigError(f"{origin}: invalid YAML: {exc}") from None
 
 
-def _check_keys(obj: Any, allowed: set[str], where: str, required: set[str]) -> Mapping[str, Any]:
-    if not isinstance(obj, dict):
-        raise ConfigError(f"{where}: expected a mapping, got {type(obj).__name__}")
-    unknown = set(obj) - allowed
-    if unknown:
-        raise ConfigError(
-            f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; allowed: {', '.join(sorted(allowed))}"
-        )
-    missing = required - set(obj)
-    if missing:
-        raise ConfigError(f"{where}: missing key(s) {', '.join(sorted(missing))}")
-    return obj
-
-
 def _compile(raw: Any, macros: Mapping[str, str], where: str) -> re.Pattern[str]:
     if not isinstance(raw, str) or not raw:
         raise ConfigError(f"{where}.regex: expected a non-empty string")
@@ -118,7 +105,7 @@ def _macro(m: re.Match[str], macros: Mapping[str, str], where: str) -> str:
 
 
 def _pattern(raw: Any, macros: Mapping[str, str], where: str, keys: set[str]) -> Pattern:
-    obj = _check_keys(raw, keys, where, {"triggers", "regex"})
+    obj = check_keys(raw, keys, where, {"triggers", "regex"})
     triggers = obj["triggers"]
     if not isinstance(triggers, list) or not triggers or not all(isinstance(t, str) and t for t in triggers):
         raise ConfigError(f"{where}.triggers: expected a non-empty list of words")
@@ -160,7 +147,7 @@ def _labels(raw: Any, where: str) -> tuple[str, ...]:
 def load_lexicon(name_or_path: str | Path) -> PatternLexicon:
     """Load and validate a pattern lexicon; raises :class:`ConfigError` naming file and key."""
     data, origin = load_yaml(name_or_path)
-    obj = _check_keys(data, _LEXICON_KEYS, origin, {"label", "patterns"})
+    obj = check_keys(data, _LEXICON_KEYS, origin, {"label", "patterns"})
     own = obj.get("macros") or {}
     if not isinstance(own, dict) or not all(isinstance(v, str) for v in own.values()):
         raise ConfigError(f"{origin}: macros: expected a mapping of NAME: regex")
@@ -186,7 +173,7 @@ def load_lexicon(name_or_path: str | Path) -> PatternLexicon:
 def common_macros() -> dict[str, str]:
     """Macros shared by every pattern lexicon (``lexicons/_common.yaml``)."""
     data, origin = load_yaml("_common")
-    obj = _check_keys(data, {"description", "macros"}, origin, {"macros"})
+    obj = check_keys(data, {"description", "macros"}, origin, {"macros"})
     macros = obj["macros"]
     if not isinstance(macros, dict) or not all(isinstance(v, str) for v in macros.values()):
         raise ConfigError(f"{origin}: macros: expected a mapping of NAME: regex")

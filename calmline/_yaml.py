@@ -1,4 +1,4 @@
-"""Reading YAML and the strict checks shared by the playbook and rubric loaders."""
+"""Reading YAML and the strict checks shared by every configuration loader (lexicons, playbook, rubric)."""
 
 from __future__ import annotations
 
