@@ -15,7 +15,13 @@ STOCK = re.compile(
     r"i hear you|i'?m (?:so |really |very |truly )?sorry (?:to hear|that|about|for what|your)|that must (?:be|have been)|"
     r"i know how|that sounds (?:really |so |very |incredibly )?\w+|it sounds like you|what a (?:pain|nightmare)|i can hear how|"
     r"you(?:'re| are) feeling|you must (?:be|feel)|i get (?:it|that|why)|i can only imagine|no wonder|would (?:drive|worry|upset|frustrate|annoy) anyone|"
-    r"i'?d (?:feel|be) the same|that'?s (?:rough|awful|horrible|a shock)|(?:must|would) be (?:a real|really|so))"
+    r"i'?d (?:feel|be) the same|that'?s (?:rough|awful|horrible|a shock)|(?:must|would) be (?:a real|really|so)|"
+    r"sorry for your loss|i feel (?:for )?you\b|that (?:really )?sucks|heart ?break(?:ing)?|heartbroken|my heart goes out|"
+    r"sorry (?:that )?you(?:'re| are|'ve| have| had) (?:going through|dealing with|been through|had to|having)|"
+    r"hang in there|sending (?:you )?(?:hugs|love|strength|good vibes)|"
+    r"(?:that'?s|that is|it'?s|it is|this is) (?:so |really |very |just |such an? )?(?:sad|tough|hard|unfair|stressful|scary|"
+    r"upsetting|worrying|frustrating|annoying|maddening|infuriating|exhausting|heartbreaking|awful|terrible|horrible|rough)|"
+    r"how (?:awful|terrible|frustrating|stressful|horrible|scary|upsetting|maddening|annoying)|\boh no\b)"
 )
 FEELING = re.compile(
     r"\b(?:frustrat\w*|maddening|annoy\w*|stress\w*|worr\w*|upset\w*|disappoint\w*|awful|horrible|terrible|difficult|"

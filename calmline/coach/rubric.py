@@ -13,9 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from calmline._yaml import check_keys, read_yaml
 from calmline.coach.checks import AGENT_LABELS
 from calmline.errors import ConfigError
-from calmline._yaml import check_keys, read_yaml
 
 __all__ = ["MOMENTS", "Expectation", "Rubric", "default_rubric", "load_rubric"]
 
