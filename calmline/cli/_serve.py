@@ -19,6 +19,9 @@ def serve_command(
     scheduler: Annotated[bool, typer.Option(help="Run the timer and alert scheduler in this process.")] = True,
     workers: Annotated[int, typer.Option(help="Uvicorn worker processes.")] = 1,
     log_level: Annotated[str, typer.Option(help="Uvicorn log level.")] = "warning",
+    demo: Annotated[
+        bool, typer.Option(help="Seed demo conversations; print the console URL and login tokens.")
+    ] = False,
 ) -> None:
     """Serve the live API: analysis and guidance per message, cases, escalations, timers, SSE. Settings: CALMLINE_*."""
     try:
@@ -39,6 +42,13 @@ def serve_command(
     except Exception as exc:  # pydantic ValidationError: say which variable is wrong
         typer.echo(f"Invalid CALMLINE_* settings: {exc}", err=True)
         raise typer.Exit(2) from None
+    if demo:
+        from calmline.console.demo import seed_demo
+
+        seed = seed_demo(settings)
+        typer.echo(f"Console: http://{host}:{port}{seed.url_path}")
+        typer.echo(f"  agent token (alex):      {seed.token}")
+        typer.echo(f"  supervisor token (sam): {seed.supervisor_token}")
     if workers > 1:
         uvicorn.run(
             "calmline.service.app:create_app", factory=True, host=host, port=port, workers=workers, log_level=log_level

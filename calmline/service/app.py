@@ -163,6 +163,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     for module in (conversations, messages, cases, people, webhooks, events):
         app.include_router(module.router)
+    from calmline.console.disputes import router as disputes_router
+    from calmline.console.router import router as console_router
+
+    app.include_router(disputes_router)
+    app.include_router(console_router)
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, str]:
