@@ -142,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--speed-msgs", type=int, default=None, help="default 20000 (5000 quick)")
     ap.add_argument("--no-speed", action="store_true")
     ap.add_argument("--no-quality", action="store_true")
+    ap.add_argument("--no-service", action="store_true", help="skip the live-service load test")
     args = ap.parse_args(argv)
     max_n = args.max_rows or (800 if args.quick else 5000)
     n_speed = args.speed_msgs or (5000 if args.quick else 20_000)
@@ -220,6 +221,33 @@ def main(argv: list[str] | None = None) -> int:
                 ],
             ),
         ]
+    if not args.no_service:
+        try:
+            from bench._service import service_bench
+        except ImportError as exc:  # the service extra is not installed
+            log(f"service: skipped ({exc})")
+        else:
+            log("service: 50 clients at 200 messages/s on loopback ...")
+            results["service"] = service_bench(args.quick)
+            out_parts += [
+                "\n### Live service, post-message end to end (50 concurrent clients offering 200 messages/s on "
+                "loopback, server and clients on the same machine; PostgreSQL when CALMLINE_BENCH_PG_URL is set)\n",
+                _table(
+                    ["database", "messages", "errors", "throughput msg/s", "p50 ms", "p99 ms", "target"],
+                    [
+                        [
+                            r["database"],
+                            str(r["messages"]),
+                            str(r["errors"]),
+                            _fmt(r["throughput"], 1),
+                            _fmt(r["p50_ms"], 1),
+                            _fmt(r["p99_ms"], 1),
+                            "p99 ≤ 50 ms at 200/s " + ("✅" if r["p99_ms"] <= 50 and r["throughput"] >= 190 else "❌"),
+                        ]
+                        for r in results["service"]
+                    ],
+                ),
+            ]
     results["wall_s"] = time.perf_counter() - started
     print("\n".join(out_parts))
     print(
