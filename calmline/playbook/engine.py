@@ -139,10 +139,11 @@ def decide(
     moves.sort(key=lambda m: (-m.score, MOVE_IDS.index(m.id)))
     ranked = tuple(moves[: pb.thresholds.max_moves])
     ids = [m.id for m in ranked]
-    if "checking_overdue" in conds and "still_here" in ids:
-        chosen = ["still_here"]
-    elif ladder.active and ladder.rung >= 4:
+    if ladder.active and ladder.rung >= 4:
         chosen = ["boundary"]
+    elif "checking_overdue" in conds and "still_here" in ids:
+        # the overdue update is the reply; abuse in this very message still gets its boundary first
+        chosen = ["boundary", "still_here"] if ladder.active and "boundary" in ids else ["still_here"]
     else:
         chosen = ids[: pb.thresholds.reply_moves]
         if "boundary" in ids and "boundary" not in chosen:

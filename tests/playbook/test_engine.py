@@ -294,3 +294,25 @@ def test_each_suggestion_passes_the_coach(analysis):
     assert review.score >= 55, (reply, review)
     assert not {"dismissive", "blame", "empathy.canned", "tone.mirroring"} & set(review.label_names()), reply
     assert not review.missing, (reply, review.missing)
+
+
+def test_overdue_update_after_abuse_leads_with_the_boundary() -> None:
+    import datetime as dt
+
+    import calmline
+    from calmline import Conversation, Role, Turn
+
+    t0 = dt.datetime(2026, 11, 22, 11, 32, tzinfo=dt.UTC)
+    conv = Conversation(
+        "x",
+        (
+            Turn(Role.CUSTOMER, "Where is my refund? It's been two weeks.", ts=t0),
+            Turn(Role.AGENT, "Let me look into the refund for you now.", ts=t0 + dt.timedelta(minutes=5)),
+            Turn(Role.CUSTOMER, "Are you an idiot or just pretending?", ts=t0 + dt.timedelta(minutes=10)),
+        ),
+    )
+    g = calmline.decide(calmline.analyze(conv))
+    review = calmline.coach(g.suggested_reply, conv)
+    labels = {s.label for s in review.labels}
+    assert labels & {"boundary.request", "boundary.warning"}, g.suggested_reply
+    assert "update.waiting" in labels, g.suggested_reply
