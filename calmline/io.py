@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +47,7 @@ _ROLE_ALIASES: Mapping[str, Role] = {
     "bot": Role.SYSTEM,
 }
 _TURN_KEYS = frozenset({"role", "text", "ts", "timestamp", "author", "id"})
+_TRANSCRIPT_LINE = re.compile(rb"^\s*(?:\[[^\]]{4,40}\]\s*)?(?:customer|client|user|agent|support|rep|system|bot)\s*:")
 _EXTS: Mapping[str, Format] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
@@ -101,8 +103,9 @@ def parse_conversation(
     if not isinstance(conv_id, str | int) or isinstance(conv_id, bool):
         raise InputError("field 'id' must be a string", source=source, line=line)
     raw_turns = obj.get("turns")
-    if raw_turns is None and "text" in obj:  # a single message is a one-turn conversation
-        raw_turns = [{"role": obj.get("role", "customer"), "text": obj["text"]}]
+    single = raw_turns is None and "text" in obj  # a single message is a one-turn conversation
+    if single:
+        raw_turns = [{"role": obj.get("role", "customer"), **{k: v for k, v in obj.items() if k in _TURN_KEYS}}]
     if not isinstance(raw_turns, list):
         raise InputError("field 'turns' must be a list of turns", source=source, line=line)
     turns = []
@@ -132,7 +135,8 @@ def parse_conversation(
                 meta=extra,
             )
         )
-    metadata = {k: v for k, v in obj.items() if k not in ("id", "turns")}
+    reserved = ("id", "turns", *(_TURN_KEYS if single else ()))
+    metadata = {k: v for k, v in obj.items() if k not in reserved}
     return Conversation(id=str(conv_id), turns=tuple(turns), metadata=metadata)
 
 
@@ -141,10 +145,12 @@ def detect_format(path: str | Path, head: bytes = b"") -> Format:
     ext = Path(path).suffix.lower()
     if ext in _EXTS:
         return _EXTS[ext]
-    first = head.lstrip()[:1]
+    first_line = head.lstrip().split(b"\n", 1)[0].lower()
+    if _TRANSCRIPT_LINE.match(first_line):
+        return "text"  # "[2026-03-02 10:00] Customer: ..." starts with "[" too
+    first = first_line[:1]
     if first in (b"{", b"["):
         return "jsonl"
-    first_line = head.split(b"\n", 1)[0].lower()
     if b"conversation_id" in first_line and b"," in first_line:
         return "csv"
     return "text"
@@ -257,6 +263,9 @@ def _read_jsonl(fh: IO[bytes], label: str) -> Iterator[Conversation | InputError
         except json.JSONDecodeError as exc:
             yield InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", source=label, line=lineno)
             continue
+        except (ValueError, RecursionError) as exc:  # e.g. a 5,000-digit number, or [[[[... nested too deep
+            yield InputError(f"unreadable JSON: {str(exc)[:80] or type(exc).__name__}", source=label, line=lineno)
+            continue
         try:
             yield parse_conversation(obj, source=label, line=lineno)
         except InputError as exc:
@@ -274,6 +283,7 @@ def _read_csv(fh: IO[bytes], label: str) -> Iterator[Conversation | InputError]:
 
 
 def _read_csv_rows(text: io.TextIOWrapper, label: str) -> Iterator[Conversation | InputError]:
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES))  # long messages are read, then truncated
     reader = csv.DictReader(_guard_csv(text, label))
     required = {"conversation_id", "role", "text"}
     try:
@@ -323,20 +333,23 @@ def _read_csv_rows(text: io.TextIOWrapper, label: str) -> Iterator[Conversation 
         except InputError as exc:
             yield exc
             continue
+        if conv_id != current and conv_id in done:
+            yield InputError(
+                f"conversation {conv_id!r} continues after other conversations; keep its rows together",
+                source=label,
+                line=lineno,
+            )
+            continue
         if conv_id != current:
             if current is not None:
                 yield Conversation(id=current, turns=tuple(turns))
                 done.add(current)
-            if conv_id in done:
-                yield InputError(
-                    f"conversation {conv_id!r} continues after other conversations; keep its rows together",
-                    source=label,
-                    line=lineno,
-                )
             current, turns = conv_id, []
         turns.append(turn)
     if current is not None:
         yield Conversation(id=current, turns=tuple(turns))
+    elif not done:
+        yield InputFormatError("empty input: a header but no rows", source=label)
 
 
 def _guard_csv(text: io.TextIOWrapper, label: str) -> Iterable[str]:

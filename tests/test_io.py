@@ -153,3 +153,35 @@ def test_streaming_reads_lazily() -> None:
 
     it = read_conversations(io.BufferedReader(Lazy()), format="jsonl")
     assert [next(it).id for _ in range(3)] == ["0", "1", "2"]
+
+
+def test_timestamped_transcript_is_sniffed_from_stdin() -> None:
+    (conv,) = _read(b"[2026-03-02 10:00] Customer: hello\n[2026-03-02 10:01] Agent: hi\n")
+    assert [t.role for t in conv.turns] == [Role.CUSTOMER, Role.AGENT]
+
+
+@pytest.mark.parametrize("line", [b'{"id": "a", "n": ' + b"9" * 5000 + b"}", b"[" * 200_000])
+def test_hostile_json_is_a_bad_record_not_a_crash(line: bytes) -> None:
+    bad: list[InputError] = []
+    good = b'{"id": "ok", "turns": [{"role": "customer", "text": "fine"}]}'
+    convs = _read(good + b"\n" + line + b"\n", "jsonl", skip_bad=True, on_bad=bad.append)
+    assert [c.id for c in convs] == ["ok"]
+    assert len(bad) == 1 and "JSON" in bad[0].problem
+
+
+def test_csv_header_only_is_empty_input() -> None:
+    with pytest.raises(InputFormatError, match="empty input"):
+        _read(b"conversation_id,role,text\n", "csv")
+
+
+def test_csv_split_conversation_is_reported_and_not_emitted_twice() -> None:
+    data = b"conversation_id,role,text\na,customer,1\nb,customer,2\na,agent,3\n"
+    bad: list[InputError] = []
+    convs = _read(data, "csv", skip_bad=True, on_bad=bad.append)
+    assert [c.id for c in convs] == ["a", "b"]
+    assert [e.line for e in bad] == [4]
+
+
+def test_single_message_line_keeps_its_timestamp() -> None:
+    (conv,) = _read(b'{"id": "s", "text": "hi", "ts": "2026-01-01T10:00:00Z", "channel": "sms"}\n', "jsonl")
+    assert conv.turns[0].ts is not None and conv.metadata == {"channel": "sms"}
