@@ -207,6 +207,8 @@ class TurnAnalysis:
             out["emotion"] = self.emotion
             out["frustration_reasons"] = list(self.frustration_reasons)
         out["signals"] = [s.to_dict() for s in self.signals]
+        for key, value in self.turn.meta.items():  # the input's own fields travel through untouched
+            out.setdefault(key, value)
         return out
 
 
@@ -266,11 +268,14 @@ class Analysis:
         return self.states[-1] if self.states else ConversationState()
 
     def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.conversation.id,
             "turns": [t.to_dict(include_text=include_text) for t in self.turns],
             "state": self.state.to_dict(),
         }
+        for key, value in self.conversation.metadata.items():  # unknown input fields travel through
+            out.setdefault(key, value)
+        return out
 
 
 def _iso(ts: datetime) -> str:

@@ -141,3 +141,14 @@ def test_turn_analysis_round_trips_through_its_dict() -> None:
     rebuilt = tuple(TurnAnalysis.from_dict(t.to_dict(), t.turn) for t in a.turns)
     assert [t.to_dict() for t in rebuilt] == [t.to_dict() for t in a.turns]
     assert [s.to_dict() for s in replay_states(rebuilt)] == [s.to_dict() for s in a.states]
+
+
+def test_unknown_input_fields_travel_to_the_output() -> None:
+    from calmline.io import parse_conversation
+
+    conv = parse_conversation(
+        {"id": "c9", "channel": "chat", "turns": [{"role": "customer", "text": "hi", "lang": "en", "id": "m1"}]}
+    )
+    d = calmline.analyze(conv).to_dict()
+    assert d["channel"] == "chat"
+    assert d["turns"][0]["lang"] == "en" and d["turns"][0]["id"] == "m1"
