@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO, Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from calmline.errors import CalmlineError, InputError, InputFormatError
 from calmline.io import parse_conversation, read_conversations
@@ -109,7 +110,7 @@ def _render_guide(analysis: Analysis, turns: list[dict[str, Any]]) -> None:
     from rich.text import Text
 
     console = Console(highlight=False)
-    console.rule(f"[bold]{analysis.conversation.id}")
+    console.rule(f"[bold]{escape(analysis.conversation.id)}")
     for item in turns:
         g, ta = item["guidance"], analysis.turns[item["index"]]
         console.print(Text(f"[{ta.index}] {ta.turn.role.value}: ", style="bold magenta") + Text(ta.turn.text))
@@ -202,4 +203,4 @@ def _render_review(conv_id: str, draft: str, review: dict[str, Any]) -> None:
         body.append(m["why"] + "\n")
     body.append("suggestion: ", style="bold green")
     body.append(review["suggestion"])
-    console.print(Panel(body, title=f"{conv_id}: score {review['score']}/100", expand=False))
+    console.print(Panel(body, title=f"{escape(conv_id)}: score {review['score']}/100", expand=False))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -51,7 +52,7 @@ def render_analysis(analysis: Analysis) -> None:
     meta = analysis.conversation.metadata
     title = analysis.conversation.id
     extra = ", ".join(str(meta[k]) for k in ("industry", "channel") if k in meta)
-    con.rule(f"[bold]{title}[/bold]" + (f"  [dim]{extra}[/dim]" if extra else ""))
+    con.rule(f"[bold]{escape(title)}[/bold]" + (f"  [dim]{escape(extra)}[/dim]" if extra else ""))
     for ta in analysis.turns:
         head = Text(f"#{ta.index} ", style="dim")
         head.append(ta.turn.role.value, style=_ROLE_STYLE[ta.turn.role])

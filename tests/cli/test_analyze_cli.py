@@ -76,3 +76,13 @@ def test_console_script_streams_jsonl() -> None:
     )
     (line,) = proc.stdout.splitlines()
     assert json.loads(line)["turns"][0]["signals"][0]["label"] == "customer.waiting"
+
+
+def test_markup_in_data_is_printed_literally(tmp_path: Path) -> None:
+    path = tmp_path / "m.jsonl"
+    path.write_text(
+        '{"id": "[/bold]", "industry": "[red]x", "turns": [{"role": "customer", "text": "[b]you idiot[/b]"}]}\n'
+    )
+    result = runner.invoke(app, ["analyze", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "[/bold]" in result.output and "[b]you idiot[/b]" in result.output
