@@ -40,6 +40,7 @@ import functools
 import json
 import math
 import re
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
+
+from calmline.errors import ModelError
 
 __all__ = [
     "FEATURIZER_VERSION",
@@ -315,6 +318,8 @@ class LinearModel:
     _bias: list[float] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        # the per-model token and chunk caches below are filled lazily: one thread at a time
+        self._lock = threading.RLock()
         k_out = self.W.shape[1]
         if self.b.shape != (k_out,):
             raise ValueError("bias shape does not match W")
@@ -471,6 +476,11 @@ class LinearModel:
         self._compiled = True
 
     def decision_function(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Raw scores, shape (n, k_out); safe to call from several threads."""
+        with self._lock:
+            return self._decision_function(texts)
+
+    def _decision_function(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Raw scores (logits), shape (n, k_out)."""
         if isinstance(texts, str):
             raise TypeError("predict on a sequence of strings, not one string")
@@ -574,6 +584,11 @@ class LinearModel:
         return rows
 
     def predict_proba_one(self, text: str) -> tuple[float, ...]:
+        """Class probabilities of one message (fast path); safe to call from several threads."""
+        with self._lock:
+            return self._predict_proba_one(text)
+
+    def _predict_proba_one(self, text: str) -> tuple[float, ...]:
         """Probabilities for one message (pure-Python fast path)."""
         rows = self._single_rows(text)
         n = len(rows) - rows.count(self._zero)
@@ -697,11 +712,14 @@ def model_from_bytes(npz_bytes: bytes, meta: dict[str, Any]) -> LinearModel:
 def load_model(name: str) -> LinearModel:
     """Load a shipped model (``"emotion"``, ``"offensive"``) from the package."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-        raise ValueError(f"bad model name {name!r}")
+        raise ModelError(f"bad model name {name!r}")
     pkg = resources.files("calmline.models")
     npz = pkg.joinpath(f"{name}.npz")
     js = pkg.joinpath(f"{name}.json")
     if not (npz.is_file() and js.is_file()):
-        raise FileNotFoundError(f"no shipped model named {name!r}")
-    meta: dict[str, Any] = json.loads(js.read_text(encoding="utf-8"))
-    return model_from_bytes(npz.read_bytes(), meta)
+        raise ModelError(f"no shipped model named {name!r}; reinstall calmline or rebuild it with `make train`")
+    try:
+        meta: dict[str, Any] = json.loads(js.read_text(encoding="utf-8"))
+        return model_from_bytes(npz.read_bytes(), meta)
+    except (ValueError, KeyError, OSError) as exc:
+        raise ModelError(f"model {name!r} is corrupt or of an unsupported version: {exc}") from exc

@@ -83,10 +83,24 @@ def test_load_model_is_cached() -> None:
 
 
 def test_unknown_model_name() -> None:
-    with pytest.raises(FileNotFoundError):
+    from calmline.errors import ModelError
+
+    with pytest.raises(ModelError, match="no shipped model"):
         load_model("nope")
-    with pytest.raises(ValueError):
+    with pytest.raises(ModelError, match="bad model name"):
         load_model("../emotion")
+
+
+def test_models_are_safe_to_share_between_threads(model: LinearModel) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"message {i} with a fresh w0rd{i} and sh1t{i % 7}" for i in range(400)]
+    expected = [model.predict_proba_one(t) for t in texts]
+    if model.char_W is not None:
+        model._char_reset()  # start cold, so threads race to fill the caches
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(model.predict_proba_one, texts))
+    assert np.allclose(np.array(got), np.array(expected), atol=1e-9)
 
 
 def test_meta_names_training_data_and_licence(model: LinearModel) -> None:
