@@ -157,9 +157,7 @@ class Prepared:
         return sp.csr_matrix(sp.hstack((X, char_matrix(texts, *self.char))))
 
 
-def fit_lr(
-    X: sp.csr_matrix, y: Sequence[Any], C: float, class_weight: str | None, tol: float = 1e-5
-) -> Any:
+def fit_lr(X: sp.csr_matrix, y: Sequence[Any], C: float, class_weight: str | None, tol: float = 1e-5) -> Any:
     clf = LogisticRegression(C=C, class_weight=class_weight, max_iter=5000, tol=tol, random_state=SEED)
     clf.fit(X, np.asarray(y))
     return clf

@@ -36,8 +36,10 @@ def bench_command(
 
     if (Path.cwd() / "bench" / "run.py").is_file() and str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))
+    import importlib
+
     try:
-        from bench.run import main as bench_main
+        bench_main = importlib.import_module("bench.run").main  # the checkout's bench/, not part of the package
     except ImportError:
         typer.echo(
             "The benchmark lives in the repository's bench/ folder: run it from a checkout (make bench).", err=True
