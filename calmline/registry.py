@@ -14,10 +14,11 @@ from typing import TypeVar
 from calmline.errors import RegistryError
 from calmline.signals.base import Detector
 
-__all__ = ["available", "get", "register"]
+__all__ = ["available", "get", "plugins", "register"]
 
 _REGISTRY: dict[str, type[Detector]] = {}
 _ENTRY_POINTS_LOADED = False
+_PLUGINS: list[str] = []
 D = TypeVar("D", bound=type[Detector])
 
 
@@ -43,7 +44,10 @@ def _load_entry_points() -> None:
         cls = ep.load()
         if not (isinstance(cls, type) and issubclass(cls, Detector)):
             raise RegistryError(f"entry point {ep.name!r} does not name a Detector subclass")
-        _REGISTRY.setdefault(ep.name, cls)
+        if ep.name not in _REGISTRY:
+            cls.name = ep.name
+            _REGISTRY[ep.name] = cls
+            _PLUGINS.append(ep.name)
 
 
 def get(name: str) -> type[Detector]:
@@ -63,3 +67,11 @@ def available() -> list[str]:
 
     _load_entry_points()
     return sorted(_REGISTRY)
+
+
+def plugins() -> list[str]:
+    """Detectors installed through the ``calmline.detectors`` entry-point group (run by default)."""
+    import calmline.signals.detectors  # noqa: F401
+
+    _load_entry_points()
+    return list(_PLUGINS)

@@ -92,7 +92,7 @@ class Reader:
         emotion_model: TextModel | None = None,
         offensive_model: TextModel | None = None,
     ) -> None:
-        names = DEFAULT_DETECTORS if detectors is None else tuple(detectors)
+        names = (*DEFAULT_DETECTORS, *registry.plugins()) if detectors is None else tuple(detectors)
         self.detectors: list[Detector] = [registry.get(n)() for n in names]
         for d in self.detectors:
             d.load()

@@ -79,3 +79,37 @@ def test_reader_with_a_subset_of_detectors() -> None:
     r = Reader(["abuse.profanity.v1"])
     labels = {s.label for s in r.read("you f*cking idiot").signals}
     assert labels == {"abuse.profanity"}
+
+
+def test_entry_point_detectors_run_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    from collections.abc import Iterable
+
+    from calmline.signals.base import Detector
+    from calmline.signals.reader import Reader
+    from calmline.types import Signal
+
+    class ShoutingAboutPrinters(Detector):
+        labels = ("customer.waiting",)
+
+        def detect(self, message: Message, context: Context) -> Iterable[Signal]:
+            return (
+                []
+                if "printer" not in message.norm
+                else [Signal("customer.waiting", 0.5, (), self.name, "mentions the printer")]
+            )
+
+    class EP:
+        name = "acme.printer.v1"
+
+        def load(self) -> type[Detector]:
+            return ShoutingAboutPrinters
+
+    monkeypatch.setattr(registry, "_ENTRY_POINTS_LOADED", False)
+    monkeypatch.setattr(registry, "_PLUGINS", [])
+    monkeypatch.setattr(registry, "entry_points", lambda group: [EP()])
+    try:
+        reader = Reader(emotion_model=None, offensive_model=None)
+        assert "acme.printer.v1" in reader.names
+        assert any(s.source == "acme.printer.v1" for s in reader.read("the printer again").signals)
+    finally:
+        registry._REGISTRY.pop("acme.printer.v1", None)
