@@ -32,16 +32,12 @@ from typing import IO, Annotated, Any
 import typer
 from rich.markup import escape
 
+from calmline.cli._analyze import OutputFormat
 from calmline.errors import CalmlineError, InputError, InputFormatError
 from calmline.io import parse_conversation, read_conversations
 from calmline.types import Analysis, Conversation, Role
 
 __all__ = ["coach_command", "guide_command", "guide_turns"]
-
-
-class OutputFormat(StrEnum):
-    pretty = "pretty"
-    jsonl = "jsonl"
 
 
 class Channel(StrEnum):

@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 from functools import cached_property
 
-__all__ = ["Message", "normalise"]
+__all__ = ["INNER_MASK", "Message", "normalise"]
 
 _QUOTE_MAP = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'", "`": "'"})
 _LEET_MAP = str.maketrans(
@@ -25,7 +25,8 @@ _LEETY = re.compile(r"(?<![a-z0-9@$!|])[a-z0-9@$!|]*(?:[a-z][0-9@$!|]|[0-9@$!|][
 _SPACED = re.compile(r"\b(?:[a-z][ .]){3,}[a-z]\b")
 _PLAIN_ALNUM = re.compile(r"^(?:\d+[a-z]+|[a-z]+\d+)!*$")
 _TOKEN = re.compile(r"[^\W_]+(?:[*#]+[^\W_]*|['\-][^\W_]+)*|[*#]+[^\W_]+", re.UNICODE)
-_INNER_MASK = re.compile(r"[a-z][*#%]")
+#: a mask character inside a word (f*ck, sh#t), as opposed to a #hashtag
+INNER_MASK = re.compile(r"[a-z][*#%]")
 _WORD = re.compile(r"[^\W_]+")
 _JOINED = re.compile(r"\b[^\W_]+(?:['\-][^\W_]+)+")
 _CLAUSE_BREAK = re.compile(r"[.!?;:\n]+|,|\b(?:but|and|although|though|however|because|so|while|whereas)\b")
@@ -102,7 +103,7 @@ class Message:
         out = set(_WORD.findall(norm))
         if "'" in norm or "-" in norm:
             out.update(_JOINED.findall(norm))
-        if _INNER_MASK.search(norm):
+        if INNER_MASK.search(norm):
             out.update(tok for _, _, tok in self.tokens)
         return frozenset(out)
 

@@ -8,12 +8,11 @@ from collections.abc import Iterable
 from calmline.errors import ConfigError
 from calmline.registry import register
 from calmline.signals._lexicon import load_yaml, word_list
-from calmline.signals._text import Message
+from calmline.signals._text import INNER_MASK, Message
 from calmline.signals.base import Context, Detector, make_signal
 from calmline.types import Signal
 
 _MASK = re.compile(r"[*#%]")
-_INNER_MASK = re.compile(r"[a-z][*#%]")
 
 
 @register("abuse.profanity.v1")
@@ -54,7 +53,7 @@ class ProfanityDetector(Detector):
     def detect(self, message: Message, context: Context) -> Iterable[Signal]:
         norm = message.norm
         toks = message.token_set
-        masked = _INNER_MASK.search(norm) is not None
+        masked = INNER_MASK.search(norm) is not None
         if not (toks & self.words) and not masked and not self._stem_re.search(norm):
             return ()
         found: list[tuple[int, int, str]] = []
