@@ -164,10 +164,16 @@ class Reader:
 
     def _frustration(self, message: Message, context: Context, signals: list[Signal]) -> tuple[float, list[str]]:
         parts: list[tuple[float, str]] = []
-        model = sum(context.emotion.get(k, 0.0) * w for k, w in _EMOTION_WEIGHTS.items())
+        emotion = context.emotion
+        model = 0.0
+        top, top_p = "", -1.0
+        for k, w in _EMOTION_WEIGHTS.items():
+            p = emotion.get(k, 0.0)
+            model += p * w
+            if p > top_p:
+                top, top_p = k, p
         if model > 0.05:
-            top = max(_EMOTION_WEIGHTS, key=lambda k: context.emotion.get(k, 0.0))
-            parts.append((0.8 * model, f"emotion model: {top} {context.emotion.get(top, 0.0):.2f}"))
+            parts.append((0.8 * model, f"emotion model: {top} {top_p:.2f}"))
         for s in signals:
             w = FRUSTRATION_WEIGHTS.get(s.label, 0.0)
             if w:
@@ -200,7 +206,7 @@ class Reader:
 
     def _emotion(self, scores: Mapping[str, float], signals: list[Signal], frustration: float) -> str:
         labels = {s.label for s in signals}
-        top = max(EMOTIONS, key=lambda e: scores.get(e, 0.0))
+        top = max(scores, key=scores.__getitem__) if scores else "neutral"
         if labels & _ANGRY_LABELS and frustration >= 0.5:
             return "anger"
         if top in ("neutral", "satisfaction") and frustration >= 0.45:
