@@ -19,7 +19,7 @@ from calmline.signals._text import Message
 from calmline.signals.base import Context, Detector
 from calmline.signals.detectors import DEFAULT_DETECTORS
 from calmline.signals.detectors.tone import is_happy, tone_words
-from calmline.types import EMOTIONS, Signal
+from calmline.types import Signal
 
 __all__ = ["FRUSTRATION_WEIGHTS", "Reader", "Reading", "TextModel"]
 
