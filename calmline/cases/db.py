@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-__all__ = ["is_postgres", "make_engine", "make_sessionmaker", "migrate"]
+__all__ = ["is_postgres", "make_engine", "make_read_sessionmaker", "make_sessionmaker", "migrate"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_LOCK = 0x43414C4D  # "CALM": advisory lock id serialising migrations across processes
@@ -58,12 +58,17 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
-        # One transaction at a time per process, queued on a lock instead of SQLite's sleeping busy
-        # handler (which backs off up to 100 ms); other processes still wait on busy_timeout.
+        # One writing transaction at a time per process, queued on a lock instead of SQLite's sleeping
+        # busy handler (which backs off up to 100 ms); other processes still wait on busy_timeout.
+        # Read-only sessions (make_read_sessionmaker) take neither: a plain deferred transaction reads a
+        # WAL snapshot without blocking or being blocked by the writer.
         lock = threading.Lock()
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
+            if not memory and conn.get_execution_options().get(_READ_ONLY):
+                conn.exec_driver_sql("BEGIN")
+                return
             if not lock.acquire(timeout=60):
                 raise TimeoutError("the database stayed busy for 60 s")
             conn.info["calmline_lock"] = True
@@ -84,8 +89,22 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
+_READ_ONLY = "calmline_read_only"
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that may write (on SQLite: ``BEGIN IMMEDIATE`` under the process's write lock)."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def make_read_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that only read; on SQLite a deferred transaction that takes no write lock.
+
+    Never commit a write through one: a write in a deferred transaction may fail with ``database is locked``.
+    """
+    if engine.dialect.name != "sqlite":
+        return make_sessionmaker(engine)
+    return sessionmaker(engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False)
 
 
 @contextlib.contextmanager

@@ -8,6 +8,8 @@ from typing import Any
 
 from calmline.analyze import analyze
 from calmline.cases.models import Incident, MessageRow
+from calmline.coach import detect
+from calmline.playbook._facts import extract_facts
 from calmline.types import Analysis, Conversation, Role, Turn
 
 __all__ = ["handoff_summary", "to_conversation"]
@@ -45,10 +47,8 @@ def _issue(analysis: Analysis) -> str:
     if not customers:
         return "No customer message yet."
     try:  # the playbook's grounding gives the issue in the customer's own words
-        from calmline.playbook._facts import extract_facts
-
         issue = extract_facts(customers[:2]).issue
-    except Exception:  # the playbook is optional here
+    except Exception:  # a summary must not fail on an odd message: fall back to the first sentence
         issue = ""
     if not issue:
         first = _SENTENCE.findall(customers[0].turn.text)
@@ -60,10 +60,6 @@ def _issue(analysis: Analysis) -> str:
 
 
 def _tried(agent_texts: list[str], customer_texts: list[str]) -> list[str]:
-    try:
-        from calmline.coach import detect
-    except ImportError:  # the coach is optional here
-        return []
     done: list[str] = []
     for text in agent_texts:
         for sig in detect(text, customer_texts[-2:]):

@@ -95,6 +95,8 @@ class ConversationRow(Base):
     risk: Mapped[float] = mapped_column(Float, default=0.0)
     trend: Mapped[str] = mapped_column(String(16), default="steady")
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: the newest message whose analysis set ``state``/``risk``/``trend`` (older ones finishing late do not)
+    last_analysed_message_id: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

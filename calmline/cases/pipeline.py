@@ -19,6 +19,7 @@ from calmline.analyze import analyze, extend, replay_states
 from calmline.cases import store
 from calmline.cases.handoff import handoff_summary, to_conversation
 from calmline.cases.models import Case, ConversationRow, Escalation, Incident, MessageRow, utcnow
+from calmline.playbook import decide
 from calmline.types import Analysis, Conversation, TurnAnalysis
 
 __all__ = ["Policy", "analyse_message", "analyse_pending", "escalate"]
@@ -47,12 +48,8 @@ class Policy:
     window: int = 200
 
 
-def _guidance(analysis: Any, policy: Policy, now: datetime) -> Any:
-    try:
-        from calmline.playbook import decide
-    except ImportError:  # the playbook is an optional layer
-        return None
-    return decide(analysis, playbook=policy.playbook, now=now, channel=policy.channel)
+def _guidance(analysis: Any, policy: Policy, now: datetime, channel: str) -> Any:
+    return decide(analysis, playbook=policy.playbook, now=now, channel=channel)
 
 
 def _as_dict(obj: Any) -> dict[str, Any]:
@@ -135,7 +132,7 @@ def analyse_message(s: Session, msg_id: int, policy: Policy, *, now: datetime | 
     )
     analysis = _analysis_of(conv.id, history)
     turn = analysis.turns[-1]
-    guidance = _guidance(analysis, policy, now)
+    guidance = _guidance(analysis, policy, now, conv.channel)
     gdict = _as_dict(guidance) if guidance is not None else None
     if gdict is not None and isinstance(gdict.get("suggested_reply"), str):
         gdict["suggested_reply"] = _fill(gdict["suggested_reply"], case, policy, now)
@@ -148,9 +145,14 @@ def analyse_message(s: Session, msg_id: int, policy: Policy, *, now: datetime | 
     abusive = [sig for sig in turn.signals if sig.label.startswith(_ABUSE)]
     msg.abuse_count = len(abusive)
     msg.abuse_severity = max((sig.score for sig in abusive), default=0.0)
-    conv.state = analysis.state.to_dict()
-    conv.risk = analysis.state.escalation_risk
-    conv.trend = analysis.state.frustration_trend
+    # Analyses of one conversation may finish out of order (several processes, retries of pending
+    # messages): only the newest analysed message sets the conversation's state. The row is locked
+    # (FOR UPDATE on PostgreSQL; SQLite serialises writers), so the check and the update are atomic.
+    if msg.id > (conv.last_analysed_message_id or 0):
+        conv.state = analysis.state.to_dict()
+        conv.risk = analysis.state.escalation_risk
+        conv.trend = analysis.state.frustration_trend
+        conv.last_analysed_message_id = msg.id
     conv.updated_at = now
 
     incidents: list[Incident] = []
@@ -228,15 +230,7 @@ def result_of(
     msg: MessageRow, conv: ConversationRow, case: Case, incidents: list[Incident], timers: list[dict[str, Any]]
 ) -> dict[str, Any]:
     return {
-        "message": {
-            "id": msg.id,
-            "client_id": msg.client_id,
-            "role": msg.role,
-            "author": msg.author,
-            "text": msg.text,
-            "ts": msg.ts,
-            "status": msg.status,
-        },
+        "message": store.message_public(msg),
         "analysis": msg.analysis,
         "state": conv.state,
         "guidance": msg.guidance,

@@ -196,9 +196,12 @@ class Scheduler:
         interval_s: float = 1.0,
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
+        max_attempts: int = 5,
+        backoff_s: float = 2.0,
     ) -> None:
         self.factory, self.policy, self.interval_s = factory, policy, interval_s
         self.webhook_url, self.webhook_secret = webhook_url, webhook_secret
+        self.max_attempts, self.backoff_s = max_attempts, backoff_s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -206,7 +209,13 @@ class Scheduler:
         fired = fire_due(self.factory, policy=self.policy)
         for tid in fired:
             print(f"fired timer {tid} by {worker_id()}", flush=True)
-        deliver_due(self.factory, url=self.webhook_url, secret=self.webhook_secret)
+        deliver_due(
+            self.factory,
+            url=self.webhook_url,
+            secret=self.webhook_secret,
+            max_attempts=self.max_attempts,
+            backoff_s=self.backoff_s,
+        )
         analyse_pending(self.factory, self.policy, older_than_s=30)
         return fired
 

@@ -33,12 +33,14 @@ __all__ = [
     "ALERT_EVENTS",
     "ROLES",
     "Actor",
+    "DuplicateName",
     "add_message",
     "audit",
     "create_conversation",
     "create_token",
     "emit",
     "hash_secret",
+    "message_public",
     "schedule_timer",
     "verify_token",
 ]
@@ -47,6 +49,12 @@ ROLES = ("agent", "supervisor", "admin")
 #: Events that become outbound webhook alerts when alerts are configured.
 ALERT_EVENTS = frozenset({"escalation", "boundary.end", "follow_up.due"})
 TOKEN_PREFIX = "cl"
+#: the longest token id (the ``api_tokens.id`` column)
+TOKEN_ID_MAX = 16
+
+
+class DuplicateName(ValueError):
+    """A live token with this name already exists in this team (names identify people within a team)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +67,12 @@ class Actor:
     token_id: str | None = None
 
     def can_see(self, conv: ConversationRow) -> bool:
-        """Agents see their own conversations, supervisors their team's, admins all."""
+        """Agents see their own conversations (name and team), supervisors their team's, admins all."""
         if self.role == "admin":
             return True
         if self.role == "supervisor":
             return conv.team == self.team
-        return conv.agent == self.name
+        return conv.agent == self.name and conv.team == self.team
 
 
 SYSTEM = Actor("system", "admin", "default")
@@ -74,10 +82,27 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(s: Session, *, name: str, role: str, team: str = "default") -> tuple[ApiToken, str]:
-    """A new token; returns the row and the full token string, shown once and stored only hashed."""
+def create_token(
+    s: Session, *, name: str, role: str, team: str = "default", unique: bool = False
+) -> tuple[ApiToken, str]:
+    """A new token; returns the row and the full token string, shown once and stored only hashed.
+
+    ``unique``: refuse (:class:`DuplicateName`) if the team already has a live token of that name
+    (the API does: a name identifies one person in a team; the demo re-seeding its own people does not).
+    """
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; expected one of: {', '.join(ROLES)}")
+    taken = (
+        None
+        if not unique
+        else s.scalar(
+            select(ApiToken.id)
+            .where(ApiToken.name == name, ApiToken.team == team, ApiToken.revoked_at.is_(None))
+            .limit(1)
+        )
+    )
+    if taken is not None:
+        raise DuplicateName(f"team {team!r} already has a live token named {name!r} (id {taken}); revoke it first")
     token_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     row = ApiToken(id=token_id, name=name, role=role, team=team, secret_hash=hash_secret(secret))
@@ -129,6 +154,22 @@ def case_of(s: Session, conversation_id: str) -> Case:
     if case is None:  # pragma: no cover - every conversation gets one
         raise LookupError(conversation_id)
     return case
+
+
+def message_public(m: MessageRow, *, full: bool = False) -> dict[str, Any]:
+    """A message as the API shows it; ``full`` adds its stored analysis and guidance."""
+    out: dict[str, Any] = {
+        "id": m.id,
+        "client_id": m.client_id,
+        "role": m.role,
+        "author": m.author,
+        "text": m.text,
+        "ts": m.ts,
+        "status": m.status,
+    }
+    if full:
+        out["analysis"], out["guidance"] = m.analysis, m.guidance
+    return out
 
 
 def find_message(s: Session, conversation_id: str, client_id: str) -> MessageRow | None:
@@ -183,8 +224,8 @@ def cancel_timers(s: Session, conversation_id: str, kind: str) -> int:
     return len(timers)
 
 
-def wellbeing(s: Session, agent: str, *, since: datetime) -> dict[str, Any]:
-    """Abuse an agent received since ``since``: counts and severity, framed as care."""
+def wellbeing(s: Session, agent: str, *, team: str, since: datetime) -> dict[str, Any]:
+    """Abuse an agent (of ``team``) received since ``since``: counts and severity, framed as care."""
     q = (
         select(
             func.count(MessageRow.id),
@@ -192,11 +233,17 @@ def wellbeing(s: Session, agent: str, *, since: datetime) -> dict[str, Any]:
             func.coalesce(func.max(MessageRow.abuse_severity), 0.0),
         )
         .join(ConversationRow, ConversationRow.id == MessageRow.conversation_id)
-        .where(ConversationRow.agent == agent, MessageRow.abuse_count > 0, MessageRow.created_at >= since)
+        .where(
+            ConversationRow.agent == agent,
+            ConversationRow.team == team,
+            MessageRow.abuse_count > 0,
+            MessageRow.created_at >= since,
+        )
     )
     count, total, peak = s.execute(q).one()
     return {
         "agent": agent,
+        "team": team,
         "since": since,
         "abusive_messages": int(count),
         "severity_total": round(float(total), 3),

@@ -9,9 +9,11 @@ from fastapi import APIRouter
 from sqlalchemy import func, select
 
 from calmline.cases.handoff import to_conversation
-from calmline.cases.models import ConversationRow, Event, Incident, MessageRow, utcnow
+from calmline.cases.models import Case, ConversationRow, Event, Incident, MessageRow, case_number, utcnow
+from calmline.cases.store import message_public
+from calmline.coach import coach
 from calmline.console.disputes import Dispute, public
-from calmline.service.deps import ActorDep, ServicesDep, SessionDep, require, visible_conversation
+from calmline.service.deps import ActorDep, ReadSessionDep, ServicesDep, require, visible_conversation
 
 router = APIRouter(prefix="/console/api")
 
@@ -22,7 +24,7 @@ ABUSE_FULL = 2
 
 
 @router.get("/cursor")
-def cursor(actor: ActorDep, s: SessionDep) -> dict[str, int]:
+def cursor(actor: ActorDep, s: ReadSessionDep) -> dict[str, int]:
     """The newest event id: a live stream started after it skips the backlog."""
     return {"last_event_id": int(s.scalar(select(func.coalesce(func.max(Event.id), 0))) or 0)}
 
@@ -45,20 +47,23 @@ def priority(state: dict[str, Any], waiting_s: float) -> tuple[float, dict[str, 
 
 
 @router.get("/queue")
-def queue(actor: ActorDep, s: SessionDep) -> dict[str, Any]:
+def queue(actor: ActorDep, s: ReadSessionDep) -> dict[str, Any]:
     """Open and escalated conversations sorted by priority, and today's boundary incidents."""
     require(actor, "supervisor", "admin")
     q = select(ConversationRow).where(ConversationRow.status.in_(("open", "escalated")))
     if actor.role == "supervisor":
         q = q.where(ConversationRow.team == actor.team)
-    convs = list(s.scalars(q.limit(500)).all())
+    # The riskiest first, so the cap keeps what matters (the exact order by priority comes below).
+    convs = list(s.scalars(q.order_by(ConversationRow.risk.desc(), ConversationRow.updated_at).limit(500)).all())
     ids = [c.id for c in convs]
     last_ids = (
         select(func.max(MessageRow.id)).where(MessageRow.conversation_id.in_(ids)).group_by(MessageRow.conversation_id)
     )
     last = {m.conversation_id: m for m in s.scalars(select(MessageRow).where(MessageRow.id.in_(last_ids)))}
-    from calmline.cases.store import case_of
-
+    numbers = {
+        cid: case_number(n)
+        for n, cid in s.execute(select(Case.id, Case.conversation_id).where(Case.conversation_id.in_(ids)))
+    }
     now = utcnow()
     rows: list[dict[str, Any]] = []
     for c in convs:
@@ -68,7 +73,7 @@ def queue(actor: ActorDep, s: SessionDep) -> dict[str, Any]:
         rows.append(
             {
                 "id": c.id,
-                "case": case_of(s, c.id).number,
+                "case": numbers[c.id],
                 "agent": c.agent,
                 "team": c.team,
                 "status": c.status,
@@ -103,35 +108,19 @@ def queue(actor: ActorDep, s: SessionDep) -> dict[str, Any]:
 
 
 @router.get("/replay/{conversation_id}")
-def replay(conversation_id: str, actor: ActorDep, services: ServicesDep, s: SessionDep) -> dict[str, Any]:
+def replay(conversation_id: str, actor: ActorDep, services: ServicesDep, s: ReadSessionDep) -> dict[str, Any]:
     """Every message with its stored signals and guidance, and each agent reply coached as of its moment."""
     conv = visible_conversation(s, actor, conversation_id)
     msgs = list(s.scalars(select(MessageRow).where(MessageRow.conversation_id == conv.id).order_by(MessageRow.id)))
-    try:
-        from calmline.coach import coach
-    except ImportError:  # pragma: no cover - the coach ships with calmline
-        coach = None  # type: ignore[assignment]
     turns = []
     for i, m in enumerate(msgs):
         review = None
-        if coach is not None and m.role == "agent" and i > 0:
+        if m.role == "agent" and i > 0:
             r = coach(
                 m.text, to_conversation(conv.id, msgs[:i]), playbook=services.policy.playbook, channel=conv.channel
             )
             review = dict(r.to_dict()) if hasattr(r, "to_dict") else None
-        turns.append(
-            {
-                "id": m.id,
-                "index": i,
-                "role": m.role,
-                "author": m.author,
-                "text": m.text,
-                "ts": m.ts,
-                "analysis": m.analysis,
-                "guidance": m.guidance,
-                "coach": review,
-            }
-        )
+        turns.append({**message_public(m, full=True), "index": i, "coach": review})
     disputes = s.scalars(select(Dispute).where(Dispute.conversation_id == conv.id).order_by(Dispute.id)).all()
     return {
         "id": conv.id,

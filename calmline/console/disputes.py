@@ -16,17 +16,18 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import StreamingResponse
-from pydantic import Field
-from sqlalchemy import Float, ForeignKey, Integer, String, Text, select
+from pydantic import AfterValidator, Field
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from calmline.cases import store
 from calmline.cases.models import Base, ConversationRow, MessageRow, utcnow
-from calmline.service.deps import ActorDep, SessionDep, require, visible_conversation
+from calmline.service.deps import ActorDep, ReadSessionDep, SessionDep, require, visible_conversation
 from calmline.service.errors import Conflict, NotFound, ServiceError
-from calmline.service.schemas import Strict
+from calmline.service.schemas import MAX_ID, Short, Strict, no_control
+from calmline.service.schemas import Reason as ReasonText
 
 __all__ = ["Dispute", "DisputeCreate", "DisputeReview", "router"]
 
@@ -55,16 +56,19 @@ class Dispute(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+Label = Annotated[str, Field(max_length=120), AfterValidator(no_control)]
+
+
 class DisputeCreate(Strict):
-    message_id: int = Field(description="The message whose signal or score is disputed.")
+    message_id: int = Field(ge=1, le=MAX_ID, description="The message whose signal or score is disputed.")
     kind: Kind = "signal"
-    label: Annotated[str, Field(max_length=120)] | None = Field(None, description="The disputed signal's label.")
+    label: Annotated[str, Field(max_length=120), AfterValidator(no_control)] | None = Field(
+        None, description="The disputed signal's label."
+    )
     score: float | None = Field(None, ge=0, le=100)
     reason_code: Reason = "other"
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
-    expected: Annotated[str, Field(max_length=200)] | None = Field(
-        None, description="What it should have been (a label, or a score)."
-    )
+    reason: ReasonText
+    expected: Short | None = Field(None, description="What it should have been (a label, or a score).")
 
 
 class DisputeReview(Strict):
@@ -165,7 +169,7 @@ _Status = Annotated[Literal["open", "accepted", "rejected"] | None, Query()]
 
 
 @router.get("/disputes")
-def list_disputes(actor: ActorDep, s: SessionDep, status: _Status = None) -> list[dict[str, Any]]:
+def list_disputes(actor: ActorDep, s: ReadSessionDep, status: _Status = None) -> list[dict[str, Any]]:
     """Disputes of your team (supervisors) or all (admins), newest first."""
     return [public(d) for d in _visible(s, actor, status)]
 
@@ -192,7 +196,7 @@ def _training_row(d: Dispute, msg: MessageRow | None, conv: ConversationRow | No
 
 
 @router.get("/disputes/export.jsonl", response_class=StreamingResponse)
-def export_disputes(actor: ActorDep, s: SessionDep, status: _Status = None) -> StreamingResponse:
+def export_disputes(actor: ActorDep, s: ReadSessionDep, status: _Status = None) -> StreamingResponse:
     """One JSON object a line: the message text, the disputed judgement and the reason (for retraining)."""
     rows = _visible(s, actor, status)
     msgs = {m.id: m for m in s.scalars(select(MessageRow).where(MessageRow.id.in_({d.message_id for d in rows})))}
@@ -216,13 +220,24 @@ def export_disputes(actor: ActorDep, s: SessionDep, status: _Status = None) -> S
 
 
 @router.post("/disputes/{dispute_id}/review")
-def review_dispute(dispute_id: int, body: DisputeReview, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
+def review_dispute(
+    dispute_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: DisputeReview, actor: ActorDep, s: SessionDep
+) -> dict[str, Any]:
     """A supervisor accepts (the judgement was wrong) or rejects (it stands) a dispute."""
     require(actor, "supervisor", "admin")
     d = s.get(Dispute, dispute_id)
     if d is None or (actor.role == "supervisor" and d.team != actor.team):
         raise NotFound(f"no dispute {dispute_id} visible to you")
-    if d.status != "open":
+    # Conditional update: of concurrent reviews exactly one wins; the others get 409.
+    won = s.execute(
+        update(Dispute)
+        .where(Dispute.id == d.id, Dispute.status == "open")
+        .values(status=body.status, reviewed_by=actor.name)
+        .execution_options(synchronize_session=False)
+    )
+    if int(getattr(won, "rowcount", 0)) != 1:
+        s.rollback()
+        s.refresh(d)
         raise Conflict(f"dispute {d.id} is already {d.status}")
     d.status, d.reviewed_by = body.status, actor.name
     store.audit(s, actor, "dispute.review", f"dispute/{d.id}", {"status": body.status})

@@ -9,19 +9,20 @@ from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from calmline.analyze import default_reader
-from calmline.cases.db import make_engine, make_sessionmaker, migrate
+from calmline.cases.db import make_engine, make_read_sessionmaker, make_sessionmaker, migrate
 from calmline.cases.models import ApiToken
 from calmline.cases.pipeline import Policy, analyse_pending
-from calmline.cases.redaction import RedactingFilter
+from calmline.cases.redaction import install_log_redaction
 from calmline.cases.scheduler import Scheduler
-from calmline.cases.store import TOKEN_PREFIX, create_token, hash_secret
+from calmline.cases.store import TOKEN_ID_MAX, TOKEN_PREFIX, create_token, hash_secret
 from calmline.service import errors
 from calmline.service.deps import Services
 from calmline.service.settings import Settings
 
-__all__ = ["bootstrap_admin", "create_app"]
+__all__ = ["bootstrap_admin", "check_admin_token", "create_app"]
 
 log = logging.getLogger("calmline.service")
 Scope = MutableMapping[str, Any]
@@ -44,20 +45,31 @@ class BodyLimit:
             if k == b"content-length" and v.isdigit() and int(v) > self.limit:
                 await _too_large(send, self.limit)
                 return
-        seen = 0
+        seen, over = 0, False
 
         async def limited() -> Scope:
-            nonlocal seen
+            # Over the limit: answer 413 here and tell the app the client went away, so it stops
+            # reading (raising instead would reach the app's body parser and become a 400).
+            nonlocal seen, over
+            if over:
+                return {"type": "http.disconnect"}
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.limit:
-                raise _TooLargeBody
+                over = True
+                await _too_large(send, self.limit)
+                return {"type": "http.disconnect"}
             return message
 
+        async def guarded(message: Scope) -> None:
+            if not over:  # the 413 is the whole answer
+                await send(message)
+
         try:
-            await self.app(scope, limited, send)
-        except _TooLargeBody:
-            await _too_large(send, self.limit)
+            await self.app(scope, limited, guarded)
+        except Exception:
+            if not over:
+                raise
 
 
 class _TooLargeBody(Exception):
@@ -78,22 +90,39 @@ async def _too_large(send: Callable[[Scope], Awaitable[None]], limit: int) -> No
     await send({"type": "http.response.body", "body": body})
 
 
+def check_admin_token(preset: str | None) -> tuple[str, str] | None:
+    """The preset admin token's ``(id, secret)``; a clear error at start if it cannot work."""
+    if not preset:
+        return None
+    parts = preset.split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
+        raise errors.ServiceError("CALMLINE_ADMIN_TOKEN must look like cl_<id>_<secret>")
+    if len(parts[1]) > TOKEN_ID_MAX or "_" in parts[1]:
+        raise errors.ServiceError(
+            f"CALMLINE_ADMIN_TOKEN's id ({parts[1]!r}) must be 1-{TOKEN_ID_MAX} characters without '_'"
+        )
+    return parts[1], parts[2]
+
+
 def bootstrap_admin(services: Services) -> str | None:
-    """Create the first admin token if there is none; returns it (to print once) unless preset."""
+    """Create the first admin token if there is none; returns it (to print once) unless preset.
+
+    Idempotent across processes (``--workers N``): a preset token is inserted unless its id exists.
+    """
+    preset = check_admin_token(services.settings.admin_token)
     with services.factory() as s:
-        if s.scalar(select(ApiToken.id).where(ApiToken.role == "admin").limit(1)):
-            return None
-        preset = services.settings.admin_token
         if preset:
-            parts = preset.split("_", 2)
-            if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
-                raise errors.ServiceError("CALMLINE_ADMIN_TOKEN must look like cl_<id>_<secret>")
-            s.add(
-                ApiToken(
-                    id=parts[1][:16], name="admin", role="admin", team="default", secret_hash=hash_secret(parts[2])
+            token_id, secret = preset
+            if s.get(ApiToken, token_id) is None:
+                s.add(
+                    ApiToken(id=token_id, name="admin", role="admin", team="default", secret_hash=hash_secret(secret))
                 )
-            )
-            s.commit()
+                try:
+                    s.commit()
+                except IntegrityError:  # another worker inserted it first
+                    s.rollback()
+            return None
+        if s.scalar(select(ApiToken.id).where(ApiToken.role == "admin").limit(1)):
             return None
         _row, token = create_token(s, name="admin", role="admin")
         s.commit()
@@ -114,7 +143,7 @@ def build_services(settings: Settings) -> Services:
         channel=settings.channel,
         playbook=playbook,
     )
-    return Services(settings, engine, make_sessionmaker(engine), policy)
+    return Services(settings, engine, make_sessionmaker(engine), policy, reader=make_read_sessionmaker(engine))
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> FastAPI:
@@ -122,8 +151,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     settings = settings or (services.settings if services else Settings())
     services = services or build_services(settings)
     if settings.redact:
-        for name in ("calmline", "uvicorn.access", "uvicorn.error"):
-            logging.getLogger(name).addFilter(RedactingFilter())
+        install_log_redaction()
+    check_admin_token(settings.admin_token)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -141,6 +170,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
                 interval_s=settings.scheduler_interval_s,
                 webhook_url=settings.alert_webhook_url,
                 webhook_secret=settings.alert_webhook_secret,
+                max_attempts=settings.alert_max_attempts,
+                backoff_s=settings.alert_backoff_s,
             )
             sched.start()
         app.state.scheduler = sched

@@ -14,10 +14,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from calmline.cases.models import ConversationRow
 from calmline.cases.pipeline import Policy
 from calmline.cases.store import Actor, verify_token
-from calmline.service.errors import Forbidden, NotFound, Unauthorized
+from calmline.service.errors import Forbidden, NotFound, Unauthorized, Unprocessable
 from calmline.service.settings import Settings
 
-__all__ = ["ActorDep", "Services", "ServicesDep", "SessionDep", "require", "visible_conversation"]
+__all__ = [
+    "ActorDep",
+    "ReadSessionDep",
+    "Services",
+    "ServicesDep",
+    "SessionDep",
+    "check_text",
+    "require",
+    "visible_conversation",
+]
 
 
 @dataclass
@@ -26,6 +35,8 @@ class Services:
     engine: Engine
     factory: sessionmaker[Session]
     policy: Policy
+    #: read-only sessions (on SQLite: deferred transactions, no process lock); ``factory`` is for writes
+    reader: sessionmaker[Session] | None = None
     #: verified tokens for a few seconds (saves a database round trip per request); cleared on revoke
     token_cache: dict[str, tuple[Actor, float]] = field(default_factory=dict)
 
@@ -46,6 +57,22 @@ def get_session(services: ServicesDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def get_read_session(services: ServicesDep) -> Iterator[Session]:
+    with (services.reader or services.factory)() as s:
+        yield s
+
+
+#: a session for requests that only read (never commit through it)
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+
+
+def check_text(services: Services, text: str, what: str = "text") -> None:
+    """The one length check of message text and drafts: ``CALMLINE_MAX_TEXT_CHARS`` (422 above)."""
+    limit = services.settings.max_text_chars
+    if len(text) > limit:
+        raise Unprocessable(f"{what} is {len(text)} characters; the limit is {limit} (CALMLINE_MAX_TEXT_CHARS)")
+
+
 def get_actor(services: ServicesDep, authorization: Annotated[str | None, Header()] = None) -> Actor:
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthorized("send an API token: 'Authorization: Bearer cl_<id>_<secret>'")
@@ -53,7 +80,7 @@ def get_actor(services: ServicesDep, authorization: Annotated[str | None, Header
     hit = services.token_cache.get(raw)
     if hit is not None and hit[1] > time.monotonic():
         return hit[0]
-    with services.factory() as s:
+    with (services.reader or services.factory)() as s:
         row = verify_token(s, raw)
         if row is None:
             raise Unauthorized("unknown or revoked API token")

@@ -5,6 +5,7 @@ CalmlineError
 ├── ConfigError                     500 (server configuration)
 └── ServiceError (here)             its own ``status``
     ├── NotFound 404 · Forbidden 403 · Unauthorized 401 · Conflict 409 · TooLarge 413
+    └── Unprocessable 422 (e.g. a message or draft over ``CALMLINE_MAX_TEXT_CHARS``)
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calmline.errors import CalmlineError, ConfigError, InputError, ModelError, RegistryError
 
-__all__ = ["Conflict", "Forbidden", "NotFound", "ServiceError", "TooLarge", "Unauthorized", "install"]
+__all__ = [
+    "Conflict",
+    "Forbidden",
+    "NotFound",
+    "ServiceError",
+    "TooLarge",
+    "Unauthorized",
+    "Unprocessable",
+    "install",
+]
 
 log = logging.getLogger("calmline.service")
 
@@ -48,6 +58,10 @@ class Conflict(ServiceError):
 
 class TooLarge(ServiceError):
     status, code = 413, "too_large"
+
+
+class Unprocessable(ServiceError):
+    status, code = 422, "validation"
 
 
 _STATUS: list[tuple[type[CalmlineError], int, str]] = [

@@ -9,30 +9,33 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
-from sqlalchemy import func, select
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from calmline.cases.models import Event
-from calmline.service.deps import ActorDep, Services, ServicesDep, SessionDep, require, visible_conversation
+from calmline.service.deps import (
+    ActorDep,
+    ReadSessionDep,
+    Services,
+    ServicesDep,
+    require,
+    visible_conversation,
+)
 from calmline.service.errors import Forbidden
+from calmline.service.schemas import MAX_ID
 
 router = APIRouter(tags=["events"])
 
 
 def _fetch(services: Services, *, conversation_id: str | None, team: str | None, after: int) -> list[Event]:
-    with services.factory() as s:
+    with (services.reader or services.factory)() as s:  # polled often: never queue on the write lock
         q = select(Event).where(Event.id > after).order_by(Event.id).limit(200)
         q = q.where(Event.conversation_id == conversation_id) if conversation_id else q.where(Event.team == team)
         return list(s.scalars(q).all())
-
-
-def _last_id(services: Services) -> int:
-    with services.factory() as s:
-        return int(s.scalar(select(func.coalesce(func.max(Event.id), 0))) or 0)
 
 
 def _format(e: Event) -> str:
@@ -70,8 +73,8 @@ async def _stream(
 def _start(services: Services, after: int | None, last_event_id: str | None) -> int:
     if after is not None:
         return after
-    if last_event_id and last_event_id.isdigit():
-        return int(last_event_id)
+    if last_event_id and last_event_id.isascii() and last_event_id.isdigit() and len(last_event_id) <= 10:
+        return min(int(last_event_id), MAX_ID)
     return 0
 
 
@@ -84,8 +87,8 @@ def conversation_events(
     conversation_id: str,
     actor: ActorDep,
     services: ServicesDep,
-    s: SessionDep,
-    after: Annotated[int | None, Query(ge=0)] = None,
+    s: ReadSessionDep,
+    after: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
     follow: _Follow = True,
     max_s: _Max = 600.0,
     last_event_id: Annotated[str | None, Header()] = None,
@@ -109,7 +112,7 @@ def team_events(
     team: str,
     actor: ActorDep,
     services: ServicesDep,
-    after: Annotated[int | None, Query(ge=0)] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
     follow: _Follow = True,
     max_s: _Max = 600.0,
     last_event_id: Annotated[str | None, Header()] = None,
@@ -130,4 +133,3 @@ def team_events(
 
 
 __all__ = ["router"]
-_: Any = _last_id

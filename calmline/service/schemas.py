@@ -2,22 +2,45 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-MAX_TEXT = 20_000
+#: the largest id an ``INTEGER`` column holds (PostgreSQL int4): bigger ids are rejected, never looked up
+MAX_ID = 2**31 - 1
+#: the longest follow-up delay accepted (a year)
+MAX_FOLLOW_UP_S = 365 * 24 * 3600.0
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def clean_text(value: str) -> str:
-    """Unicode stored safely: lone surrogates and NUL bytes (rejected by databases) are replaced."""
+    """Unicode stored safely: lone surrogates and NUL bytes (rejected by databases) are replaced.
+
+    Message text only; its length limit is ``CALMLINE_MAX_TEXT_CHARS``, checked by the routes.
+    """
     value = value.replace("\x00", "\ufffd")
     return value.encode("utf-8", "replace").decode("utf-8")
 
 
-Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(clean_text)]
-Name = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f]+$")]
+def no_control(value: str) -> str:
+    """Free text other than a message: control characters (but tab and newlines) and lone surrogates are refused."""
+    if _CONTROL.search(value):
+        raise ValueError("control characters (other than tab and newline) and lone surrogates are not allowed")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1), AfterValidator(clean_text)]
+Name = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f]+$"), AfterValidator(no_control)]
+#: free-text fields: no control characters (see :func:`no_control`)
+Key = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(no_control)]
+Short = Annotated[str, Field(max_length=200), AfterValidator(no_control)]
+Long = Annotated[str, Field(max_length=2000), AfterValidator(no_control)]
+Reason = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(no_control)]
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Strict(BaseModel):
@@ -28,7 +51,7 @@ class ConversationCreate(Strict):
     agent: Name | None = Field(None, description="The agent who owns it (default: the caller).")
     team: Name | None = Field(None, description="The team (default: the caller's).")
     channel: Literal["chat", "email"] = "chat"
-    external_id: Annotated[str, Field(max_length=200)] | None = None
+    external_id: Key | None = None
 
 
 class ConversationPublic(BaseModel):
@@ -47,12 +70,10 @@ class ConversationPublic(BaseModel):
 
 
 class MessageCreate(Strict):
-    client_id: Annotated[str, Field(min_length=1, max_length=200)] = Field(
-        description="Your id for this message: a retry with the same id never duplicates it."
-    )
+    client_id: Key = Field(description="Your id for this message: a retry with the same id never duplicates it.")
     role: Literal["customer", "agent", "system"]
     text: Text
-    author: Annotated[str, Field(max_length=200)] | None = None
+    author: Short | None = None
     ts: datetime | None = None
 
 
@@ -73,23 +94,25 @@ class CoachRequest(Strict):
 
 
 class EscalationCreate(Strict):
-    reason: Annotated[str, Field(max_length=2000)] = ""
-    to: Annotated[str, Field(max_length=200)] = "supervisor"
+    reason: Long = ""
+    to: Key = "supervisor"
 
 
 class CallbackCreate(Strict):
     at: datetime = Field(description="The agreed time (ISO 8601; naive means UTC).")
     owner: Name = Field(description="Who calls back.")
-    note: Annotated[str, Field(max_length=2000)] = ""
+    note: Long = ""
 
 
 class ResolveRequest(Strict):
-    resolution: Annotated[str, Field(max_length=2000)] = ""
-    follow_up_in_s: float | None = Field(None, ge=0, description="Override the configured follow-up delay.")
+    resolution: Long = ""
+    follow_up_in_s: float | None = Field(
+        None, ge=0, le=MAX_FOLLOW_UP_S, description="Override the configured follow-up delay (at most a year)."
+    )
 
 
 class CloseRequest(Strict):
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    reason: Reason
 
 
 class TokenCreate(Strict):
@@ -99,13 +122,11 @@ class TokenCreate(Strict):
 
 
 class InboundMessage(Strict):
-    conversation: Annotated[str, Field(min_length=1, max_length=200)] = Field(
-        description="The helpdesk's conversation id."
-    )
-    client_id: Annotated[str, Field(min_length=1, max_length=200)]
+    conversation: Key = Field(description="The helpdesk's conversation id.")
+    client_id: Key
     role: Literal["customer", "agent", "system"]
     text: Text
     agent: Name
     team: Name = "default"
-    author: Annotated[str, Field(max_length=200)] | None = None
+    author: Short | None = None
     ts: datetime | None = None

@@ -19,7 +19,9 @@ class Settings(BaseSettings):
     )
     redact: bool = Field(False, description="Redact emails, phone and card numbers in stored text and logs.")
     max_body_bytes: int = Field(256_000, description="Largest request body accepted (413 above).")
-    max_text_chars: int = Field(20_000, description="Longest message or draft accepted (422 above).")
+    max_text_chars: int = Field(
+        20_000, ge=1, description="Longest message or coach draft accepted, in characters (422 above)."
+    )
     still_here_s: float = Field(
         120.0, description="Seconds before a 'still here' reminder after an agent promised to check."
     )
@@ -33,8 +35,10 @@ class Settings(BaseSettings):
     )
     alert_webhook_url: str | None = Field(None, description="Where alerts are POSTed; nothing is sent without it.")
     alert_webhook_secret: str | None = Field(None, description="Signs outbound alerts (X-Calmline-Signature).")
-    alert_max_attempts: int = 5
-    alert_backoff_s: float = 2.0
+    alert_max_attempts: int = Field(5, ge=1, description="Attempts per alert before it is marked failed.")
+    alert_backoff_s: float = Field(
+        2.0, ge=0, description="First retry delay of an alert in seconds; doubles on each attempt."
+    )
     scheduler: bool = Field(True, description="Run the timer/alert scheduler thread in this process.")
     scheduler_interval_s: float = 1.0
     playbook: str | None = Field(None, description="Path of a playbook YAML (default: the shipped one).")

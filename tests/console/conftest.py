@@ -1,4 +1,4 @@
-"""Console fixtures: the service app (on a tmp SQLite file) with the console and disputes routers."""
+"""Console fixtures: the service app (on a tmp SQLite file), console and disputes routers included."""
 
 from __future__ import annotations
 
@@ -24,18 +24,9 @@ ADMIN = "cl_admin0_adminsecret"
 
 
 def console_app(settings: Settings) -> tuple[Any, Any]:
-    """``create_app`` plus the console routers (a no-op once ``create_app`` includes them itself)."""
-    from calmline.console.disputes import router as disputes_router
-    from calmline.console.router import router as console_router
-
+    """``create_app`` (which includes the console and disputes routers) and its services."""
     services = build_services(settings)
-    app = create_app(settings, services=services)
-    paths = {getattr(r, "path", "") for r in app.routes}
-    if "/console" not in paths:
-        app.include_router(console_router)
-    if "/disputes" not in paths:
-        app.include_router(disputes_router)
-    return app, services
+    return create_app(settings, services=services), services
 
 
 @dataclass

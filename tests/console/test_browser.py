@@ -61,14 +61,8 @@ def call(base: str, method: str, path: str, token: str, body: Any = None) -> Any
 
 
 def serve_cmd(port: int, db: str) -> list[str]:
-    """``calmline serve`` once the app includes the console; a stand-in with the same app until then."""
-    from calmline.service.app import create_app
-    from calmline.service.settings import Settings
-
-    app = create_app(Settings(database_url="sqlite://", scheduler=False))
-    if "/console" in {getattr(r, "path", "") for r in app.routes}:
-        return [sys.executable, "-m", "calmline.cli._serve", "--port", str(port), "--database-url", db]
-    return [sys.executable, "-m", "tests.console._serve", "--port", str(port), "--database-url", db]
+    """``calmline serve`` (``create_app`` includes the console)."""
+    return [sys.executable, "-m", "calmline.cli._serve", "--port", str(port), "--database-url", db]
 
 
 @pytest.fixture(scope="module")

@@ -47,6 +47,9 @@ export async function agentView(root, me, id) {
   };
   const tick = () => renderTimers(v.timers, timers);
   wireComposer(v, id, refresh);
+  // The cursor first, then the snapshot: an event written in between is replayed by the stream,
+  // never lost (the other order missed whatever happened while refresh() ran).
+  const cursor = await lastId();
   await refresh();
   let pending = 0;
   const stop = follow(`/conversations/${id}/events`, (ev) => {
@@ -54,7 +57,7 @@ export async function agentView(root, me, id) {
     if (ev.type === "message" && ev.data?.role === "customer") announce("New customer message.");
     clearTimeout(pending);
     pending = setTimeout(() => refresh().catch(() => {}), 120);
-  }, await lastId());
+  }, cursor);
   const clock1 = setInterval(tick, 1000);
   return () => { stop(); clearInterval(clock1); clearTimeout(pending); clearTimeout(v.coachTimer); };
 }

@@ -4,25 +4,33 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
-from sqlalchemy import select
+from fastapi import APIRouter, Path
+from sqlalchemy import select, update
 
 from calmline.cases import store
 from calmline.cases.models import Case, ConversationRow, Escalation, Timer, utcnow
 from calmline.cases.pipeline import escalate
-from calmline.service.deps import ActorDep, ServicesDep, SessionDep, require, visible_conversation
+from calmline.service.deps import ActorDep, ReadSessionDep, ServicesDep, SessionDep, require, visible_conversation
 from calmline.service.errors import Conflict, NotFound
-from calmline.service.schemas import CallbackCreate, EscalationCreate, ResolveRequest
+from calmline.service.schemas import MAX_ID, CallbackCreate, EscalationCreate, ResolveRequest
 
 router = APIRouter(tags=["cases"])
+EscalationId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def _rowcount(result: Any) -> int:
+    """Rows changed by an UPDATE (a ``CursorResult``; typed loosely by SQLAlchemy)."""
+    return int(result.rowcount)
+
+
 _NUMBER = re.compile(r"^CL-(\d{1,12})$", re.IGNORECASE)
 
 
 def _case(s: Any, actor: store.Actor, number: str) -> tuple[Case, ConversationRow]:
     m = _NUMBER.match(number.strip())
-    case = s.get(Case, int(m.group(1))) if m else None
+    case = s.get(Case, int(m.group(1))) if m and 1 <= int(m.group(1)) <= MAX_ID else None
     conv = s.get(ConversationRow, case.conversation_id) if case else None
     if case is None or conv is None or not actor.can_see(conv):
         raise NotFound(f"no case {number!r} visible to you (case numbers look like CL-000123)")
@@ -43,7 +51,7 @@ def _timer(t: Timer) -> dict[str, Any]:
 
 
 @router.get("/cases/{number}")
-def get_case(number: str, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
+def get_case(number: str, actor: ActorDep, s: ReadSessionDep) -> dict[str, Any]:
     case, conv = _case(s, actor, number)
     timers = s.scalars(select(Timer).where(Timer.conversation_id == conv.id).order_by(Timer.id)).all()
     return {
@@ -63,10 +71,20 @@ def resolve_case(
 ) -> dict[str, Any]:
     """Resolve a case and schedule the follow-up that checks the fix held."""
     case, conv = _case(s, actor, number)
-    if case.status == "resolved":
-        raise Conflict(f"case {case.number} is already resolved")
     now = utcnow()
     delay = services.settings.follow_up_delay_s if body.follow_up_in_s is None else body.follow_up_in_s
+    # Conditional update: of concurrent resolves exactly one changes the row (and schedules the follow-up).
+    won = _rowcount(
+        s.execute(
+            update(Case)
+            .where(Case.id == case.id, Case.status != "resolved")
+            .values(status="resolved", resolution=body.resolution, resolved_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if won != 1:
+        s.rollback()
+        raise Conflict(f"case {case.number} is already resolved")
     case.status, case.resolution, case.resolved_at = "resolved", body.resolution, now
     conv.status = "resolved" if conv.status != "closed" else conv.status
     timer = store.schedule_timer(
@@ -125,16 +143,27 @@ def _visible_escalation(s: Any, actor: store.Actor, escalation_id: int) -> tuple
 
 
 @router.get("/escalations/{escalation_id}")
-def get_escalation(escalation_id: int, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
+def get_escalation(escalation_id: EscalationId, actor: ActorDep, s: ReadSessionDep) -> dict[str, Any]:
     return _esc(_visible_escalation(s, actor, escalation_id)[0])
 
 
 @router.post("/escalations/{escalation_id}/claim")
-def claim_escalation(escalation_id: int, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
+def claim_escalation(escalation_id: EscalationId, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
     """A supervisor takes the escalation."""
     require(actor, "supervisor", "admin")
     esc, conv = _visible_escalation(s, actor, escalation_id)
-    if esc.status != "open":
+    # Conditional update: of concurrent claims exactly one wins; the others get 409.
+    won = _rowcount(
+        s.execute(
+            update(Escalation)
+            .where(Escalation.id == esc.id, Escalation.status == "open")
+            .values(status="claimed", claimed_by=actor.name)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if won != 1:
+        s.rollback()
+        s.refresh(esc)
         raise Conflict(f"escalation {esc.id} is {esc.status} (claimed by {esc.claimed_by})")
     esc.status, esc.claimed_by = "claimed", actor.name
     store.audit(s, actor, "escalation.claim", f"escalation/{esc.id}")
@@ -146,7 +175,9 @@ def claim_escalation(escalation_id: int, actor: ActorDep, s: SessionDep) -> dict
 
 
 @router.post("/escalations/{escalation_id}/callbacks", status_code=201)
-def create_callback(escalation_id: int, body: CallbackCreate, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
+def create_callback(
+    escalation_id: EscalationId, body: CallbackCreate, actor: ActorDep, s: SessionDep
+) -> dict[str, Any]:
     """Nobody free: agree a callback time and owner; a reminder fires at that time."""
     esc, conv = _visible_escalation(s, actor, escalation_id)
     at = body.at if body.at.tzinfo else body.at.replace(tzinfo=UTC)
@@ -166,7 +197,7 @@ def create_callback(escalation_id: int, body: CallbackCreate, actor: ActorDep, s
 
 
 @router.get("/queue")
-def supervisor_queue(actor: ActorDep, s: SessionDep) -> dict[str, Any]:
+def supervisor_queue(actor: ActorDep, s: ReadSessionDep) -> dict[str, Any]:
     """The team's queue: open escalations, pending callbacks and timers, riskiest open conversations."""
     require(actor, "supervisor", "admin")
     team = actor.team

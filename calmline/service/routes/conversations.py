@@ -6,12 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from calmline.analyze import analyze
 from calmline.cases import store
 from calmline.cases.handoff import to_conversation
 from calmline.cases.models import Case, ConversationRow, MessageRow
-from calmline.service.deps import ActorDep, SessionDep, require, visible_conversation
+from calmline.service.deps import ActorDep, ReadSessionDep, SessionDep, require, visible_conversation
 from calmline.service.errors import Conflict, Forbidden
 from calmline.service.schemas import CloseRequest, ConversationCreate, ConversationPublic
 
@@ -43,22 +44,27 @@ def create_conversation(body: ConversationCreate, actor: ActorDep, s: SessionDep
         raise Forbidden("agents open conversations for themselves in their own team")
     if actor.role == "supervisor" and team != actor.team:
         raise Forbidden("supervisors open conversations in their own team")
+    taken = Conflict(f"a conversation with external_id {body.external_id!r} exists")
     if body.external_id and s.scalar(select(ConversationRow.id).where(ConversationRow.external_id == body.external_id)):
-        raise Conflict(f"a conversation with external_id {body.external_id!r} exists")
-    conv, case = store.create_conversation(
-        s, actor, agent=agent, team=team, channel=body.channel, external_id=body.external_id
-    )
-    store.emit(
-        s, "conversation", {"id": conv.id, "agent": agent, "case": case.number}, conversation_id=conv.id, team=team
-    )
-    s.commit()
+        raise taken
+    try:
+        conv, case = store.create_conversation(
+            s, actor, agent=agent, team=team, channel=body.channel, external_id=body.external_id
+        )
+        store.emit(
+            s, "conversation", {"id": conv.id, "agent": agent, "case": case.number}, conversation_id=conv.id, team=team
+        )
+        s.commit()
+    except IntegrityError as exc:  # a concurrent create with the same external_id won
+        s.rollback()
+        raise taken from exc
     return public(conv, case)
 
 
 @router.get("/conversations", response_model=list[ConversationPublic])
 def list_conversations(
     actor: ActorDep,
-    s: SessionDep,
+    s: ReadSessionDep,
     status: Annotated[str | None, Query(max_length=16)] = None,
     agent: Annotated[str | None, Query(max_length=120)] = None,
     min_risk: Annotated[float | None, Query(ge=0, le=1, alias="risk")] = None,
@@ -67,8 +73,8 @@ def list_conversations(
 ) -> list[ConversationPublic]:
     """Conversations visible to you, riskiest first; ``risk`` is a minimum escalation risk."""
     q = select(ConversationRow, Case).join(Case, Case.conversation_id == ConversationRow.id)
-    if actor.role == "agent":
-        q = q.where(ConversationRow.agent == actor.name)
+    if actor.role == "agent":  # the same name in another team is another person
+        q = q.where(ConversationRow.agent == actor.name, ConversationRow.team == actor.team)
     elif actor.role == "supervisor":
         q = q.where(ConversationRow.team == actor.team)
     if status:
@@ -82,7 +88,7 @@ def list_conversations(
 
 
 @router.get("/conversations/{conversation_id}")
-def get_conversation(conversation_id: str, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
+def get_conversation(conversation_id: str, actor: ActorDep, s: ReadSessionDep) -> dict[str, Any]:
     """The conversation with its messages and the full analysis (every turn's signals and the state)."""
     conv = visible_conversation(s, actor, conversation_id)
     case = store.case_of(s, conv.id)
@@ -91,18 +97,7 @@ def get_conversation(conversation_id: str, actor: ActorDep, s: SessionDep) -> di
     last_guidance = next((m.guidance for m in reversed(msgs) if m.guidance), None)
     return {
         **public(conv, case).model_dump(mode="json"),
-        "messages": [
-            {
-                "id": m.id,
-                "client_id": m.client_id,
-                "role": m.role,
-                "author": m.author,
-                "text": m.text,
-                "ts": m.ts,
-                "status": m.status,
-            }
-            for m in msgs
-        ],
+        "messages": [store.message_public(m) for m in msgs],
         "analysis": analysis,
         "guidance": last_guidance,
     }

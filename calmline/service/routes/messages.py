@@ -15,8 +15,17 @@ from calmline.cases.handoff import to_conversation
 from calmline.cases.models import ConversationRow, Incident, MessageRow, Timer
 from calmline.cases.pipeline import analyse_message, result_of
 from calmline.cases.redaction import redact
-from calmline.service.deps import ActorDep, Services, ServicesDep, SessionDep, visible_conversation
-from calmline.service.errors import Conflict, ServiceError
+from calmline.coach import coach
+from calmline.service.deps import (
+    ActorDep,
+    ReadSessionDep,
+    Services,
+    ServicesDep,
+    SessionDep,
+    check_text,
+    visible_conversation,
+)
+from calmline.service.errors import Conflict
 from calmline.service.schemas import CoachRequest, MessageCreate, MessageResult
 
 router = APIRouter(tags=["messages"])
@@ -49,8 +58,7 @@ def post_message(
 ) -> dict[str, Any]:
     """Store first (``pending``, committed), then analyse; a retry with the same ``client_id`` returns the original."""
     settings = services.settings
-    if len(body.text) > settings.max_text_chars:
-        raise ServiceError(f"text is {len(body.text)} characters; the limit is {settings.max_text_chars}")
+    check_text(services, body.text)
     text = redact(body.text) if settings.redact else body.text
     conv = visible_conversation(s, actor, conv_id)
     existing = store.find_message(s, conv.id, body.client_id)
@@ -100,34 +108,18 @@ def create_message(
 
 
 @router.get("/conversations/{conversation_id}/messages")
-def list_messages(conversation_id: str, actor: ActorDep, s: SessionDep) -> list[dict[str, Any]]:
+def list_messages(conversation_id: str, actor: ActorDep, s: ReadSessionDep) -> list[dict[str, Any]]:
     conv = visible_conversation(s, actor, conversation_id)
     msgs = s.scalars(select(MessageRow).where(MessageRow.conversation_id == conv.id).order_by(MessageRow.id)).all()
-    return [
-        {
-            "id": m.id,
-            "client_id": m.client_id,
-            "role": m.role,
-            "author": m.author,
-            "text": m.text,
-            "ts": m.ts,
-            "status": m.status,
-            "analysis": m.analysis,
-            "guidance": m.guidance,
-        }
-        for m in msgs
-    ]
+    return [store.message_public(m, full=True) for m in msgs]
 
 
 @router.post("/conversations/{conversation_id}/coach")
 def coach_draft(
-    conversation_id: str, body: CoachRequest, actor: ActorDep, services: ServicesDep, s: SessionDep
+    conversation_id: str, body: CoachRequest, actor: ActorDep, services: ServicesDep, s: ReadSessionDep
 ) -> dict[str, Any]:
     """Score a draft reply for this moment: labels with evidence, 0-100, missing moves, a better version."""
-    try:
-        from calmline.coach import coach
-    except ImportError as exc:  # pragma: no cover - the coach ships with calmline
-        raise ServiceError("the coach is not available in this installation") from exc
+    check_text(services, body.draft, "draft")
     conv = visible_conversation(s, actor, conversation_id)
     case = store.case_of(s, conv.id)
     msgs = s.scalars(select(MessageRow).where(MessageRow.conversation_id == conv.id).order_by(MessageRow.id)).all()

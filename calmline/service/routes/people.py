@@ -10,15 +10,15 @@ from sqlalchemy import select
 
 from calmline.cases import store
 from calmline.cases.models import ApiToken, AuditEntry, ConversationRow, Incident, utcnow
-from calmline.service.deps import ActorDep, ServicesDep, SessionDep, require, visible_conversation
-from calmline.service.errors import Forbidden, NotFound
+from calmline.service.deps import ActorDep, ReadSessionDep, ServicesDep, SessionDep, require, visible_conversation
+from calmline.service.errors import Conflict, Forbidden, NotFound
 from calmline.service.schemas import TokenCreate
 
 router = APIRouter()
 
 
-def _care(services: Any, s: Any, agent: str, since: datetime) -> dict[str, Any]:
-    w = store.wellbeing(s, agent, since=since)
+def _care(services: Any, s: Any, agent: str, team: str, since: datetime) -> dict[str, Any]:
+    w = store.wellbeing(s, agent, team=team, since=since)
     n = w["abusive_messages"]
     suggest = n >= services.settings.break_after or w["severity_peak"] >= 0.95
     if n == 0:
@@ -39,7 +39,7 @@ def agent_wellbeing(
     agent: str,
     actor: ActorDep,
     services: ServicesDep,
-    s: SessionDep,
+    s: ReadSessionDep,
     hours: Annotated[float | None, Query(gt=0, le=24 * 7)] = None,
 ) -> dict[str, Any]:
     """Abuse an agent received this shift.
@@ -59,20 +59,20 @@ def agent_wellbeing(
     elif actor.name != agent:
         raise Forbidden("wellbeing is visible only to the agent and their supervisors")
     since = utcnow() - timedelta(hours=hours or services.settings.shift_hours)
-    return _care(services, s, agent, since)
+    return _care(services, s, agent, actor.team, since)
 
 
 @router.get("/wellbeing", tags=["wellbeing"])
-def team_wellbeing(actor: ActorDep, services: ServicesDep, s: SessionDep) -> list[dict[str, Any]]:
+def team_wellbeing(actor: ActorDep, services: ServicesDep, s: ReadSessionDep) -> list[dict[str, Any]]:
     """The team's agents, alphabetically (not ranked): who might need a break."""
     require(actor, "supervisor")
     since = utcnow() - timedelta(hours=services.settings.shift_hours)
     agents = sorted(set(s.scalars(select(ConversationRow.agent).where(ConversationRow.team == actor.team)).all()))
-    return [_care(services, s, a, since) for a in agents]
+    return [_care(services, s, a, actor.team, since) for a in agents]
 
 
 @router.get("/conversations/{conversation_id}/incidents", tags=["incidents"])
-def conversation_incidents(conversation_id: str, actor: ActorDep, s: SessionDep) -> list[dict[str, Any]]:
+def conversation_incidents(conversation_id: str, actor: ActorDep, s: ReadSessionDep) -> list[dict[str, Any]]:
     """Boundary incidents logged with evidence and ladder rung."""
     conv = visible_conversation(s, actor, conversation_id)
     rows = s.scalars(select(Incident).where(Incident.conversation_id == conv.id).order_by(Incident.id)).all()
@@ -93,14 +93,17 @@ def conversation_incidents(conversation_id: str, actor: ActorDep, s: SessionDep)
 def create_token(body: TokenCreate, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
     """A new API token; the secret is shown once and stored only hashed."""
     require(actor, "admin")
-    row, token = store.create_token(s, name=body.name, role=body.role, team=body.team)
+    try:
+        row, token = store.create_token(s, name=body.name, role=body.role, team=body.team, unique=True)
+    except store.DuplicateName as exc:
+        raise Conflict(str(exc)) from exc
     store.audit(s, actor, "token.create", row.id, {"name": body.name, "role": body.role, "team": body.team})
     s.commit()
     return {"id": row.id, "name": row.name, "role": row.role, "team": row.team, "token": token}
 
 
 @router.get("/admin/tokens", tags=["admin"])
-def list_tokens(actor: ActorDep, s: SessionDep) -> list[dict[str, Any]]:
+def list_tokens(actor: ActorDep, s: ReadSessionDep) -> list[dict[str, Any]]:
     require(actor, "admin")
     return [
         {
@@ -130,7 +133,7 @@ def revoke_token(token_id: str, actor: ActorDep, services: ServicesDep, s: Sessi
 
 @router.get("/admin/audit", tags=["admin"])
 def audit_log(
-    actor: ActorDep, s: SessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    actor: ActorDep, s: ReadSessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[dict[str, Any]]:
     """Every mutation: who, when, what (newest first)."""
     require(actor, "admin")

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from calmline.cases import store
 from calmline.cases.models import ConversationRow
@@ -39,7 +40,8 @@ async def inbound(request: Request, services: ServicesDep, s: SessionDep, respon
     given = request.headers.get("x-calmline-signature", "")
     if not given:
         raise Unauthorized("missing X-Calmline-Signature header (sha256=<hex HMAC-SHA256 of the body>)")
-    if not hmac.compare_digest(given, signature(secret, raw)):
+    # Compare bytes: a header with non-ASCII characters is simply a wrong signature (str compare_digest raises).
+    if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), signature(secret, raw).encode()):
         raise Forbidden("bad signature: sign the raw body with HMAC-SHA256 and the shared secret")
     try:
         body = InboundMessage.model_validate_json(raw)
@@ -53,13 +55,20 @@ async def inbound(request: Request, services: ServicesDep, s: SessionDep, respon
 
 def _handle(services: Any, s: Any, body: InboundMessage, response: Response) -> dict[str, Any]:
     actor = store.Actor(f"webhook:{body.team}", "admin", body.team)
-    conv_id = s.scalar(select(ConversationRow.id).where(ConversationRow.external_id == body.conversation))
+    find = select(ConversationRow.id).where(ConversationRow.external_id == body.conversation)
+    conv_id = s.scalar(find)
     if conv_id is None:
-        conv, _case = store.create_conversation(
-            s, actor, agent=body.agent, team=body.team, external_id=body.conversation
-        )
-        store.emit(s, "conversation", {"id": conv.id, "agent": body.agent}, conversation_id=conv.id, team=body.team)
-        conv_id = conv.id
-        s.commit()
+        try:
+            conv, _case = store.create_conversation(
+                s, actor, agent=body.agent, team=body.team, external_id=body.conversation
+            )
+            store.emit(s, "conversation", {"id": conv.id, "agent": body.agent}, conversation_id=conv.id, team=body.team)
+            s.commit()
+            conv_id = conv.id
+        except IntegrityError:  # a concurrent delivery created it first: use that one
+            s.rollback()
+            conv_id = s.scalar(find)
+            if conv_id is None:
+                raise
     msg = MessageCreate(client_id=body.client_id, role=body.role, text=body.text, author=body.author, ts=body.ts)
     return post_message(services, s, actor, conv_id, msg, response)
