@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,7 +21,7 @@ from calmline.cases import store
 from calmline.cases.handoff import handoff_summary, to_conversation
 from calmline.cases.models import Case, ConversationRow, Escalation, Incident, MessageRow, utcnow
 from calmline.playbook import decide
-from calmline.types import Analysis, Conversation, TurnAnalysis
+from calmline.types import Analysis, TurnAnalysis
 
 __all__ = ["Policy", "analyse_message", "analyse_pending", "escalate"]
 
@@ -92,23 +93,26 @@ def escalate(
     return esc
 
 
-def _analysis_of(conv_id: str, history: list[MessageRow]) -> Analysis:
-    """The analysis of ``history`` whose last message is new.
+def stored_analysis(conv_id: str, messages: Sequence[MessageRow]) -> Analysis:
+    """The analysis of ``messages`` rebuilt from what was stored as each one arrived.
 
-    Earlier messages were analysed when they arrived; their stored analyses are reused
-    and only the new message is read, so each message costs the same however long the
-    conversation grows. Falls back to reading everything if an earlier one is missing.
+    Reads nothing again unless a message has no stored analysis yet (then everything is read).
     """
-    conversation = to_conversation(conv_id, history)
-    *before, _ = conversation.turns
-    stored = [m.analysis for m in history[:-1] if isinstance(m.analysis, dict) and "index" in m.analysis]
-    if len(stored) != len(before):
+    conversation = to_conversation(conv_id, messages)
+    stored = [m.analysis for m in messages if isinstance(m.analysis, dict) and "index" in m.analysis]
+    if len(stored) != len(messages):
         return analyze(conversation)
-    previous = tuple(
-        replace(TurnAnalysis.from_dict(d, t), index=i) for i, (d, t) in enumerate(zip(stored, before, strict=True))
+    turns = tuple(
+        replace(TurnAnalysis.from_dict(d, t), index=i)
+        for i, (d, t) in enumerate(zip(stored, conversation.turns, strict=True))
     )
-    base = Analysis(Conversation(id=conv_id, turns=tuple(before)), previous, replay_states(previous))
-    return extend(base, conversation.turns[-1])
+    return Analysis(conversation, turns, replay_states(turns))
+
+
+def _analysis_of(conv_id: str, history: list[MessageRow]) -> Analysis:
+    """The analysis of ``history`` whose last message is new: only that message is read."""
+    base = stored_analysis(conv_id, history[:-1])
+    return extend(base, to_conversation(conv_id, history[-1:]).turns[0])
 
 
 def analyse_message(s: Session, msg_id: int, policy: Policy, *, now: datetime | None = None) -> dict[str, Any] | None:

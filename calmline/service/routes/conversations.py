@@ -8,10 +8,9 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from calmline.analyze import analyze
 from calmline.cases import store
-from calmline.cases.handoff import to_conversation
 from calmline.cases.models import Case, ConversationRow, MessageRow
+from calmline.cases.pipeline import stored_analysis
 from calmline.service.deps import ActorDep, ReadSessionDep, SessionDep, require, visible_conversation
 from calmline.service.errors import Conflict, Forbidden
 from calmline.service.schemas import CloseRequest, ConversationCreate, ConversationPublic
@@ -93,7 +92,7 @@ def get_conversation(conversation_id: str, actor: ActorDep, s: ReadSessionDep) -
     conv = visible_conversation(s, actor, conversation_id)
     case = store.case_of(s, conv.id)
     msgs = s.scalars(select(MessageRow).where(MessageRow.conversation_id == conv.id).order_by(MessageRow.id)).all()
-    analysis = analyze(to_conversation(conv.id, msgs)).to_dict(include_text=True) if msgs else None
+    analysis = stored_analysis(conv.id, msgs).to_dict(include_text=True) if msgs else None
     last_guidance = next((m.guidance for m in reversed(msgs) if m.guidance), None)
     return {
         **public(conv, case).model_dump(mode="json"),
