@@ -62,12 +62,20 @@ MOVE_CASES = [
     ),
     (
         "bad_news_staged",
-        build(("customer", "I want a refund of $450 for the sofa.", {"request.refund": "I want a refund"}, 0.4)),
+        build(
+            ("customer", "My sofa arrived with a broken leg.", {}, 0.3),
+            ("agent", "I'm sorry, let me look at your order."),
+            ("customer", "I want a refund of $450 for the sofa.", {"request.refund": "I want a refund"}, 0.4),
+        ),
         build(("customer", "I want a refund of $45 for the lamp.", {"request.refund": "I want a refund"}, 0.4)),
     ),
     (
         "alternative",
-        build(("customer", "Refund me $450 for the sofa now.", {"request.refund": "Refund me"}, 0.5)),
+        build(
+            ("customer", "My sofa arrived with a broken leg.", {}, 0.3),
+            ("agent", "I'm sorry, let me look at your order."),
+            ("customer", "Refund me $450 for the sofa now.", {"request.refund": "Refund me"}, 0.5),
+        ),
         build(("customer", "Refund me $45 for the lamp please.", {"request.refund": "Refund me"}, 0.3)),
     ),
     (
@@ -316,3 +324,10 @@ def test_overdue_update_after_abuse_leads_with_the_boundary() -> None:
     labels = {s.label for s in review.labels}
     assert labels & {"boundary.request", "boundary.warning"}, g.suggested_reply
     assert "update.waiting" in labels, g.suggested_reply
+
+
+def test_first_reply_listens_before_delivering_bad_news() -> None:
+    a = build(("customer", "I want a refund of $450 for the sofa.", {"request.refund": "I want a refund"}, 0.4))
+    ids = [m.id for m in decide(a).moves]
+    assert "bad_news_staged" not in ids and "alternative" not in ids
+    assert "escalate" in ids  # above the agent's authority: it still goes to the refunds team
