@@ -34,6 +34,7 @@ def serve_command(
             f"The service needs extra packages: pip install 'calmline[service]' ({exc.name} is missing)", err=True
         )
         raise typer.Exit(2) from None
+    os.environ.setdefault("CALMLINE_BASE_URL", f"http://{host}:{port}")  # for the first-start hints
     if database_url:
         os.environ["CALMLINE_DATABASE_URL"] = database_url
     os.environ["CALMLINE_SCHEDULER"] = "1" if scheduler else "0"

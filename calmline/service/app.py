@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -159,7 +160,16 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         migrate(services.engine)
         token = bootstrap_admin(services)
         if token:
-            print(f"First start: admin token (shown once, stored hashed):\n  {token}", flush=True)
+            base = os.environ.get("CALMLINE_BASE_URL", "http://HOST:PORT")
+            print(
+                f"First start: admin token (shown once, stored hashed):\n  {token}\n"
+                f"Use it as a bearer token, e.g.:\n"
+                f"  curl -H 'Authorization: Bearer {token}' {base}/conversations\n"
+                f"  curl -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' \\\n"
+                f'       -d \'{{"name": "alice", "role": "agent"}}\' {base}/admin/tokens\n'
+                f"The API is described at {base}/docs",
+                flush=True,
+            )
         default_reader()  # load lexicons and models now, not on the first message
         analyse_pending(services.factory, services.policy)
         sched = None
