@@ -12,19 +12,13 @@ import html
 import re
 from pathlib import Path
 
+from calmline.types import EMOTIONS
+
 GOEMOTIONS_FILES = ("train.tsv", "dev.tsv", "test.tsv", "labels.txt")
 
 # GoEmotions label -> Calmline emotion class.  'curiosity', 'surprise', 'desire'
 # and 'realization' go to neutral (see training/README.md for the measurement).
-EMOTION_CLASSES = (
-    "frustration",
-    "anger",
-    "disappointment",
-    "anxiety",
-    "confusion",
-    "satisfaction",
-    "neutral",
-)
+EMOTION_CLASSES = EMOTIONS  # the contract order, from calmline.types
 GO_TO_CALM = {
     "annoyance": "frustration",
     "disapproval": "frustration",
