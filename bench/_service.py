@@ -7,6 +7,7 @@ Starts ``calmline serve`` in a subprocess on loopback against a temp SQLite file
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -30,15 +31,59 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
-async def _drive(base: str, *, clients: int, rate: float, seconds: float) -> dict[str, Any]:
-    import httpx
+class _Conn:
+    """One keep-alive HTTP/1.1 connection with just enough parsing for this benchmark.
 
-    h = {"Authorization": f"Bearer {ADMIN}"}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, headers=h, limits=limits, timeout=30) as http:
-        convs = [
-            (await http.post("/conversations", json={"agent": f"agent{i % 10}"})).json()["id"] for i in range(clients)
-        ]
+    A lean client on purpose: the load generator shares the machine's two cores with the
+    server, and a general-purpose client (httpx) spends several ms of CPU per request,
+    which would measure the client instead of the server.
+    """
+
+    def __init__(self, host: str, port: int, token: str) -> None:
+        self.host, self.port, self.token = host, port, token
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        data = json.dumps(body).encode() if body is not None else b""
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAuthorization: Bearer {self.token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + data)
+        raw = await self.reader.readuntil(b"\r\n\r\n")
+        lines = raw.split(b"\r\n")
+        status = int(lines[0].split()[1])
+        length = next(
+            (int(v) for k, _, v in (ln.partition(b":") for ln in lines[1:]) if k.lower() == b"content-length"), None
+        )
+        if length is None:
+            raise RuntimeError(f"{method} {path}: response without Content-Length")
+        return status, await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def _drive(base: str, *, clients: int, rate: float, seconds: float) -> dict[str, Any]:
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    conns = [_Conn(host, int(port), ADMIN) for _ in range(clients)]
+    try:
+        convs = []
+        for i, c in enumerate(conns):
+            status, body = await c.request("POST", "/conversations", {"agent": f"agent{i % 10}"})
+            if status != 201:
+                raise RuntimeError(f"creating a conversation failed: {status} {body[:200]!r}")
+            convs.append(json.loads(body)["id"])
+        for k, c in enumerate(conns):  # warm-up, not timed: one exchange per conversation
+            for j, (role, text) in enumerate(_LINES[:2]):
+                await c.request(
+                    "POST", f"/conversations/{convs[k]}/messages", {"client_id": f"w{j}", "role": role, "text": text}
+                )
         latencies: list[float] = []
         errors = 0
         total = int(rate * seconds)
@@ -53,15 +98,16 @@ async def _drive(base: str, *, clients: int, rate: float, seconds: float) -> dic
                     return
                 role, text = _LINES[n % len(_LINES)]
                 t0 = time.perf_counter()
-                r = await http.post(
-                    f"/conversations/{convs[k]}/messages", json={"client_id": f"c{i}", "role": role, "text": text}
+                status, _ = await conns[k].request(
+                    "POST", f"/conversations/{convs[k]}/messages", {"client_id": f"c{i}", "role": role, "text": text}
                 )
                 latencies.append(time.perf_counter() - t0)
-                errors += r.status_code >= 400
+                errors += status >= 400
                 n += 1
 
         workers = [asyncio.create_task(client(k)) for k in range(clients)]
         start = time.perf_counter()
+        cpu0 = time.process_time()
         for i in range(total):  # open loop: offer messages at the target rate
             await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
             queue.put_nowait(i)
@@ -69,6 +115,10 @@ async def _drive(base: str, *, clients: int, rate: float, seconds: float) -> dic
             queue.put_nowait(-1)
         await asyncio.gather(*workers)
         elapsed = time.perf_counter() - start
+        client_cpu = time.process_time() - cpu0
+    finally:
+        for c in conns:
+            c.close()
     latencies.sort()
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
     return {
@@ -79,16 +129,17 @@ async def _drive(base: str, *, clients: int, rate: float, seconds: float) -> dic
         "p50_ms": round(pick(0.50), 1),
         "p99_ms": round(pick(0.99), 1),
         "max_ms": round(latencies[-1] * 1000, 1),
+        "client_cpu_ms_per_msg": round(client_cpu / max(1, len(latencies)) * 1000, 2),
     }
 
 
-def _run_one(db: str, url: str, *, clients: int, rate: float, seconds: float) -> dict[str, Any]:
+def _run_one(db: str, url: str, *, clients: int, rate: float, seconds: float, workers: int) -> dict[str, Any]:
     import httpx
 
     port = _port()
     env = {**os.environ, "CALMLINE_ADMIN_TOKEN": ADMIN, "CALMLINE_DATABASE_URL": url}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "calmline.cli._serve", "--port", str(port)],
+        [sys.executable, "-m", "calmline.cli._serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -100,25 +151,39 @@ def _run_one(db: str, url: str, *, clients: int, rate: float, seconds: float) ->
                     break
             except httpx.HTTPError:
                 time.sleep(0.05)
+        if workers > 1:  # the first worker answers /health; give the others time to load before connecting
+            time.sleep(6.0)
         row = asyncio.run(_drive(f"http://127.0.0.1:{port}", clients=clients, rate=rate, seconds=seconds))
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    return {"bench": "service.post_message", "database": db, "clients": clients, "cores": os.cpu_count(), **row}
+    return {
+        "bench": "service.post_message",
+        "database": db,
+        "workers": workers,
+        "clients": clients,
+        "cores": os.cpu_count(),
+        **row,
+    }
 
 
-def service_bench(quick: bool) -> list[dict[str, Any]]:
-    """Post-message latency (p50/p99) and throughput at 200 messages/s offered by 50 clients."""
+def service_bench(quick: bool, workers: tuple[int, ...] = (1, 2)) -> list[dict[str, Any]]:
+    """Post-message latency (p50/p99) and throughput at 200 messages/s offered by 50 clients,
+    with one uvicorn worker and with one per core (``calmline serve --workers N``)."""
     seconds = 5.0 if quick else 20.0
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        rows.append(_run_one("sqlite", f"sqlite:///{tmp}/bench.db", clients=50, rate=200, seconds=seconds))
+    for n in workers:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{tmp}/bench.db"
+            rows.append(_run_one("sqlite", url, clients=50, rate=200, seconds=seconds, workers=n))
     pg = os.environ.get("CALMLINE_BENCH_PG_URL")
     if pg:
-        rows.append(_run_one("postgresql", pg, clients=50, rate=200, seconds=seconds))
+        for n in workers:
+            rows.append(_run_one("postgresql", pg, clients=50, rate=200, seconds=seconds, workers=n))
     return rows
 
 
 if __name__ == "__main__":
-    for row in service_bench("--quick" in sys.argv):
+    only = tuple(int(a.split("=", 1)[1]) for a in sys.argv if a.startswith("--workers="))
+    for row in service_bench("--quick" in sys.argv, only or (1, 2)):
         print(row)

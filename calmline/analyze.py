@@ -92,7 +92,7 @@ def extend(analysis: Analysis, turn: Turn, *, reader: Reader | None = None) -> A
     turns = (*analysis.turns, ta)
     tracker = StateTracker()
     for t in analysis.turns:
-        tracker.update(t.frustration, t.signals)
+        tracker.add(t.frustration, t.signals)
     state = tracker.update(ta.frustration, ta.signals)
     longer = Conversation(id=conv.id, turns=(*conv.turns, turn), metadata=conv.metadata)
     return Analysis(conversation=longer, turns=turns, states=(*analysis.states, state))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -58,11 +60,21 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
-        # One writing transaction at a time per process, queued on a lock instead of SQLite's sleeping
-        # busy handler (which backs off up to 100 ms); other processes still wait on busy_timeout.
+        # One writing transaction at a time, queued on a lock instead of SQLite's sleeping busy handler
+        # (which backs off up to 100 ms): a thread lock within the process and, for a file, an flock on
+        # "<database>.write.lock" across processes (`--workers N`), which the kernel hands over at once.
         # Read-only sessions (make_read_sessionmaker) take neither: a plain deferred transaction reads a
         # WAL snapshot without blocking or being blocked by the writer.
         lock = threading.Lock()
+        lock_path = None if memory else str(u.database) + ".write.lock"
+        # flock belongs to an open file description, which a forked child would share: one per process
+        lock_files: dict[int, Any] = {}
+
+        def _lock_file() -> Any:
+            fh = lock_files.get(os.getpid())
+            if fh is None:
+                fh = lock_files[os.getpid()] = open(lock_path or "", "a")  # noqa: SIM115 - kept open
+            return fh
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
@@ -72,7 +84,10 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
             if not lock.acquire(timeout=60):
                 raise TimeoutError("the database stayed busy for 60 s")
             conn.info["calmline_lock"] = True
-            try:  # take the write lock up front: no deadlocks upgrading a read to a write lock
+            try:
+                if lock_path is not None:
+                    fcntl.flock(_lock_file(), fcntl.LOCK_EX)
+                # take the write lock up front: no deadlocks upgrading a read to a write lock
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             except BaseException:
                 _release(conn)
@@ -80,8 +95,12 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
 
         def _release(conn: Any) -> None:
             if conn.info.pop("calmline_lock", False):
+                if lock_path is not None:
+                    fcntl.flock(_lock_file(), fcntl.LOCK_UN)
                 lock.release()
 
+        if lock_path is not None:
+            weakref.finalize(engine, _close_all, lock_files)
         event.listen(engine, "commit", _release)
         event.listen(engine, "rollback", _release)
 
@@ -90,6 +109,12 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
 
 
 _READ_ONLY = "calmline_read_only"
+
+
+def _close_all(files: dict[int, Any]) -> None:
+    for fh in files.values():
+        fh.close()
+    files.clear()
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

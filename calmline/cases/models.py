@@ -7,7 +7,7 @@ The schema itself is owned by the Alembic migrations in ``calmline/cases/migrati
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -38,6 +39,7 @@ __all__ = [
     "Reminder",
     "Timer",
     "case_number",
+    "table",
     "utcnow",
 ]
 
@@ -226,3 +228,8 @@ class Delivery(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def table(model: type[Base]) -> Table:
+    """A model's Core table, for the hot paths that skip the ORM's unit of work."""
+    return cast(Table, model.__table__)

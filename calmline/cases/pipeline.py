@@ -11,19 +11,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from calmline.analyze import analyze, extend, replay_states
 from calmline.cases import store
 from calmline.cases.handoff import handoff_summary, to_conversation
-from calmline.cases.models import Case, ConversationRow, Escalation, Incident, MessageRow, utcnow
+from calmline.cases.models import ConversationRow, Escalation, Incident, MessageRow, Timer, table, utcnow
 from calmline.playbook import decide
-from calmline.types import Analysis, TurnAnalysis
+from calmline.types import Analysis, Conversation, Role, Turn, TurnAnalysis
 
-__all__ = ["Policy", "analyse_message", "analyse_pending", "escalate"]
+__all__ = ["Plan", "Policy", "analyse_message", "analyse_pending", "apply_plan", "escalate", "plan_message", "warm_up"]
 
 log = logging.getLogger("calmline.cases")
 
@@ -61,9 +62,9 @@ def _as_dict(obj: Any) -> dict[str, Any]:
     return dataclasses.asdict(obj)
 
 
-def _fill(text: str, case: Case, policy: Policy, now: datetime) -> str:
+def _fill(text: str, case_number: str, policy: Policy, now: datetime) -> str:
     follow = (now + timedelta(seconds=policy.follow_up_delay_s)).strftime("%A %d %B")
-    return text.replace("{ticket}", case.number).replace("{follow_up_date}", follow)
+    return text.replace("{ticket}", case_number).replace("{follow_up_date}", follow)
 
 
 def escalate(
@@ -115,6 +116,49 @@ def _analysis_of(conv_id: str, history: list[MessageRow]) -> Analysis:
     return extend(base, to_conversation(conv_id, history[-1:]).turns[0])
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What analysing one new message decided, before anything is written.
+
+    Attributes:
+        analysis: the conversation's analysis with the new message as its last turn.
+        guidance: the guidance after it (``None`` if the playbook has none to give).
+        guidance_dict: ``guidance`` as stored and returned, placeholders filled in.
+    """
+
+    analysis: Analysis
+    guidance: Any
+    guidance_dict: dict[str, Any] | None
+
+    @property
+    def turn(self) -> TurnAnalysis:
+        return self.analysis.turns[-1]
+
+
+def plan_message(analysis: Analysis, policy: Policy, *, case_number: str, now: datetime, channel: str) -> Plan:
+    """Guidance for the last turn of ``analysis`` (pure computation: no database)."""
+    guidance = _guidance(analysis, policy, now, channel)
+    gdict = _as_dict(guidance) if guidance is not None else None
+    if gdict is not None and isinstance(gdict.get("suggested_reply"), str):
+        gdict["suggested_reply"] = _fill(gdict["suggested_reply"], case_number, policy, now)
+    if gdict is not None and gdict.get("escalation"):
+        gdict["escalation"]["tell_customer"] = _fill(gdict["escalation"]["tell_customer"], case_number, policy, now)
+    return Plan(analysis, guidance, gdict)
+
+
+def warm_up(policy: Policy) -> None:
+    """Load what the first message would otherwise load (lexicons, models, playbook, coach)."""
+    conversation = Conversation(
+        id="warm-up",
+        turns=(
+            Turn(role=Role.CUSTOMER, text="I've asked three times, where is my refund?!"),
+            Turn(role=Role.AGENT, text="I'm sorry, let me check that for you now."),
+            Turn(role=Role.CUSTOMER, text="You idiots never read anything."),
+        ),
+    )
+    plan_message(analyze(conversation), policy, case_number="CL-000000", now=utcnow(), channel=policy.channel)
+
+
 def analyse_message(s: Session, msg_id: int, policy: Policy, *, now: datetime | None = None) -> dict[str, Any] | None:
     """Analyse one pending message (no-op if another process got there first); returns the result."""
     now = now or utcnow()
@@ -134,111 +178,190 @@ def analyse_message(s: Session, msg_id: int, policy: Policy, *, now: datetime | 
             ).all()
         )
     )
-    analysis = _analysis_of(conv.id, history)
-    turn = analysis.turns[-1]
-    guidance = _guidance(analysis, policy, now, conv.channel)
-    gdict = _as_dict(guidance) if guidance is not None else None
-    if gdict is not None and isinstance(gdict.get("suggested_reply"), str):
-        gdict["suggested_reply"] = _fill(gdict["suggested_reply"], case, policy, now)
-    if gdict is not None and gdict.get("escalation"):
-        gdict["escalation"]["tell_customer"] = _fill(gdict["escalation"]["tell_customer"], case, policy, now)
+    plan = plan_message(_analysis_of(conv.id, history), policy, case_number=case.number, now=now, channel=conv.channel)
+    return apply_plan(s, msg, conv, case.number, plan, policy, now=now)
 
-    msg.analysis = turn.to_dict()
-    msg.guidance = gdict
-    msg.status = "analysed"
+
+class ConversationLike(Protocol):
+    """The conversation columns :func:`apply_plan` reads: an ORM row or a Core ``Row`` both fit."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def agent(self) -> str: ...
+    @property
+    def team(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def closed_reason(self) -> str | None: ...
+    @property
+    def state(self) -> dict[str, Any]: ...
+    @property
+    def last_analysed_message_id(self) -> int | None: ...
+
+
+_MESSAGES, _CONVERSATIONS, _INCIDENTS, _TIMERS = (table(m) for m in (MessageRow, ConversationRow, Incident, Timer))
+# Built once: values go in as parameters, so each statement compiles once and is cached.
+_INSERT_MESSAGE = insert(_MESSAGES).returning(_MESSAGES.c.id)
+_UPDATE_MESSAGE = update(_MESSAGES).where(_MESSAGES.c.id == bindparam("message_id"))
+_UPDATE_CONVERSATION = update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == bindparam("conversation"))
+_INSERT_INCIDENT = insert(_INCIDENTS).returning(_INCIDENTS.c.id)
+_INSERT_TIMER = insert(_TIMERS).returning(_TIMERS.c.id)
+
+
+def apply_plan(
+    s: Session, msg: MessageRow, conv: ConversationLike, case_number: str, plan: Plan, policy: Policy, *, now: datetime
+) -> dict[str, Any]:
+    """Write what ``plan`` decided for ``msg`` in the caller's transaction (the conversation row locked); returns
+    the result.
+
+    ``msg`` is inserted if it has no id yet (the unique ``(conversation, client_id)`` constraint
+    raises for a duplicate), else updated; it is marked analysed and the conversation state,
+    incidents, events, still-here timers and a boundary end follow from the plan. Written with
+    Core statements (this runs for every message); ``msg`` and ``conv`` objects are read, not changed.
+    """
+    analysis, turn, guidance, gdict = plan.analysis, plan.turn, plan.guidance, plan.guidance_dict
+    stored = turn.to_dict()
     abusive = [sig for sig in turn.signals if sig.label.startswith(_ABUSE)]
-    msg.abuse_count = len(abusive)
-    msg.abuse_severity = max((sig.score for sig in abusive), default=0.0)
+    values = {
+        "analysis": stored,
+        "guidance": gdict,
+        "status": "analysed",
+        "abuse_count": len(abusive),
+        "abuse_severity": max((sig.score for sig in abusive), default=0.0),
+    }
+    if msg.id is None:
+        row = {
+            "conversation_id": conv.id,
+            "client_id": msg.client_id,
+            "role": msg.role,
+            "author": msg.author,
+            "text": msg.text,
+            "ts": msg.ts,
+            "created_at": now,
+            **values,
+        }
+        msg_id = s.execute(_INSERT_MESSAGE, row).scalar_one()
+    else:
+        msg_id = msg.id
+        s.execute(_UPDATE_MESSAGE, {"message_id": msg_id, **values})
+    for key, value in (("id", msg_id), ("status", "analysed"), ("analysis", stored), ("guidance", gdict)):
+        set_committed_value(msg, key, value)  # the caller's object shows what was stored, without a second write
+
+    team, cid = conv.team, conv.id
+    status, closed_reason, state = conv.status, conv.closed_reason, conv.state
+    change: dict[str, Any] = {"updated_at": now}
     # Analyses of one conversation may finish out of order (several processes, retries of pending
     # messages): only the newest analysed message sets the conversation's state. The row is locked
     # (FOR UPDATE on PostgreSQL; SQLite serialises writers), so the check and the update are atomic.
-    if msg.id > (conv.last_analysed_message_id or 0):
-        conv.state = analysis.state.to_dict()
-        conv.risk = analysis.state.escalation_risk
-        conv.trend = analysis.state.frustration_trend
-        conv.last_analysed_message_id = msg.id
-    conv.updated_at = now
+    if msg_id > (conv.last_analysed_message_id or 0):
+        state = analysis.state.to_dict()
+        change.update(
+            state=state,
+            risk=analysis.state.escalation_risk,
+            trend=analysis.state.frustration_trend,
+            last_analysed_message_id=msg_id,
+        )
+    s.execute(_UPDATE_CONVERSATION, {"conversation": cid, **change})
 
-    incidents: list[Incident] = []
-    timers: list[dict[str, Any]] = []
+    incidents: list[dict[str, Any]] = []
     ladder = getattr(guidance, "ladder", None)
     for step in getattr(ladder, "steps", ()):
         if step.turn_index == turn.index:
-            inc = Incident(
-                conversation_id=conv.id,
-                message_id=msg.id,
-                agent=conv.agent,
-                team=conv.team,
-                rung=step.rung,
-                reason=step.reason,
-                evidence=[e.to_dict() for e in step.evidence],
-            )
-            s.add(inc)
+            inc = {"rung": step.rung, "reason": step.reason, "evidence": [e.to_dict() for e in step.evidence]}
+            inc["id"] = s.execute(
+                _INSERT_INCIDENT,
+                {
+                    "conversation_id": cid,
+                    "message_id": msg_id,
+                    "agent": conv.agent,
+                    "team": team,
+                    "created_at": now,
+                    **inc,
+                },
+            ).scalar_one()
             incidents.append(inc)
-    s.flush()
-    team, cid = conv.team, conv.id
-    store.emit(s, "message", {"message_id": msg.id, "role": msg.role, "text": msg.text}, conversation_id=cid, team=team)
+    events: list[tuple[str, dict[str, Any]]] = [("message", {"message_id": msg_id, "role": msg.role, "text": msg.text})]
     if msg.role == "customer":
-        store.emit(
-            s,
-            "signals",
-            {"message_id": msg.id, "signals": msg.analysis["signals"], "state": conv.state},
-            conversation_id=cid,
-            team=team,
-        )
+        events.append(("signals", {"message_id": msg_id, "signals": stored["signals"], "state": state}))
         if gdict is not None:
-            store.emit(s, "guidance", {"message_id": msg.id, **gdict}, conversation_id=cid, team=team)
+            events.append(("guidance", {"message_id": msg_id, **gdict}))
     for inc in incidents:
-        store.emit(
-            s,
-            "incident",
-            {
-                "incident_id": inc.id,
-                "rung": inc.rung,
-                "reason": inc.reason,
-                "evidence": inc.evidence,
-                "agent": conv.agent,
-            },
-            conversation_id=cid,
-            team=team,
-        )
+        events.append(("incident", {"incident_id": inc["id"], **inc, "agent": conv.agent}))
+    store.emit_many(s, events, conversation_id=cid, team=team)
+
+    timers: list[dict[str, Any]] = []
     if msg.role == "agent":
         store.cancel_timers(s, cid, "still_here")
-        if _CHECKING.search(msg.text) and conv.status != "closed":
-            t = store.schedule_timer(
-                s,
-                conv,
-                kind="still_here",
-                owner=conv.agent,
-                due_at=now + timedelta(seconds=policy.still_here_s),
-                note="You said you'd check something: tell the customer you're still here.",
-            )
-            timers.append({"id": t.id, "kind": t.kind, "due_at": t.due_at})
-    if incidents and max(i.rung for i in incidents) >= 4 and conv.status != "closed":
-        reason = f"ended per boundary policy: {incidents[-1].reason}"
-        escalate(s, store.SYSTEM, conv, reason=reason, to="supervisor", policy=policy)
-        conv.status, conv.closed_reason = "closed", reason
-        store.audit(s, store.SYSTEM, "conversation.close", cid, {"reason": reason})
-        store.emit(
-            s,
-            "boundary.end",
-            {"case": case.number, "reason": reason, "agent": conv.agent},
-            conversation_id=cid,
-            team=team,
-            alerts=policy.alerts,
-        )
-    return result_of(msg, conv, case, incidents, timers)
+        if _CHECKING.search(msg.text) and status != "closed":
+            due = now + timedelta(seconds=policy.still_here_s)
+            timer_id = s.execute(
+                _INSERT_TIMER,
+                {
+                    "kind": "still_here",
+                    "conversation_id": cid,
+                    "team": team,
+                    "owner": conv.agent,
+                    "note": "You said you'd check something: tell the customer you're still here.",
+                    "due_at": due,
+                    "created_at": now,
+                },
+            ).scalar_one()
+            timers.append({"id": timer_id, "kind": "still_here", "due_at": due})
+    if incidents and max(i["rung"] for i in incidents) >= 4 and status != "closed":
+        closed_reason = f"ended per boundary policy: {incidents[-1]['reason']}"
+        status = _end_per_policy(s, cid, case_number, closed_reason, policy)
+    return {
+        "message": {
+            "id": msg_id,
+            "client_id": msg.client_id,
+            "role": msg.role,
+            "author": msg.author,
+            "text": msg.text,
+            "ts": msg.ts,
+            "status": "analysed",
+        },
+        "analysis": stored,
+        "state": state,
+        "guidance": gdict,
+        "case": case_number,
+        "conversation": {"id": cid, "status": status, "closed_reason": closed_reason},
+        "incidents": [
+            {"id": i["id"], "rung": i["rung"], "reason": i["reason"], "evidence": i["evidence"]} for i in incidents
+        ],
+        "timers": timers,
+    }
+
+
+def _end_per_policy(s: Session, cid: str, case_number: str, reason: str, policy: Policy) -> str:
+    """Close the conversation after the ladder's last rung: escalate to a supervisor, audit, alert."""
+    conv = s.get(ConversationRow, cid, populate_existing=True)  # fresh: Core statements changed it
+    assert conv is not None
+    escalate(s, store.SYSTEM, conv, reason=reason, to="supervisor", policy=policy)
+    conv.status, conv.closed_reason = "closed", reason
+    store.audit(s, store.SYSTEM, "conversation.close", cid, {"reason": reason})
+    store.emit(
+        s,
+        "boundary.end",
+        {"case": case_number, "reason": reason, "agent": conv.agent},
+        conversation_id=cid,
+        team=conv.team,
+        alerts=policy.alerts,
+    )
+    return "closed"
 
 
 def result_of(
-    msg: MessageRow, conv: ConversationRow, case: Case, incidents: list[Incident], timers: list[dict[str, Any]]
+    msg: MessageRow, conv: ConversationLike, case_number: str, incidents: list[Incident], timers: list[dict[str, Any]]
 ) -> dict[str, Any]:
+    """The answer for a message as stored (a retry, or one whose analysis failed)."""
     return {
         "message": store.message_public(msg),
         "analysis": msg.analysis,
         "state": conv.state,
         "guidance": msg.guidance,
-        "case": case.number,
+        "case": case_number,
         "conversation": {"id": conv.id, "status": conv.status, "closed_reason": conv.closed_reason},
         "incidents": [{"id": i.id, "rung": i.rung, "reason": i.reason, "evidence": i.evidence} for i in incidents],
         "timers": timers,

@@ -10,11 +10,12 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from calmline.cases.models import (
@@ -26,6 +27,7 @@ from calmline.cases.models import (
     Event,
     MessageRow,
     Timer,
+    table,
     utcnow,
 )
 
@@ -39,6 +41,7 @@ __all__ = [
     "create_conversation",
     "create_token",
     "emit",
+    "emit_many",
     "hash_secret",
     "message_public",
     "schedule_timer",
@@ -53,8 +56,32 @@ TOKEN_PREFIX = "cl"
 TOKEN_ID_MAX = 16
 
 
+# Statements on the per-message path, built once (values are parameters, so they compile once).
+_INSERT_AUDIT = insert(table(AuditEntry))
+_INSERT_EVENT = insert(table(Event))
+_TIMERS = table(Timer)
+_CANCEL_TIMERS = (
+    update(_TIMERS)
+    .where(
+        _TIMERS.c.conversation_id == bindparam("conversation"),
+        _TIMERS.c.kind == bindparam("timer_kind"),
+        _TIMERS.c.status == "pending",
+    )
+    .values(status="cancelled")
+)
+
+
 class DuplicateName(ValueError):
     """A live token with this name already exists in this team (names identify people within a team)."""
+
+
+class Owned(Protocol):
+    """What access checks read of a conversation (an ORM row or a Core ``Row``)."""
+
+    @property
+    def agent(self) -> str: ...
+    @property
+    def team(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +93,7 @@ class Actor:
     team: str = "default"
     token_id: str | None = None
 
-    def can_see(self, conv: ConversationRow) -> bool:
+    def can_see(self, conv: Owned) -> bool:
         """Agents see their own conversations (name and team), supervisors their team's, admins all."""
         if self.role == "admin":
             return True
@@ -123,7 +150,10 @@ def verify_token(s: Session, raw: str) -> ApiToken | None:
 
 def audit(s: Session, actor: Actor, action: str, target: str, detail: dict[str, Any] | None = None) -> None:
     """Record a mutation: who, when, what."""
-    s.add(AuditEntry(actor=actor.name, role=actor.role, action=action, target=target, detail=detail or {}))
+    s.execute(
+        _INSERT_AUDIT,
+        [{"actor": actor.name, "role": actor.role, "action": action, "target": target, "detail": detail or {}}],
+    )
 
 
 def emit(
@@ -133,6 +163,17 @@ def emit(
     s.add(Event(type=type, data=data, conversation_id=conversation_id, team=team))
     if alerts and type in ALERT_EVENTS:
         s.add(Delivery(event=type, payload={"event": type, "conversation_id": conversation_id, "team": team, **data}))
+
+
+def emit_many(
+    s: Session, events: Sequence[tuple[str, dict[str, Any]]], *, conversation_id: str | None, team: str
+) -> None:
+    """Publish several live updates of one conversation in one statement (no alerts: use :func:`emit`)."""
+    if events:
+        s.execute(
+            _INSERT_EVENT,
+            [{"type": t, "data": d, "conversation_id": conversation_id, "team": team} for t, d in events],
+        )
 
 
 def create_conversation(
@@ -216,12 +257,8 @@ def schedule_timer(
 
 def cancel_timers(s: Session, conversation_id: str, kind: str) -> int:
     """Cancel the pending timers of ``kind`` (e.g. a still-here timer once the agent writes again)."""
-    timers = s.scalars(
-        select(Timer).where(Timer.conversation_id == conversation_id, Timer.kind == kind, Timer.status == "pending")
-    ).all()
-    for t in timers:
-        t.status = "cancelled"
-    return len(timers)
+    result = s.execute(_CANCEL_TIMERS, {"conversation": conversation_id, "timer_kind": kind})
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def wellbeing(s: Session, agent: str, *, team: str, since: datetime) -> dict[str, Any]:

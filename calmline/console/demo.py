@@ -157,8 +157,7 @@ def seed_demo(app_or_settings: Any) -> DemoSeed:
                 ts=ts,
                 author="Customer" if role == "customer" else agent,
             )
-            with services.factory() as s:
-                post_message(services, s, actor, ids[external], body)
+            post_message(services, actor, ids[external], body)
         if extra == "escalate":
             with services.factory() as s:
                 conv_row = s.get(ConversationRow, ids[external])

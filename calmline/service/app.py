@@ -12,10 +12,9 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from calmline.analyze import default_reader
 from calmline.cases.db import make_engine, make_read_sessionmaker, make_sessionmaker, migrate
 from calmline.cases.models import ApiToken
-from calmline.cases.pipeline import Policy, analyse_pending
+from calmline.cases.pipeline import Policy, analyse_pending, warm_up
 from calmline.cases.redaction import install_log_redaction
 from calmline.cases.scheduler import Scheduler
 from calmline.cases.store import TOKEN_ID_MAX, TOKEN_PREFIX, create_token, hash_secret
@@ -71,6 +70,28 @@ class BodyLimit:
         except Exception:
             if not over:
                 raise
+
+
+class NoSniff:
+    """Add ``X-Content-Type-Options: nosniff`` to every HTTP response (plain ASGI: no per-request task)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(
+        self, scope: Scope, receive: Callable[[], Awaitable[Scope]], send: Callable[[Scope], Awaitable[None]]
+    ) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_header(message: Scope) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"x-content-type-options"]
+                message = {**message, "headers": [*headers, (b"x-content-type-options", b"nosniff")]}
+            await send(message)
+
+        await self.app(scope, receive, with_header)
 
 
 class _TooLargeBody(Exception):
@@ -170,7 +191,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
                 f"The API is described at {base}/docs",
                 flush=True,
             )
-        default_reader()  # load lexicons and models now, not on the first message
+        warm_up(services.policy)  # load lexicons, models and the playbook now, not on the first message
         analyse_pending(services.factory, services.policy)
         sched = None
         if settings.scheduler:
@@ -190,6 +211,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         finally:
             if sched is not None:
                 sched.stop()
+            services.close()
 
     app = FastAPI(
         title="Calmline",
@@ -214,11 +236,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.middleware("http")
-    async def _nosniff(request: Any, call_next: Any) -> Any:
-        response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
-
+    app.add_middleware(NoSniff)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

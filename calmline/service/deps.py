@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Header, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from calmline.cases.history import HistoryCache
 from calmline.cases.models import ConversationRow
 from calmline.cases.pipeline import Policy
 from calmline.cases.store import Actor, verify_token
 from calmline.service.errors import Forbidden, NotFound, Unauthorized, Unprocessable
 from calmline.service.settings import Settings
+
+T = TypeVar("T")
 
 __all__ = [
     "ActorDep",
@@ -39,9 +47,33 @@ class Services:
     reader: sessionmaker[Session] | None = None
     #: verified tokens for a few seconds (saves a database round trip per request); cleared on revoke
     token_cache: dict[str, tuple[Actor, float]] = field(default_factory=dict)
+    #: each conversation's analysis so far (checked against the database before every write)
+    history: HistoryCache = field(init=False)
+
+    _pool: ThreadPoolExecutor | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.history = HistoryCache(self.policy.window)
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(*args)`` in one of ``CALMLINE_MESSAGE_THREADS`` threads.
+
+        Analysing is CPU-bound under the GIL: a few threads finish each message sooner than
+        dozens sharing it, and the one holding the database's write lock is not starved.
+        A plain executor: the hop costs less than anyio's general-purpose thread runner.
+        """
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.settings.message_threads, thread_name_prefix="calmline-messages")
+        return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(fn, *args))
+
+    def close(self) -> None:
+        """Stop the message threads (the app's shutdown calls this)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -73,18 +105,23 @@ def check_text(services: Services, text: str, what: str = "text") -> None:
         raise Unprocessable(f"{what} is {len(text)} characters; the limit is {limit} (CALMLINE_MAX_TEXT_CHARS)")
 
 
-def get_actor(services: ServicesDep, authorization: Annotated[str | None, Header()] = None) -> Actor:
+def _verify(services: Services, raw: str) -> Actor:
+    with (services.reader or services.factory)() as s:
+        row = verify_token(s, raw)
+        if row is None:
+            raise Unauthorized("unknown or revoked API token")
+        return Actor(row.name, row.role, row.team, row.id)
+
+
+async def get_actor(services: ServicesDep, authorization: Annotated[str | None, Header()] = None) -> Actor:
+    # async with a thread only for the database: a sync dependency would cost a thread hop on every request
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthorized("send an API token: 'Authorization: Bearer cl_<id>_<secret>'")
     raw = authorization[7:].strip()
     hit = services.token_cache.get(raw)
     if hit is not None and hit[1] > time.monotonic():
         return hit[0]
-    with (services.reader or services.factory)() as s:
-        row = verify_token(s, raw)
-        if row is None:
-            raise Unauthorized("unknown or revoked API token")
-        actor = Actor(row.name, row.role, row.team, row.id)
+    actor = await anyio.to_thread.run_sync(_verify, services, raw)
     if len(services.token_cache) > 10_000:
         services.token_cache.clear()
     services.token_cache[raw] = (actor, time.monotonic() + 5.0)

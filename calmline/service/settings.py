@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     alert_backoff_s: float = Field(
         2.0, ge=0, description="First retry delay of an alert in seconds; doubles on each attempt."
     )
+    message_threads: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="Threads that store and analyse posted messages at once (more only queue on the GIL).",
+    )
     scheduler: bool = Field(True, description="Run the timer/alert scheduler thread in this process.")
     scheduler_interval_s: float = 1.0
     playbook: str | None = Field(None, description="Path of a playbook YAML (default: the shipped one).")

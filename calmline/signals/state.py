@@ -40,8 +40,8 @@ class StateTracker:
     abuse: int = 0
     threats: int = 0
 
-    def update(self, frustration: float | None, signals: tuple[Signal, ...]) -> ConversationState:
-        """Add a turn (``frustration`` is ``None`` for agent and system turns)."""
+    def add(self, frustration: float | None, signals: tuple[Signal, ...]) -> None:
+        """Add a turn (``frustration`` is ``None`` for agent and system turns) without computing the state."""
         if frustration is not None:
             self.frustrations.append(frustration)
             for s in signals:
@@ -50,6 +50,10 @@ class StateTracker:
                     self.abuse += 1
                 elif s.label.startswith("threat."):
                     self.threats += 1
+
+    def update(self, frustration: float | None, signals: tuple[Signal, ...]) -> ConversationState:
+        """Add a turn and return the state after it."""
+        self.add(frustration, signals)
         return self.state()
 
     def trend(self) -> str:

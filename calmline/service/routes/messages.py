@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Response
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from calmline.analyze import extend
 from calmline.cases import store
 from calmline.cases.handoff import to_conversation
-from calmline.cases.models import ConversationRow, Incident, MessageRow, Timer
-from calmline.cases.pipeline import analyse_message, result_of
+from calmline.cases.history import History, message_turn
+from calmline.cases.models import ConversationRow, Incident, MessageRow, Timer, table, utcnow
+from calmline.cases.pipeline import Plan, analyse_message, apply_plan, plan_message, result_of
 from calmline.cases.redaction import redact
 from calmline.coach import coach
 from calmline.service.deps import (
@@ -21,14 +24,15 @@ from calmline.service.deps import (
     ReadSessionDep,
     Services,
     ServicesDep,
-    SessionDep,
     check_text,
     visible_conversation,
 )
-from calmline.service.errors import Conflict
+from calmline.service.errors import Conflict, NotFound
 from calmline.service.schemas import CoachRequest, MessageCreate, MessageResult
 
 router = APIRouter(tags=["messages"])
+_CONVERSATIONS = table(ConversationRow)
+_LOCK_CONVERSATION = select(_CONVERSATIONS).where(_CONVERSATIONS.c.id == bindparam("conversation")).with_for_update()
 log = logging.getLogger("calmline.service")
 
 
@@ -42,57 +46,126 @@ def _stored_result(s: Session, msg: MessageRow, conv: ConversationRow) -> dict[s
     return result_of(
         msg,
         conv,
-        store.case_of(s, conv.id),
+        store.case_of(s, conv.id).number,
         incidents,
         [{"id": t.id, "kind": t.kind, "due_at": t.due_at} for t in timers],
     )
 
 
-def post_message(
-    services: Services,
-    s: Session,
-    actor: store.Actor,
-    conv_id: str,
-    body: MessageCreate,
-    response: Response | None = None,
-) -> dict[str, Any]:
-    """Store first (``pending``, committed), then analyse; a retry with the same ``client_id`` returns the original."""
-    settings = services.settings
-    check_text(services, body.text)
-    text = redact(body.text) if settings.redact else body.text
-    conv = visible_conversation(s, actor, conv_id)
-    existing = store.find_message(s, conv.id, body.client_id)
-    if existing is None:
-        if conv.status == "closed":
-            raise Conflict(f"conversation {conv.id} is closed ({conv.closed_reason}); open a new one")
-        try:
-            msg = store.add_message(
-                s, actor, conv, client_id=body.client_id, role=body.role, text=text, author=body.author, ts=body.ts
-            )
-            s.commit()  # acknowledged from here: a crash before analysis is repaired on start
-            mid, duplicate = msg.id, False
-        except IntegrityError:  # a concurrent retry won the race
-            s.rollback()
-            existing = store.find_message(s, conv_id, body.client_id)
-            assert existing is not None
-    if existing is not None:
-        mid, duplicate = existing.id, True
-    s.rollback()  # release the SQLite write lock before analysing in a fresh transaction
+def _aware(ts: datetime | None) -> datetime:
+    """``ts`` as the database gives it back: aware UTC (a naive time is taken as UTC)."""
+    if ts is None:
+        return utcnow()
+    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
+
+
+def _existing(services: Services, mid: int, conv_id: str) -> dict[str, Any]:
+    """The result of a message stored earlier (a retry); analysed now if it is still pending."""
     result: dict[str, Any] | None = None
     try:
-        with services.factory() as s2, s2.begin():
-            result = analyse_message(s2, mid, services.policy)
+        with services.factory() as s, s.begin():
+            result = analyse_message(s, mid, services.policy)
     except Exception:  # stays pending; the scheduler re-analyses it
         log.exception("analysing message %s failed; it stays pending", mid)
     if result is None:
-        with services.factory() as s3:
-            msg3 = s3.get(MessageRow, mid)
-            conv3 = s3.get(ConversationRow, conv_id)
-            assert msg3 is not None and conv3 is not None
-            result = _stored_result(s3, msg3, conv3)
-    if response is not None and not duplicate:
+        with (services.reader or services.factory)() as s:
+            msg = s.get(MessageRow, mid)
+            conv = s.get(ConversationRow, conv_id)
+            assert msg is not None and conv is not None
+            result = _stored_result(s, msg, conv)
+    return {**result, "duplicate": True}
+
+
+def post_message(
+    services: Services, actor: store.Actor, conv_id: str, body: MessageCreate, response: Response | None = None
+) -> dict[str, Any]:
+    """Store a message and its analysis in one transaction; a retry with the same ``client_id`` returns the original.
+
+    The analysis runs before the write transaction, on the conversation's history as this
+    process last saw it; inside the transaction the conversation row is locked, access and
+    status are checked, and the history is compared with the database and read again only
+    if another message arrived meanwhile. Nothing is acknowledged before it is committed
+    with its analysis; if analysing fails, the message is stored ``pending`` and the
+    scheduler analyses it later.
+    """
+    settings, policy, cache = services.settings, services.policy, services.history
+    check_text(services, body.text)
+    text = redact(body.text) if settings.redact else body.text
+    history = cache.get(conv_id)
+    if history is None:  # first sight in this process: read it (the locked checks below still apply)
+        with (services.reader or services.factory)() as r:
+            seen = visible_conversation(r, actor, conv_id)
+            existing = store.find_message(r, seen.id, body.client_id)
+            if existing is not None:
+                return _existing(services, existing.id, seen.id)
+            if seen.status == "closed":
+                raise Conflict(f"conversation {seen.id} is closed ({seen.closed_reason}); open a new one")
+            history = cache.current(r, seen.id)
+    msg = MessageRow(
+        conversation_id=conv_id,
+        client_id=body.client_id,
+        role=body.role,
+        text=text,
+        author=body.author,
+        ts=_aware(body.ts),
+    )
+    turn = message_turn(msg)
+    now = utcnow()
+
+    def plan_for(h: History) -> Plan | None:
+        try:
+            return plan_message(extend(h.analysis, turn), policy, case_number=h.case_number, now=now, channel=h.channel)
+        except Exception:  # stored pending instead; the scheduler re-analyses it
+            log.exception("analysing a message of %s failed; it is stored pending", conv_id)
+            return None
+
+    plan = plan_for(history)
+    try:
+        with services.factory() as s, s.begin():
+            conv = s.execute(_LOCK_CONVERSATION, {"conversation": conv_id}).first()
+            if conv is None or not actor.can_see(conv):
+                raise NotFound(f"no conversation {conv_id!r} visible to you")
+            if conv.status == "closed":
+                existing = store.find_message(s, conv.id, body.client_id)
+                if existing is None:
+                    raise Conflict(f"conversation {conv.id} is closed ({conv.closed_reason}); open a new one")
+                raise _Duplicate(existing.id)
+            fingerprint = cache.fingerprint(s, conv.id)
+            if not history.matches(*fingerprint) or history.channel != conv.channel:
+                history = cache.current(s, conv.id, known=fingerprint)  # another message arrived meanwhile
+                plan = plan_for(history)
+            # Inserting the message (analysed, or pending if analysing failed) runs into the unique
+            # (conversation, client_id) constraint if the original is already stored.
+            if plan is None:
+                s.add(msg)
+                s.flush()
+                result = result_of(msg, conv, history.case_number, [], [])
+            else:
+                result = apply_plan(s, msg, conv, history.case_number, plan, policy, now=now)
+            store.audit(
+                s, actor, "message.create", f"{conv.id}/{msg.id}", {"client_id": body.client_id, "role": body.role}
+            )
+    except _Duplicate as dup:
+        return _existing(services, dup.message_id, conv_id)
+    except IntegrityError:  # the original (or a concurrent retry) is already stored
+        with (services.reader or services.factory)() as r:
+            existing = store.find_message(r, conv_id, body.client_id)
+        if existing is None:
+            raise
+        return _existing(services, existing.id, conv_id)
+    if plan is not None and msg.analysis is not None:
+        cache.append(history, msg.analysis, turn, msg.id)
+    else:
+        cache.forget(conv_id)
+    if response is not None:
         response.status_code = 201
-    return {**result, "duplicate": duplicate}
+    return {**result, "duplicate": False}
+
+
+class _Duplicate(Exception):
+    def __init__(self, message_id: int) -> None:
+        super().__init__(message_id)
+        self.message_id = message_id
 
 
 @router.post(
@@ -100,11 +173,11 @@ def post_message(
     response_model=MessageResult,
     responses={201: {"description": "stored and analysed"}, 200: {"description": "a retry: the original"}},
 )
-def create_message(
-    conversation_id: str, body: MessageCreate, actor: ActorDep, services: ServicesDep, s: SessionDep, response: Response
+async def create_message(
+    conversation_id: str, body: MessageCreate, actor: ActorDep, services: ServicesDep, response: Response
 ) -> dict[str, Any]:
     """Post a customer or agent message: stored, analysed, and the guidance for the agent's next move returned."""
-    return post_message(services, s, actor, conversation_id, body, response)
+    return await services.run(post_message, services, actor, conversation_id, body, response)
 
 
 @router.get("/conversations/{conversation_id}/messages")

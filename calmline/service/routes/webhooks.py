@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from calmline.cases import store
 from calmline.cases.models import ConversationRow
 from calmline.errors import InputError
-from calmline.service.deps import ServicesDep, SessionDep
+from calmline.service.deps import Services, ServicesDep
 from calmline.service.errors import Forbidden, NotFound, Unauthorized
 from calmline.service.routes.messages import post_message
 from calmline.service.schemas import InboundMessage, MessageCreate
@@ -31,7 +31,7 @@ def signature(secret: str, body: bytes) -> str:
     "/webhooks/inbound",
     openapi_extra={"requestBody": {"content": {"application/json": {"schema": InboundMessage.model_json_schema()}}}},
 )
-async def inbound(request: Request, services: ServicesDep, s: SessionDep, response: Response) -> dict[str, Any]:
+async def inbound(request: Request, services: ServicesDep, response: Response) -> dict[str, Any]:
     """Receive one message; the conversation is created (by the helpdesk's id) on first sight."""
     secret = services.settings.inbound_webhook_secret
     if not secret:
@@ -48,27 +48,30 @@ async def inbound(request: Request, services: ServicesDep, s: SessionDep, respon
     except ValidationError as exc:
         first = exc.errors()[0]
         raise InputError(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}", source="webhook") from exc
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(_handle, services, s, body, response)
+    return await services.run(_handle, services, body, response)
 
 
-def _handle(services: Any, s: Any, body: InboundMessage, response: Response) -> dict[str, Any]:
+def _handle(services: Services, body: InboundMessage, response: Response) -> dict[str, Any]:
     actor = store.Actor(f"webhook:{body.team}", "admin", body.team)
     find = select(ConversationRow.id).where(ConversationRow.external_id == body.conversation)
-    conv_id = s.scalar(find)
+    with (services.reader or services.factory)() as r:
+        conv_id = r.scalar(find)
     if conv_id is None:
-        try:
-            conv, _case = store.create_conversation(
-                s, actor, agent=body.agent, team=body.team, external_id=body.conversation
-            )
-            store.emit(s, "conversation", {"id": conv.id, "agent": body.agent}, conversation_id=conv.id, team=body.team)
-            s.commit()
-            conv_id = conv.id
-        except IntegrityError:  # a concurrent delivery created it first: use that one
-            s.rollback()
-            conv_id = s.scalar(find)
-            if conv_id is None:
-                raise
+        with services.factory() as s:
+            try:
+                conv, _case = store.create_conversation(
+                    s, actor, agent=body.agent, team=body.team, external_id=body.conversation
+                )
+                store.emit(
+                    s, "conversation", {"id": conv.id, "agent": body.agent}, conversation_id=conv.id, team=body.team
+                )
+                s.commit()
+                conv_id = conv.id
+            except IntegrityError:  # a concurrent delivery created it first: use that one
+                s.rollback()
+                conv_id = s.scalar(find)
+                s.rollback()
+                if conv_id is None:
+                    raise
     msg = MessageCreate(client_id=body.client_id, role=body.role, text=body.text, author=body.author, ts=body.ts)
-    return post_message(services, s, actor, conv_id, msg, response)
+    return post_message(services, actor, conv_id, msg, response)

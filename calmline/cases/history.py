@@ -1,0 +1,205 @@
+"""Each conversation's analysis so far, kept per process so a new message costs one reading.
+
+A stored message never changes once analysed, so the analysis of a conversation's messages
+is fully determined by *which* messages it holds. :class:`History` records that
+(``count`` and ``last_id``) beside the analysis; the writer checks both against the
+database inside its locked transaction and reloads only when another process (or a
+message still pending) made them differ. The cache is an optimisation: a cold or
+evicted entry is rebuilt from the stored analyses, exactly as :func:`stored_analysis` does.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from calmline.analyze import analyze, replay_states
+from calmline.cases.models import Case, ConversationRow, MessageRow
+from calmline.cases.models import case_number as _case_number
+from calmline.signals.state import StateTracker
+from calmline.types import Analysis, Conversation, Role, Turn, TurnAnalysis
+
+__all__ = ["History", "HistoryCache", "message_turn"]
+
+_FINGERPRINT = select(func.count(MessageRow.id), func.max(MessageRow.id)).where(
+    MessageRow.conversation_id == bindparam("conversation")
+)
+
+
+def message_turn(m: MessageRow) -> Turn:
+    """The conversation turn a stored message stands for."""
+    return Turn(role=Role(m.role), text=m.text, ts=m.ts, author=m.author, id=m.client_id)
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """The analysis of a conversation's newest ``window - 1`` messages (the base for the next one).
+
+    Attributes:
+        count: how many messages the conversation holds in the database.
+        last_id: the newest message's id (0 when there is none).
+        rows: the stored analysis (``None`` while pending) and turn of each message in the window.
+        analysis: the analysis of ``rows``.
+        complete: every message in the window had a stored analysis.
+        case_number: the conversation's case (``CL-000123``), which never changes.
+        channel: the conversation's channel (``chat`` or ``email``).
+    """
+
+    conversation_id: str
+    case_number: str
+    channel: str
+    count: int
+    last_id: int
+    rows: tuple[tuple[dict[str, Any] | None, Turn], ...]
+    analysis: Analysis
+    complete: bool
+
+    def matches(self, count: int, last_id: int | None) -> bool:
+        return self.count == count and self.last_id == (last_id or 0)
+
+
+def _build(conv_id: str, rows: tuple[tuple[dict[str, Any] | None, Turn], ...]) -> tuple[Analysis, bool]:
+    conversation = Conversation(id=conv_id, turns=tuple(t for _, t in rows))
+    if not all(isinstance(d, dict) and "index" in d for d, _ in rows):
+        return analyze(conversation), False  # a message is still pending: read everything again
+    turns = tuple(replace(TurnAnalysis.from_dict(d, t), index=i) for i, (d, t) in enumerate(rows) if d is not None)
+    return Analysis(conversation, turns, replay_states(turns)), True
+
+
+def _append(history: History, stored: dict[str, Any], turn: Turn, *, message_id: int, keep: int) -> History:
+    rows = (*history.rows, (stored, turn))
+    if len(rows) > keep or not history.complete:  # the window slides: rebuild from the kept rows
+        rows = rows[len(rows) - keep :] if keep else ()
+        analysis, complete = _build(history.conversation_id, rows)
+    else:
+        base = history.analysis
+        ta = replace(TurnAnalysis.from_dict(stored, turn), index=len(base.turns))
+        tracker = StateTracker()
+        for t in base.turns:
+            tracker.add(t.frustration, t.signals)
+        state = tracker.update(ta.frustration, ta.signals)
+        conv = base.conversation
+        analysis = Analysis(
+            Conversation(id=conv.id, turns=(*conv.turns, turn), metadata=conv.metadata),
+            (*base.turns, ta),
+            (*base.states, state),
+        )
+        complete = True
+    return replace(
+        history, count=history.count + 1, last_id=message_id, rows=rows, analysis=analysis, complete=complete
+    )
+
+
+class HistoryCache:
+    """A bounded, thread-safe map of conversation id to :class:`History`.
+
+    Args:
+        window: messages read for each analysis, the new one included (``Policy.window``).
+        size: conversations kept (least recently used ones are dropped).
+    """
+
+    def __init__(self, window: int, size: int = 2048) -> None:
+        self.window = max(1, window)
+        self.size = size
+        self._entries: OrderedDict[str, History] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, conv_id: str) -> History | None:
+        with self._lock:
+            entry = self._entries.get(conv_id)
+            if entry is not None:
+                self._entries.move_to_end(conv_id)
+            return entry
+
+    def put(self, history: History) -> None:
+        with self._lock:
+            current = self._entries.get(history.conversation_id)
+            if current is not None and current.count > history.count:
+                return  # a newer state is already here
+            self._entries[history.conversation_id] = history
+            self._entries.move_to_end(history.conversation_id)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def forget(self, conv_id: str) -> None:
+        with self._lock:
+            self._entries.pop(conv_id, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    @staticmethod
+    def fingerprint(s: Session, conv_id: str) -> tuple[int, int]:
+        """``(count, last_id)`` of the conversation's messages as the session sees them."""
+        n, last = s.execute(_FINGERPRINT, {"conversation": conv_id}).one()
+        return int(n), int(last or 0)
+
+    def current(self, s: Session, conv_id: str, *, known: tuple[int, int] | None = None) -> History:
+        """The conversation's history as ``s`` sees it: the cached entry if still exact, else reloaded.
+
+        ``known`` is the fingerprint if the caller already has it.
+        """
+        count, last = known or self.fingerprint(s, conv_id)
+        entry = self.get(conv_id)
+        if entry is not None and entry.matches(count, last):
+            return entry
+        history = self._load(s, conv_id, count, last, entry)
+        if history.complete:
+            self.put(history)
+        return history
+
+    def append(self, history: History, stored: dict[str, Any], turn: Turn, message_id: int) -> History:
+        """``history`` with one more (analysed) message; cached as the conversation's newest state."""
+        new = _append(history, stored, turn, message_id=message_id, keep=self.window - 1)
+        if new.complete:
+            self.put(new)
+        return new
+
+    def _load(self, s: Session, conv_id: str, count: int, last: int, entry: History | None) -> History:
+        keep = self.window - 1
+        if entry is not None and entry.complete and entry.count < count:
+            # Only newer messages arrived (from another process): read just those.
+            newer = s.scalars(
+                select(MessageRow)
+                .where(MessageRow.conversation_id == conv_id, MessageRow.id > entry.last_id)
+                .order_by(MessageRow.id)
+            ).all()
+            if len(newer) == count - entry.count and all(
+                m.status == "analysed" and isinstance(m.analysis, dict) for m in newer
+            ):
+                history = entry
+                for m in newer:
+                    assert m.analysis is not None
+                    history = _append(history, m.analysis, message_turn(m), message_id=m.id, keep=keep)
+                return history
+        rows_db = (
+            list(
+                reversed(
+                    s.scalars(
+                        select(MessageRow)
+                        .where(MessageRow.conversation_id == conv_id)
+                        .order_by(MessageRow.id.desc())
+                        .limit(keep)
+                    ).all()
+                )
+            )
+            if keep
+            else []
+        )
+        rows = tuple(
+            (m.analysis if m.status == "analysed" and isinstance(m.analysis, dict) else None, message_turn(m))
+            for m in rows_db
+        )
+        analysis, complete = _build(conv_id, rows)
+        channel, case_id = s.execute(
+            select(ConversationRow.channel, Case.id)
+            .join(Case, Case.conversation_id == ConversationRow.id)
+            .where(ConversationRow.id == conv_id)
+        ).one()
+        return History(conv_id, _case_number(case_id), channel, count, last, rows, analysis, complete)
