@@ -137,7 +137,7 @@ class HistoryCache:
     @staticmethod
     def fingerprint(s: Session, conv_id: str) -> tuple[int, int]:
         """``(count, last_id)`` of the conversation's messages as the session sees them."""
-        n, last = s.execute(_FINGERPRINT, {"conversation": conv_id}).one()
+        n, last = s.connection().execute(_FINGERPRINT, {"conversation": conv_id}).one()
         return int(n), int(last or 0)
 
     def current(self, s: Session, conv_id: str, *, known: tuple[int, int] | None = None) -> History:

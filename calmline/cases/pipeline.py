@@ -242,10 +242,10 @@ def apply_plan(
             "created_at": now,
             **values,
         }
-        msg_id = s.execute(_INSERT_MESSAGE, row).scalar_one()
+        msg_id = s.connection().execute(_INSERT_MESSAGE, row).scalar_one()
     else:
         msg_id = msg.id
-        s.execute(_UPDATE_MESSAGE, {"message_id": msg_id, **values})
+        s.connection().execute(_UPDATE_MESSAGE, {"message_id": msg_id, **values})
     for key, value in (("id", msg_id), ("status", "analysed"), ("analysis", stored), ("guidance", gdict)):
         set_committed_value(msg, key, value)  # the caller's object shows what was stored, without a second write
 
@@ -263,24 +263,28 @@ def apply_plan(
             trend=analysis.state.frustration_trend,
             last_analysed_message_id=msg_id,
         )
-    s.execute(_UPDATE_CONVERSATION, {"conversation": cid, **change})
+    s.connection().execute(_UPDATE_CONVERSATION, {"conversation": cid, **change})
 
     incidents: list[dict[str, Any]] = []
     ladder = getattr(guidance, "ladder", None)
     for step in getattr(ladder, "steps", ()):
         if step.turn_index == turn.index:
             inc = {"rung": step.rung, "reason": step.reason, "evidence": [e.to_dict() for e in step.evidence]}
-            inc["id"] = s.execute(
-                _INSERT_INCIDENT,
-                {
-                    "conversation_id": cid,
-                    "message_id": msg_id,
-                    "agent": conv.agent,
-                    "team": team,
-                    "created_at": now,
-                    **inc,
-                },
-            ).scalar_one()
+            inc["id"] = (
+                s.connection()
+                .execute(
+                    _INSERT_INCIDENT,
+                    {
+                        "conversation_id": cid,
+                        "message_id": msg_id,
+                        "agent": conv.agent,
+                        "team": team,
+                        "created_at": now,
+                        **inc,
+                    },
+                )
+                .scalar_one()
+            )
             incidents.append(inc)
     events: list[tuple[str, dict[str, Any]]] = [("message", {"message_id": msg_id, "role": msg.role, "text": msg.text})]
     if msg.role == "customer":
@@ -296,18 +300,22 @@ def apply_plan(
         store.cancel_timers(s, cid, "still_here")
         if _CHECKING.search(msg.text) and status != "closed":
             due = now + timedelta(seconds=policy.still_here_s)
-            timer_id = s.execute(
-                _INSERT_TIMER,
-                {
-                    "kind": "still_here",
-                    "conversation_id": cid,
-                    "team": team,
-                    "owner": conv.agent,
-                    "note": "You said you'd check something: tell the customer you're still here.",
-                    "due_at": due,
-                    "created_at": now,
-                },
-            ).scalar_one()
+            timer_id = (
+                s.connection()
+                .execute(
+                    _INSERT_TIMER,
+                    {
+                        "kind": "still_here",
+                        "conversation_id": cid,
+                        "team": team,
+                        "owner": conv.agent,
+                        "note": "You said you'd check something: tell the customer you're still here.",
+                        "due_at": due,
+                        "created_at": now,
+                    },
+                )
+                .scalar_one()
+            )
             timers.append({"id": timer_id, "kind": "still_here", "due_at": due})
     if incidents and max(i["rung"] for i in incidents) >= 4 and status != "closed":
         closed_reason = f"ended per boundary policy: {incidents[-1]['reason']}"

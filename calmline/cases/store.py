@@ -149,10 +149,10 @@ def verify_token(s: Session, raw: str) -> ApiToken | None:
 
 
 def audit(s: Session, actor: Actor, action: str, target: str, detail: dict[str, Any] | None = None) -> None:
-    """Record a mutation: who, when, what."""
-    s.execute(
+    """Record a mutation: who, when, what (written at once, on the session's connection)."""
+    s.connection().execute(
         _INSERT_AUDIT,
-        [{"actor": actor.name, "role": actor.role, "action": action, "target": target, "detail": detail or {}}],
+        {"actor": actor.name, "role": actor.role, "action": action, "target": target, "detail": detail or {}},
     )
 
 
@@ -170,7 +170,7 @@ def emit_many(
 ) -> None:
     """Publish several live updates of one conversation in one statement (no alerts: use :func:`emit`)."""
     if events:
-        s.execute(
+        s.connection().execute(
             _INSERT_EVENT,
             [{"type": t, "data": d, "conversation_id": conversation_id, "team": team} for t, d in events],
         )
@@ -257,7 +257,7 @@ def schedule_timer(
 
 def cancel_timers(s: Session, conversation_id: str, kind: str) -> int:
     """Cancel the pending timers of ``kind`` (e.g. a still-here timer once the agent writes again)."""
-    result = s.execute(_CANCEL_TIMERS, {"conversation": conversation_id, "timer_kind": kind})
+    result = s.connection().execute(_CANCEL_TIMERS, {"conversation": conversation_id, "timer_kind": kind})
     return int(getattr(result, "rowcount", 0) or 0)
 
 

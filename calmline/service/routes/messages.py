@@ -122,7 +122,7 @@ def post_message(
     plan = plan_for(history)
     try:
         with services.factory() as s, s.begin():
-            conv = s.execute(_LOCK_CONVERSATION, {"conversation": conv_id}).first()
+            conv = s.connection().execute(_LOCK_CONVERSATION, {"conversation": conv_id}).first()
             if conv is None or not actor.can_see(conv):
                 raise NotFound(f"no conversation {conv_id!r} visible to you")
             if conv.status == "closed":
