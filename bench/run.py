@@ -230,13 +230,15 @@ def main(argv: list[str] | None = None) -> int:
             log("service: 50 clients at 200 messages/s on loopback ...")
             results["service"] = service_bench(args.quick)
             out_parts += [
-                "\n### Live service, post-message end to end (50 concurrent clients offering 200 messages/s on "
-                "loopback, server and clients on the same machine; PostgreSQL when CALMLINE_BENCH_PG_URL is set)\n",
+                "\n### Live service, post-message end to end (50 concurrent keep-alive clients offering 200 "
+                "messages/s on loopback after one warm-up exchange each; server and load generator on the same "
+                "machine; `calmline serve --workers N`; PostgreSQL when CALMLINE_BENCH_PG_URL is set)\n",
                 _table(
-                    ["database", "messages", "errors", "throughput msg/s", "p50 ms", "p99 ms", "target"],
+                    ["database", "workers", "messages", "errors", "throughput msg/s", "p50 ms", "p99 ms", "target"],
                     [
                         [
                             r["database"],
+                            str(r.get("workers", 1)),
                             str(r["messages"]),
                             str(r["errors"]),
                             _fmt(r["throughput"], 1),

@@ -161,3 +161,13 @@ def test_cases_and_speed_tables(tmp_path: Path) -> None:
     }
     table = speed_table({"calmline": res, "vader": {"error": "boom"}})
     assert "25,000 ✅" in table and "3.000 ❌" in table and "error: boom" in table
+
+
+def test_service_load_generator_against_a_real_server(tmp_path: Path) -> None:
+    """The service benchmark end to end at a tiny rate: its lean client speaks HTTP/1.1 correctly."""
+    pytest.importorskip("fastapi")
+    from bench._service import _run_one
+
+    row = _run_one("sqlite", f"sqlite:///{tmp_path}/b.db", clients=2, rate=10, seconds=1.0, workers=1)
+    assert row["messages"] == 10 and row["errors"] == 0
+    assert 0 < row["p50_ms"] <= row["p99_ms"] <= row["max_ms"]
