@@ -63,6 +63,7 @@ __all__ = [
     "feature_strings",
     "load_model",
     "normalise_token",
+    "predict_proba_many",
     "tokenize",
 ]
 
@@ -368,15 +369,18 @@ class LinearModel:
             self._char_tok[tok] = i
         return i
 
-    def _char_batch(self, toks: list[str], msg: npt.NDArray[np.intp], n: int) -> npt.NDArray[np.float64]:
-        """Char n-gram part of the logits, shape (n, k_out)."""
-        if len(self._char_tok) > _CHUNK_CACHE_MAX:
-            self._char_reset()
-        get = self._char_tok.get
-        cid = np.fromiter(map(get, toks, repeat(-1)), np.intp, len(toks))
-        miss = np.flatnonzero(cid < 0)
-        if miss.size:
-            cid[miss] = [self._char_token_id(toks[j]) for j in miss.tolist()]
+    def _char_batch(
+        self, toks: list[str], msg: npt.NDArray[np.intp], n: int, cid: npt.NDArray[np.intp] | None = None
+    ) -> npt.NDArray[np.float64]:
+        """Char n-gram part of the logits, shape (n, k_out) (``cid``: the tokens' char ids, if known)."""
+        if cid is None:
+            if len(self._char_tok) > _CHUNK_CACHE_MAX:
+                self._char_reset()
+            get = self._char_tok.get
+            cid = np.fromiter(map(get, toks, repeat(-1)), np.intp, len(toks))
+            miss = np.flatnonzero(cid < 0)
+            if miss.size:
+                cid[miss] = [self._char_token_id(toks[j]) for j in miss.tolist()]
         cnt = np.bincount(msg, weights=self._char_cnt[cid], minlength=n)
         scale = 1.0 / np.sqrt(np.maximum(cnt, 1.0))
         out = np.empty((n, self._k_out), np.float64)
@@ -485,14 +489,27 @@ class LinearModel:
         if isinstance(texts, str):
             raise TypeError("predict on a sequence of strings, not one string")
         n = len(texts)
-        nf, k_out = self.W.shape
         if n == 0:
-            return np.zeros((0, k_out), np.float64)
+            return np.zeros((0, self.W.shape[1]), np.float64)
+        return self._decision_from_tokens(batch_tokens(texts), n)
+
+    def _decision_from_tokens(
+        self,
+        toks: list[str],
+        n: int,
+        tid: npt.NDArray[np.intp] | None = None,
+        cid: npt.NDArray[np.intp] | None = None,
+    ) -> npt.NDArray[np.float64]:
+        """Raw scores of ``n`` messages given their tokens from :func:`batch_tokens`.
+
+        ``tid``/``cid``: the tokens' ids and char-n-gram ids, when already looked up.
+        """
+        nf, k_out = self.W.shape
         if not self._compiled:
             self._compile()
-        toks = batch_tokens(texts)
         nt = len(toks)
-        tid = np.fromiter(map(self._tok_ids.get, toks, repeat(self._unk)), np.intp, nt)
+        if tid is None:
+            tid = np.fromiter(map(self._tok_ids.get, toks, repeat(self._unk)), np.intp, nt)
         msg = np.cumsum(tid == self._sep_id)  # message of each token
         rows_u = self._uni_row[tid]
         if self.negation:
@@ -525,13 +542,15 @@ class LinearModel:
             counts = np.bincount(mid[idx < nf], minlength=n)
             sums /= np.sqrt(np.maximum(counts, 1))[:, None]
         if self.char_W is not None:
-            sums += self._char_batch(toks, msg, n)
+            sums += self._char_batch(toks, msg, n, cid)
         sums += self.b
         return sums
 
     def predict_proba(self, texts: Sequence[str]) -> FloatArray:
         """Class probabilities, shape (n, len(classes)), float32, rows sum to 1."""
-        z = self.decision_function(texts)
+        return self._proba(self.decision_function(texts))
+
+    def _proba(self, z: npt.NDArray[np.float64]) -> FloatArray:
         if z.shape[1] == 1:
             p = 1.0 / (1.0 + np.exp(-z[:, 0]))
             return np.stack([1.0 - p, p], axis=1).astype(np.float32)
@@ -658,6 +677,98 @@ class LinearModel:
             totals[f] = totals.get(f, 0.0) + v * scale
         ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
         return [(f, v) for f, v in ranked if v > 0][:k]
+
+
+def predict_proba_many(models: Sequence[LinearModel], texts: Sequence[str]) -> list[FloatArray]:
+    """``[m.predict_proba(texts) for m in models]``, tokenising the texts once for all of them.
+
+    The models' token ids (and char n-gram ids) are also looked up together, one dict
+    lookup per token for all models, from a cache of packed ids (see :class:`_JointIds`).
+    """
+    if isinstance(texts, str):
+        raise TypeError("predict on a sequence of strings, not one string")
+    n = len(texts)
+    if n == 0:
+        return [m.predict_proba(texts) for m in models]
+    toks = batch_tokens(texts)
+    locks = [m._lock for m in models]
+    for lock in locks:
+        lock.acquire()
+    try:
+        for m in models:
+            if not m._compiled:
+                m._compile()
+            if m.char_W is not None and len(m._char_tok) > _CHUNK_CACHE_MAX:
+                m._char_reset()
+        joint = _joint_ids(models)
+        if joint is None:
+            return [m._proba(m._decision_from_tokens(toks, n)) for m in models]
+        packed = np.fromiter(map(joint.__getitem__, toks), np.int64, len(toks))
+        out = []
+        for m, (shift, bits, char_shift) in zip(models, joint.fields, strict=True):
+            tid = ((packed >> shift) & ((1 << bits) - 1)).astype(np.intp)
+            cid = ((packed >> char_shift) & ((1 << _CHAR_ID_BITS) - 1)).astype(np.intp) if char_shift >= 0 else None
+            out.append(m._proba(m._decision_from_tokens(toks, n, tid, cid)))
+        return out
+    finally:
+        for lock in reversed(locks):
+            lock.release()
+
+
+_CHAR_ID_BITS = 20  # char ids stay below _CHUNK_CACHE_MAX + 2 (the cache is reset past that)
+_JOINT: dict[tuple[int, ...], _JointIds] = {}
+
+
+class _JointIds(dict[str, int]):
+    """token -> the token ids (and char n-gram ids) of several models, packed in one integer.
+
+    ``fields[k]``: (shift, bits, char shift or -1) of model ``k``'s ids. Filled on first
+    sight of a token; dropped when a model's char-id cache is reset (its ids change).
+    """
+
+    def __init__(self, models: Sequence[LinearModel]) -> None:
+        super().__init__()
+        self.models = list(models)
+        self.char_tables = [m._char_tok if m.char_W is not None else None for m in models]
+        fields = []
+        shift = 0
+        for m in models:
+            bits = m._n_tok.bit_length()
+            char_shift = shift + bits if m.char_W is not None else -1
+            fields.append((shift, bits, char_shift))
+            shift += bits + (_CHAR_ID_BITS if m.char_W is not None else 0)
+        self.fields = fields
+        self.width = shift
+
+    def valid(self, models: Sequence[LinearModel]) -> bool:
+        return all(
+            (m._char_tok if m.char_W is not None else None) is t for m, t in zip(models, self.char_tables, strict=True)
+        )
+
+    def __missing__(self, tok: str) -> int:
+        code = 0
+        for m, (shift, _bits, char_shift) in zip(self.models, self.fields, strict=True):
+            code |= m._tok_ids.get(tok, m._unk) << shift
+            if char_shift >= 0:
+                code |= m._char_token_id(tok) << char_shift
+        if len(self) > _CHUNK_CACHE_MAX:
+            self.clear()
+        self[tok] = code
+        return code
+
+
+def _joint_ids(models: Sequence[LinearModel]) -> _JointIds | None:
+    """The packed-id cache of these models (None: their ids do not fit in 63 bits)."""
+    key = tuple(id(m) for m in models)
+    joint = _JOINT.get(key)
+    if joint is None or joint.models != list(models) or not joint.valid(models):
+        joint = _JointIds(models)
+        if joint.width > 63:
+            return None
+        if len(_JOINT) > 16:
+            _JOINT.clear()
+        _JOINT[key] = joint
+    return joint
 
 
 # ---------------------------------------------------------------- storage

@@ -8,17 +8,24 @@ runs the rule detectors message by message.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import reduce
+from itertools import repeat
+from operator import itemgetter, or_
 from types import MappingProxyType
 from typing import Any, Protocol
 
+import numpy as np
+
 from calmline import registry
 from calmline.models import load_model
-from calmline.signals._text import Message
+from calmline.models._linear import LinearModel, predict_proba_many
+from calmline.signals._prefilter import with_affixes
+from calmline.signals._text import Message, prepare_messages
 from calmline.signals.base import Context, Detector
-from calmline.signals.detectors import DEFAULT_DETECTORS
-from calmline.signals.detectors.tone import is_happy, tone_words
+from calmline.signals.detectors import DEFAULT_DETECTORS, PatternDetector
+from calmline.signals.detectors.tone import tone_words
 from calmline.types import Signal
 
 __all__ = ["FRUSTRATION_WEIGHTS", "Reader", "Reading", "TextModel"]
@@ -104,6 +111,8 @@ class Reader:
             list(self.offensive_model.classes).index("offensive") if "offensive" in self.offensive_model.classes else -1
         )
         self._negative_words = tone_words()["negative"]
+        self._happy_words = tone_words()["happy"]
+        self._plan = _Plan(self.detectors)
 
     @property
     def names(self) -> list[str]:
@@ -125,17 +134,44 @@ class Reader:
 
     def score_models(self, texts: Sequence[str]) -> list[tuple[Message, list[float], float]]:
         """Prepare a batch of messages and evaluate the models on all of them at once."""
-        messages = [Message(t, max_chars=self.max_chars) for t in texts]
+        messages, emo, off = self._score(texts)
+        return list(zip(messages, emo.tolist(), off.tolist(), strict=True))
+
+    def _score(self, texts: Sequence[str]) -> tuple[list[Message], Any, Any]:
+        messages = prepare_messages(texts, max_chars=self.max_chars)
         if not messages:
-            return []
+            return [], np.zeros((0, len(self._classes))), np.zeros(0)
         plain = [m.text for m in messages]
-        emo = self.emotion_model.predict_proba(plain).tolist()
-        off = self.offensive_model.predict_proba(plain)[:, self._off_index].tolist()
-        return list(zip(messages, emo, off, strict=True))
+        if isinstance(self.emotion_model, LinearModel) and isinstance(self.offensive_model, LinearModel):
+            emo, off = predict_proba_many([self.emotion_model, self.offensive_model], plain)  # one tokenisation
+        else:
+            emo = self.emotion_model.predict_proba(plain)
+            off = self.offensive_model.predict_proba(plain)
+        return messages, emo, off[:, self._off_index]
 
     def read_many(self, texts: Sequence[str]) -> list[Reading]:
         """Read a batch of unrelated customer messages (models evaluated once for the batch)."""
-        return [self.finish(m, e, o) for m, e, o in self.score_models(texts)]
+        messages, emo, off = self._score(texts)
+        if not messages:
+            return []
+        classes = self._classes
+        rows = emo.tolist()
+        summaries = _emotion_summaries(classes, emo)
+        if summaries is None:  # unusual classes: the per-message path
+            return [self.finish(m, e, o) for m, e, o in zip(messages, rows, off.tolist(), strict=True)]
+        # the emotion scores of each message (rows have one value per class: checked above)
+        score_dicts = list(map(dict, map(zip, repeat(classes), rows)))
+        run, frustration_of, emotion_of = self._plan.run, self._frustration, self._emotion
+        skips = self._plan.batch_skips(messages)
+        out = []
+        for m, scores, proxy, o, summary, skip in zip(
+            messages, score_dicts, map(MappingProxyType, score_dicts), off.tolist(), summaries, skips, strict=True
+        ):
+            # what ``_core`` does, inlined: this loop runs once per message
+            signals = run(m, scores, o, None, 0.0, summary[3], skip)
+            f, reasons = frustration_of(m, summary, signals)
+            out.append(Reading(tuple(signals), f, emotion_of(summary, signals, f), proxy, tuple(reasons)))
+        return out
 
     def finish(
         self,
@@ -147,70 +183,328 @@ class Reader:
     ) -> Reading:
         """Run the detectors on a prepared message whose model scores are known."""
         scores = dict(zip(self._classes, map(float, emo), strict=True))
-        context = Context(
-            emotion=scores,
-            offensive=float(offensive),
-            previous_agent_text=previous_agent_text,
-            previous_frustration=previous_frustration,
+        return self._core(
+            message, scores, float(offensive), previous_agent_text, previous_frustration, _emotion_summary(scores)
         )
-        signals: list[Signal] = []
-        tokens = message.token_set
-        for d in self.detectors:
-            if d.gate is None or not tokens.isdisjoint(d.gate):
-                signals.extend(d.detect(message, context))
-        frustration, reasons = self._frustration(message, context, signals)
-        emotion = self._emotion(scores, signals, frustration)
+
+    def _core(
+        self,
+        message: Message,
+        scores: dict[str, float],
+        offensive: float,
+        previous_agent_text: str | None,
+        previous_frustration: float,
+        summary: _Summary,
+    ) -> Reading:
+        signals = self._plan.run(message, scores, offensive, previous_agent_text, previous_frustration, summary[3])
+        frustration, reasons = self._frustration(message, summary, signals)
+        emotion = self._emotion(summary, signals, frustration)
         return Reading(tuple(signals), frustration, emotion, MappingProxyType(scores), tuple(reasons))
 
-    def _frustration(self, message: Message, context: Context, signals: list[Signal]) -> tuple[float, list[str]]:
-        parts: list[tuple[float, str]] = []
-        emotion = context.emotion
-        model = 0.0
-        top, top_p = "", -1.0
-        for k, w in _EMOTION_WEIGHTS.items():
-            p = emotion.get(k, 0.0)
-            model += p * w
-            if p > top_p:
-                top, top_p = k, p
-        if model > 0.05:
-            parts.append((0.8 * model, f"emotion model: {top} {top_p:.2f}"))
+    def _frustration(self, message: Message, summary: _Summary, signals: list[Signal]) -> tuple[float, list[str]]:
+        model_part, _argmax, satisfaction, negativity = summary
+        parts: list[tuple[float, str]] = [model_part] if model_part is not None else []
+        angry = False
+        abuse_kinds = 0
         for s in signals:
-            w = FRUSTRATION_WEIGHTS.get(s.label, 0.0)
+            label = s.label
+            w = FRUSTRATION_WEIGHTS.get(label, 0.0)
             if w:
-                parts.append((w * s.score, f"{s.label} {s.score:.2f}"))
+                parts.append((w * s.score, f"{label} {s.score:.2f}"))
+            if label.startswith("abuse.") or label == "threat.personal":
+                abuse_kinds += 1
+            if label in _ANGRY_LABELS:
+                angry = True
         toks = message.token_set
         neg = toks & self._negative_words  # type: ignore[operator]
         if neg:
-            parts.append((min(0.45, 0.12 * len(neg)), f"negative words: {', '.join(sorted(neg)[:4])}"))
+            parts.append((min(0.45, 0.12 * len(neg)), "negative words: " + ", ".join(sorted(neg)[:4])))
         text = message.text
-        if text.isascii():
-            pass
-        elif _ANGRY_EMOJI.search(text):
-            parts.append((0.5, "angry emoji"))
-        elif _SAD_EMOJI.search(text):
-            parts.append((0.3, "upset emoji"))
-        abuse_kinds = sum(1 for s in signals if s.label.startswith("abuse.") or s.label == "threat.personal")
+        if not text.isascii():
+            if _ANGRY_EMOJI.search(text):
+                parts.append((0.5, "angry emoji"))
+            elif _SAD_EMOJI.search(text):
+                parts.append((0.3, "upset emoji"))
         if abuse_kinds >= 2:
             parts.append((0.3 * (abuse_kinds - 1), f"{abuse_kinds} kinds of abuse stacked"))
         keep = 1.0
         for p, _ in parts:
             keep *= 1.0 - min(p, 0.98)
         value = 1.0 - keep
-        reasons = [r for _, r in sorted(parts, key=lambda x: -x[0])]
-        if is_happy(message, context) and not any(s.label in _ANGRY_LABELS for s in signals):
-            value *= 0.3
-            reasons.insert(0, "positive message (happy words outweigh negative)")
+        if len(parts) > 1:
+            parts.sort(key=_part_weight, reverse=True)  # stable: equal weights keep their order
+        reasons = list(map(_part_reason, parts))
+        # is_happy: positive words outweigh negative ones and the emotion model agrees
+        if not angry:
+            pos = len(toks & self._happy_words)  # type: ignore[operator]
+            if pos > 0 and pos > len(neg) and satisfaction + 0.15 >= negativity:
+                value *= 0.3
+                reasons.insert(0, "positive message (happy words outweigh negative)")
         if not reasons:
             reasons = ["no sign of negative emotion"]
         return round(min(1.0, value), 4), reasons[:5]
 
-    def _emotion(self, scores: Mapping[str, float], signals: list[Signal], frustration: float) -> str:
+    def _emotion(self, summary: _Summary, signals: list[Signal], frustration: float) -> str:
+        top = summary[1]
+        if frustration < 0.15:
+            if top in ("anger", "frustration", "disappointment"):
+                return "neutral"
+            return top
         labels = {s.label for s in signals}
-        top = max(scores, key=scores.__getitem__) if scores else "neutral"
         if labels & _ANGRY_LABELS and frustration >= 0.5:
             return "anger"
         if top in ("neutral", "satisfaction") and frustration >= 0.45:
             return "frustration" if labels & _FRUSTRATED_LABELS or frustration >= 0.6 else top
-        if top in ("anger", "frustration", "disappointment") and frustration < 0.15:
-            return "neutral"
         return top
+
+
+_part_weight = itemgetter(0)
+_part_reason = itemgetter(1)
+
+
+# What the frustration score and the emotion need of the emotion model:
+# (its frustration part ``(0.8 * mass, reason)`` or None, the top class overall,
+#  satisfaction, negativity)
+_Summary = tuple[tuple[float, str] | None, str, float, float]
+_WEIGHTED = tuple(_EMOTION_WEIGHTS.items())
+
+
+def _emotion_summary(scores: Mapping[str, float]) -> _Summary:
+    model = 0.0
+    top, top_p = "", -1.0
+    for k, w in _WEIGHTED:
+        p = scores.get(k, 0.0)
+        model += p * w
+        if p > top_p:
+            top, top_p = k, p
+    part = (0.8 * model, f"emotion model: {top} {top_p:.2f}") if model > 0.05 else None
+    argmax = max(scores, key=scores.__getitem__) if scores else "neutral"
+    negativity = scores.get("anger", 0.0) + scores.get("frustration", 0.0) + scores.get("disappointment", 0.0)
+    return part, argmax, scores.get("satisfaction", 0.0), negativity
+
+
+def _emotion_summaries(classes: tuple[str, ...], proba: Any) -> list[_Summary] | None:
+    """``_emotion_summary`` of every row of a batch, in numpy with the same float operations."""
+    p = np.asarray(proba, dtype=np.float64)
+    n = p.shape[0]
+    if len(set(classes)) != len(classes) or p.ndim != 2 or p.shape[1] != len(classes) or not np.isfinite(p).all():
+        return None
+    zero = np.zeros(n)
+    col = {c: p[:, i] for i, c in enumerate(classes)}
+    model = np.zeros(n)
+    for k, w in _WEIGHTED:
+        model += col.get(k, zero) * w
+    weighted = np.stack([col.get(k, zero) for k, _ in _WEIGHTED], axis=1)
+    top_i = weighted.argmax(axis=1)  # the first maximum, like the loop's strict ">"
+    names = [k for k, _ in _WEIGHTED]
+    parts: list[tuple[float, str] | None] = [None] * n
+    big = model > 0.05
+    for i, v, t, tp in zip(
+        np.flatnonzero(big).tolist(),
+        (0.8 * model[big]).tolist(),
+        top_i[big].tolist(),
+        weighted[np.arange(n), top_i][big].tolist(),
+        strict=True,
+    ):
+        parts[i] = (v, f"emotion model: {names[t]} {tp:.2f}")
+    argmax = p.argmax(axis=1) if classes else np.zeros(n, np.intp)
+    negativity = col.get("anger", zero) + col.get("frustration", zero) + col.get("disappointment", zero)
+    sat = col.get("satisfaction", zero)
+    arg_names = [*classes, "neutral"] if classes else ["neutral"]
+    return list(
+        zip(
+            parts,
+            [arg_names[i] for i in argmax.tolist()],
+            sat.tolist(),
+            negativity.tolist(),
+            strict=True,
+        )
+    )
+
+
+_PATTERNS = 0
+_Branch = tuple[int, int, int, tuple[frozenset[str], ...], tuple[frozenset[str], ...]]
+_QUICK = 1
+_GATED = 2
+
+
+class _Plan:
+    """Which detectors a message needs, decided with a few set operations.
+
+    The branches of all pattern detectors' regexes are indexed together: a branch
+    can only match when one of its pattern's trigger words *and* one word of its
+    first clause (see ``token_clauses``), and of its second, are among the message's
+    tokens; these are looked up for all branches at once (sets of branches are bit
+    masks), and the few branches left have their other clauses checked. Built-in
+    detectors with a ``_prepare`` check (given the mood) run only when it passes, and
+    then get what it worked out; any other detector runs when its ``gate`` allows.
+    """
+
+    def __init__(self, detectors: list[Detector]) -> None:
+        self.detectors = detectors
+        self.fixed: list[tuple[int, Detector, int]] = []
+        trig: dict[str, set[int]] = {}
+        first: dict[str, set[int]] = {}
+        second: dict[str, set[int]] = {}
+        always: set[int] = set()
+        no_second: set[int] = set()
+        #: branch id -> (detector position, pattern index, branch index, other word clauses, affix clauses)
+        self.branches: list[_Branch] = []
+        for pos, d in enumerate(detectors):
+            if isinstance(d, PatternDetector) and type(d).detect is PatternDetector.detect and d.gate is not None:
+                for i, alt in enumerate(d.alternations):
+                    triggers = d.lexicon.patterns[i].triggers
+                    for b, clause in enumerate(alt.first_clause):
+                        bid = len(self.branches)
+                        rest = alt.rest[b]
+                        self.branches.append((pos, i, b, rest[1:], alt.affix[b]))
+                        if rest:  # the second word clause is indexed too
+                            for w in rest[0]:
+                                second.setdefault(w, set()).add(bid)
+                        else:
+                            no_second.add(bid)
+                        for t in triggers:
+                            trig.setdefault(t, set()).add(bid)
+                        if clause is None:
+                            always.add(bid)
+                        else:
+                            for w in clause:
+                                first.setdefault(w, set()).add(bid)
+            elif callable(getattr(d, "_prepare", None)) and callable(getattr(d, "_detect_prepared", None)):
+                self.fixed.append((pos, d, _QUICK))
+            else:
+                self.fixed.append((pos, d, _GATED))
+        # Sets of branch ids are bit masks, so a union is an integer "or". Each word has
+        # one integer holding three masks side by side (branches it triggers, whose first
+        # clause it is in, whose second), so one "or" over the message's words gives all three.
+        n = self.width = len(self.branches)
+        self.full = (1 << n) - 1
+        words: dict[str, int] = {}
+        for shift, table in ((0, trig), (n, first), (2 * n, second)):
+            for w, ids in table.items():
+                words[w] = words.get(w, 0) | (sum(1 << b for b in ids) << shift)
+        self.words = words
+        self.all_words = frozenset(words)
+        self.always = sum(1 << b for b in always)
+        self.no_second = sum(1 << b for b in no_second)
+        self.alternations = [getattr(d, "alternations", None) for d in detectors]
+
+    def run(
+        self,
+        message: Message,
+        scores: dict[str, float],
+        offensive: float,
+        previous_agent_text: str | None,
+        previous_frustration: float,
+        negativity: float,
+        skip: int = 0,
+    ) -> list[Signal]:
+        """The signals of all detectors on ``message``, in detector order.
+
+        ``skip``: bit ``k`` set when the ``k``-th detector of ``fixed`` certainly finds
+        nothing (see :meth:`batch_skips`).
+        """
+        toks = message.token_set
+        found: list[tuple[int, Iterable[Signal]]] = []
+        hit = toks & self.all_words
+        if hit:
+            n, full = self.width, self.full
+            masks = reduce(or_, map(self.words.__getitem__, hit))
+            cand = masks & full & ((masks >> n) | self.always) & ((masks >> (2 * n)) | self.no_second)
+            if cand:
+                found.extend(self._run_patterns(message, toks, cand))
+        context: Context | None = None
+        for k, (pos, d, kind) in enumerate(self.fixed):
+            if skip >> k & 1:
+                continue
+            state = None
+            if kind == _QUICK:
+                state = d._prepare(message, negativity, offensive)  # type: ignore[attr-defined]
+                if state is None:
+                    continue
+            elif d.gate is not None and toks.isdisjoint(d.gate):
+                continue
+            if context is None:
+                context = Context(
+                    emotion=scores,
+                    offensive=offensive,
+                    previous_agent_text=previous_agent_text,
+                    previous_frustration=previous_frustration,
+                )
+            if kind == _QUICK:
+                out = d._detect_prepared(message, context, state)  # type: ignore[attr-defined]
+            else:
+                out = d.detect(message, context)
+                if not isinstance(out, list | tuple):
+                    out = list(out)  # a generator: consume it now, as before
+            if out:
+                found.append((pos, out))
+        if not found:
+            return []
+        if len(found) == 1:
+            return list(found[0][1])
+        found.sort(key=_first)
+        return [s for _, out in found for s in out]
+
+    def batch_skips(self, messages: list[Message]) -> list[int]:
+        """Per message, the ``skip`` bits of ``run``: detectors whose ``_batch_ready`` rules them out.
+
+        Checking a whole batch at once (set operations mapped over it) is much cheaper
+        than one ``_prepare`` call per message and detector.
+        """
+        skips = [0] * len(messages)
+        for k, (_pos, d, kind) in enumerate(self.fixed):
+            batch_ready = getattr(d, "_batch_ready", None)
+            if kind != _QUICK or batch_ready is None:
+                continue
+            bit = 1 << k
+            skips = [s if ready else s | bit for s, ready in zip(skips, batch_ready(messages), strict=True)]
+        return skips
+
+    def _run_patterns(self, message: Message, toks: frozenset[str], cand: int) -> list[tuple[int, Iterable[Signal]]]:
+        """Check the other clauses of the candidate branches, match the live ones, report per detector."""
+        branches = self.branches
+        live: list[tuple[int, int, int]] = []
+        aug: frozenset[str] | None = None
+        while cand:  # the set bits, lowest (first detector, pattern, branch) first
+            low = cand & -cand
+            cand ^= low
+            pos, i, b, rest, affix = branches[low.bit_length() - 1]
+            for clause in rest:
+                if toks.isdisjoint(clause):
+                    break
+            else:
+                if affix:
+                    if aug is None:
+                        aug = with_affixes(toks)
+                    if any(aug.isdisjoint(c) for c in affix):
+                        continue
+                live.append((pos, i, b))
+        if not live:
+            return []
+        norm = message.norm
+        alternations = self.alternations
+        # group the live branches by pattern, then match each pattern once
+        matched: dict[int, list[tuple[int, list[re.Match[str]]]]] = {}
+        k = 0
+        n_live = len(live)
+        while k < n_live:
+            pos, i, b = live[k]
+            bs = [b]
+            k += 1
+            while k < n_live and live[k][0] == pos and live[k][1] == i:
+                bs.append(live[k][2])
+                k += 1
+            ms = alternations[pos][i].matches(norm, tuple(bs))  # type: ignore[index]
+            if ms:
+                matched.setdefault(pos, []).append((i, ms))
+        found: list[tuple[int, Iterable[Signal]]] = []
+        for pos, per in matched.items():
+            out = self.detectors[pos].detect_matches(message, per)  # type: ignore[attr-defined]
+            if out:
+                found.append((pos, out))
+        return found
+
+
+def _first(item: tuple[int, Iterable[Signal]]) -> int:
+    return item[0]

@@ -30,9 +30,7 @@ TURNS = [
 def _fresh(services: Any, conv_id: str) -> dict[str, Any]:
     """The conversation's analysis rebuilt from the database alone (no cache)."""
     with services.factory() as s:
-        rows = s.scalars(
-            select(MessageRow).where(MessageRow.conversation_id == conv_id).order_by(MessageRow.id)
-        ).all()
+        rows = s.scalars(select(MessageRow).where(MessageRow.conversation_id == conv_id).order_by(MessageRow.id)).all()
         state = s.get(ConversationRow, conv_id).state  # type: ignore[union-attr]
     return {"analysis": stored_analysis(conv_id, rows).to_dict(), "state": state}
 
@@ -87,7 +85,7 @@ def test_history_window_keeps_the_newest_messages(api: Api, conv: dict[str, Any]
         say(api, "alice", conv["id"], "customer" if i % 2 == 0 else "agent", f"message {i}: where is my parcel?")
     with api.services.factory() as s:
         h = cache.current(s, conv["id"])
-    assert h.count == 5 and len(h.rows) == 2 and [t.text for _, t in h.rows][0].startswith("message 3")
+    assert h.count == 5 and len(h.rows) == 2 and h.rows[0][1].text.startswith("message 3")
     grown = cache.append(h, dict(h.rows[-1][0] or {}), h.rows[-1][1], h.last_id + 1)
     assert len(grown.rows) == 2 and grown.count == 6 and len(grown.analysis.turns) == 2
 

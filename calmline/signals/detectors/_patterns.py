@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from calmline.signals._lexicon import Pattern, PatternLexicon, load_lexicon
+from calmline.signals._prefilter import Alternation
 from calmline.signals._text import Message
 from calmline.signals.base import Context, Detector, make_signal
 from calmline.types import Signal
@@ -59,7 +60,10 @@ class PatternDetector(Detector):
     """Emits one label when any of its lexicon's patterns matches.
 
     Subclasses set ``lexicon_name``; a pattern only runs when one of its trigger
-    words is among the message's tokens, which keeps the detector fast.
+    words is among the message's tokens, which keeps the detector fast. Each
+    pattern also carries the word clauses ``token_clauses`` derives from its
+    regex: when one of them misses the tokens the regex cannot match, so it is not
+    run (the result is the same, only cheaper).
     """
 
     lexicon_name: ClassVar[str]
@@ -76,41 +80,71 @@ class PatternDetector(Detector):
 
     def load(self) -> None:
         lex = self.lexicon
-        self._by_trigger: dict[str, list[Pattern]] = {}
-        for p in lex.patterns:
+        self._patterns = lex.patterns
+        by_trigger: dict[str, list[int]] = {}
+        for i, p in enumerate(lex.patterns):
             for t in p.triggers:
-                self._by_trigger.setdefault(t, []).append(p)
-        self._exclude_triggers = {t for p in lex.exclude for t in p.triggers}
-        self.gate = frozenset(self._by_trigger)
+                by_trigger.setdefault(t, []).append(i)
+        #: trigger word -> indices of the patterns it triggers (lexicon order)
+        self.trigger_index: dict[str, tuple[int, ...]] = {t: tuple(ix) for t, ix in by_trigger.items()}
+        #: per pattern: its regex split into branches, each with the word clauses its matches meet
+        self.alternations = tuple(Alternation([p.regex]) for p in lex.patterns)
+        self._exclude = tuple((p, Alternation([p.regex])) for p in lex.exclude)
+        self._exclude_triggers = frozenset(t for p in lex.exclude for t in p.triggers)
+        self.gate = frozenset(by_trigger)
 
     def detect(self, message: Message, context: Context) -> Iterable[Signal]:
-        tokens = message.token_set
-        candidates: list[Pattern] = []
-        for tok in tokens & self._by_trigger.keys():
-            for p in self._by_trigger[tok]:
-                if p not in candidates:
-                    candidates.append(p)
-        if not candidates:
+        hit = message.token_set & self.trigger_index.keys()
+        if not hit:
             return ()
+        index = self.trigger_index
+        if len(hit) == 1:
+            candidates: Iterable[int] = index[next(iter(hit))]
+        else:
+            candidates = sorted(set().union(*[index[t] for t in hit]))
+        return self.detect_candidates(message, candidates)
+
+    def detect_candidates(self, message: Message, candidates: Iterable[int]) -> list[Signal] | tuple[()]:
+        """``detect`` given the indices (ascending) of the patterns whose triggers are present."""
+        tokens = message.token_set
+        alternations = self.alternations
+        live = [(i, lv) for i in candidates if (lv := alternations[i].live(tokens))]
+        return self.detect_live(message, live) if live else ()
+
+    def detect_live(self, message: Message, live: list[tuple[int, tuple[int, ...]]]) -> list[Signal] | tuple[()]:
+        """``detect`` given, for the patterns that may match (ascending), the branches that may match."""
+        norm = message.norm
+        alternations = self.alternations
+        found = [(i, ms) for i, branches in live if (ms := alternations[i].matches(norm, branches))]
+        return self.detect_matches(message, found) if found else ()
+
+    def detect_matches(
+        self, message: Message, found: list[tuple[int, list[re.Match[str]]]]
+    ) -> list[Signal] | tuple[()]:
+        """``detect`` given the regex matches of each pattern (ascending pattern index)."""
+        patterns = self._patterns
         hits: list[tuple[Pattern, int, int]] = []
-        skipped: list[str] = []
-        excluded = self._excluded_ranges(message, tokens)
-        for p in candidates:
-            for m in p.regex.finditer(message.norm):
+        excluded: list[tuple[int, int]] | None = None
+        for i, matches in found:
+            p = patterns[i]
+            for m in matches:
                 a, b = m.span()
                 if a == b:
                     continue
                 if p.quotable and message.is_quoted(a, b):
-                    skipped.append("quoted")
                     continue
                 if p.negatable and is_negated(message, a, p.window):
-                    skipped.append("negated")
                     continue
-                if any(a < y and x < b for x, y in excluded):
+                if excluded is None:
+                    excluded = self._excluded_ranges(message, message.token_set)
+                if excluded and any(a < y and x < b for x, y in excluded):
                     continue
                 hits.append((p, a, b))
         if not hits:
             return ()
+        return self._signals(message, hits)
+
+    def _signals(self, message: Message, hits: list[tuple[Pattern, int, int]]) -> list[Signal]:
         hits.sort(key=lambda h: -h[0].score)
         best = hits[0][0]
         kinds = {h[0].id for h in hits}
@@ -131,10 +165,10 @@ class PatternDetector(Detector):
         return out
 
     def _excluded_ranges(self, message: Message, tokens: frozenset[str]) -> list[tuple[int, int]]:
-        if not (tokens & self._exclude_triggers):
+        if tokens.isdisjoint(self._exclude_triggers):
             return []
         out: list[tuple[int, int]] = []
-        for p in self.lexicon.exclude:
-            if tokens & p.triggers:
-                out.extend(m.span() for m in p.regex.finditer(message.norm))
+        for p, alt in self._exclude:
+            if not tokens.isdisjoint(p.triggers):
+                out.extend(alt.spans(message.norm, tokens))
         return out

@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from calmline.errors import ConfigError
 from calmline.registry import register
 from calmline.signals._lexicon import load_yaml, word_list
-from calmline.signals._text import INNER_MASK, Message
+from calmline.signals._text import _TOKEN, Message
 from calmline.signals.base import Context, Detector, make_signal
 from calmline.types import Signal
 
 _MASK = re.compile(r"[*#%]")
+_UNSEEN = object()
 
 
 @register("abuse.profanity.v1")
@@ -37,6 +38,14 @@ class ProfanityDetector(Detector):
         self.apology = [re.compile(p) for p in apology]
         self.words = self.strong | self.acronyms | self.foreign
         self._stem_re = re.compile(r"\b(?:" + "|".join(map(re.escape, self.stems)) + ")")
+        # tokens seen so far; the listed words and the tokens seen that start with a stem
+        self._seen: set[str] = set()
+        self._swear_tokens: set[str] = set(self.words)
+        # token -> the swear word it is or hides (``_word``), for messages without / with masks
+        self._words_plain: dict[str, str | None] = {}
+        self._words_masked: dict[str, str | None] = {}
+        self._pieces_plain: dict[str, tuple[tuple[int, int, str], ...]] = {}
+        self._pieces_masked: dict[str, tuple[tuple[int, int, str], ...]] = {}
 
     def _is_swear(self, tok: str) -> bool:
         return tok in self.words or tok.startswith(self.stems)
@@ -50,26 +59,102 @@ class ProfanityDetector(Detector):
                 return word
         return None
 
+    def _prepare(self, message: Message, negativity: float, offensive: float) -> bool | None:
+        """None when ``detect`` certainly finds nothing (the mood plays no part).
+
+        ``detect`` only reports a token part that is a listed word or starts with a
+        stem, or a masked token. Such a part is a run of letters and digits of the
+        message (parts are split on ``'`` and ``-``; a ``*``/``#`` after a letter
+        is a mask), so the listed word, or a token starting with the stem, is in
+        ``token_set``.
+        """
+        toks = message.token_set
+        if message.masked or not toks.isdisjoint(self._swear_tokens):
+            return True
+        if toks <= self._seen:
+            return None
+        if len(self._seen) > 200_000:
+            self._seen.clear()
+            self._swear_tokens = set(self.words)
+        new = toks.difference(self._seen)
+        self._swear_tokens.update(t for t in new if t.startswith(self.stems))
+        self._seen.update(new)
+        return None if toks.isdisjoint(self._swear_tokens) else True
+
+    def _batch_ready(self, messages: list[Message]) -> list[bool]:
+        """For each message, whether ``_prepare`` may find something (False: it certainly will not)."""
+        token_sets = [m.token_set for m in messages]
+        every = frozenset().union(*token_sets)
+        new = every.difference(self._seen)
+        if new:
+            if len(self._seen) > 200_000:  # start afresh, from this batch's tokens
+                self._seen.clear()
+                self._swear_tokens = set(self.words)
+                new = every
+            self._swear_tokens.update(t for t in new if t.startswith(self.stems))
+            self._seen.update(new)
+        swear = frozenset(self._swear_tokens)
+        return [m.masked or not d for m, d in zip(messages, map(swear.isdisjoint, token_sets), strict=True)]
+
     def detect(self, message: Message, context: Context) -> Iterable[Signal]:
         norm = message.norm
         toks = message.token_set
-        masked = INNER_MASK.search(norm) is not None
+        masked = message.masked
         if not (toks & self.words) and not masked and not self._stem_re.search(norm):
             return ()
+        return self._detect_prepared(message, context, True)
+
+    def _word(self, tok: str, masked: bool) -> str | None:
+        """The swear word token ``tok`` is or hides (``masked``: the message has a mask inside a word)."""
+        parts = [tok]
+        if "'" in tok or "-" in tok:
+            parts = [p for p in re.split(r"['\-]", tok) if p]
+        word = next((p for p in parts if self._is_swear(p)), None)
+        if word is None and masked and ("*" in tok or "#" in tok or "%" in tok):
+            word = self._unmask(tok)
+            if word is None:  # "f***ing" is longer than the word it hides
+                stem = tok.split("*", 1)[0] or tok
+                if tok[:1] == "f" and tok.endswith(("ing", "in", "ed", "er", "k")) and len(stem) <= 2:
+                    word = "fucking" if "in" in tok[-3:] else "fuck"
+        return word
+
+    def _piece_hits(self, piece: str, masked: bool) -> tuple[tuple[int, int, str], ...]:
+        """``(start, end, word)`` of the swear tokens of one space-free piece of the normalised text."""
+        cache = self._pieces_masked if masked else self._pieces_plain
+        hits = cache.get(piece)
+        if hits is None:
+            if len(cache) > 50_000:
+                cache.clear()
+            words = self._words_masked if masked else self._words_plain
+            if len(words) > 50_000:
+                words.clear()
+            out = []
+            for m in _TOKEN.finditer(piece):
+                tok = m.group(0)
+                word = words.get(tok, _UNSEEN)
+                if word is _UNSEEN:
+                    word = self._word(tok, masked)
+                    if len(tok) <= 48:
+                        words[tok] = word
+                if word is not None:
+                    out.append((m.start(), m.end(), word))
+            hits = tuple(out)  # type: ignore[arg-type]
+            if len(piece) <= 48:  # long pieces (URLs, runs without spaces) are not kept
+                cache[piece] = hits
+        return hits
+
+    def _detect_prepared(self, message: Message, context: Context, state: bool) -> Iterable[Signal]:
+        # Tokens never contain a space, so the tokens of the text are those of its
+        # space-separated pieces (shifted): each piece's swear tokens are cached.
+        masked = message.masked
         found: list[tuple[int, int, str]] = []
-        for start, end, tok in message.tokens:
-            parts = [tok]
-            if "'" in tok or "-" in tok:
-                parts = [p for p in re.split(r"['\-]", tok) if p]
-            word = next((p for p in parts if self._is_swear(p)), None)
-            if word is None and masked and ("*" in tok or "#" in tok or "%" in tok):
-                word = self._unmask(tok)
-                if word is None:  # "f***ing" is longer than the word it hides
-                    stem = tok.split("*", 1)[0] or tok
-                    if tok[:1] == "f" and tok.endswith(("ing", "in", "ed", "er", "k")) and len(stem) <= 2:
-                        word = "fucking" if "in" in tok[-3:] else "fuck"
-            if word is not None:
-                found.append((start, end, word))
+        pos = 0
+        for piece in message.norm.split(" "):
+            if piece:
+                hits = self._piece_hits(piece, masked)
+                if hits:
+                    found.extend((pos + a, pos + b, w) for a, b, w in hits)
+            pos += len(piece) + 1
         kept = []
         skipped = 0
         for start, end, word in found:

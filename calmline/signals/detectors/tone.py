@@ -9,6 +9,7 @@ from functools import lru_cache
 from calmline.errors import ConfigError
 from calmline.registry import register
 from calmline.signals._lexicon import load_yaml, word_list
+from calmline.signals._prefilter import Alternation
 from calmline.signals._text import Message
 from calmline.signals.base import Context, Detector, make_signal
 from calmline.types import Signal
@@ -73,12 +74,31 @@ class YellingDetector(Detector):
     def load(self) -> None:
         self.acronyms = _words("acronyms")
 
+    def _prepare(self, message: Message, negativity: float, offensive: float) -> bool | None:
+        """None when ``detect`` certainly finds nothing, else whether the capitals hint matched.
+
+        Without capitals only punctuation can count, and it only counts in a hostile
+        mood, so a calm message is done before its punctuation is looked at.
+        """
+        text = message.text
+        if not text.islower() and _CAPS_HINT.search(text):  # (all lower case: no capitals to find)
+            return True
+        if negativity < 0.35 and offensive < 0.5:
+            return None
+        if "!!" in text or "??" in text or "?!" in text or "!?" in text or "! !" in text or "? ?" in text:
+            return False
+        return None
+
     def detect(self, message: Message, context: Context) -> Iterable[Signal]:
+        caps = self._prepare(message, context.negativity, context.offensive)
+        return () if caps is None else self._detect_prepared(message, context, caps)
+
+    def _detect_prepared(self, message: Message, context: Context, caps: bool) -> Iterable[Signal]:
         text = message.text
         spans: list[tuple[int, int]] = []
         reasons: list[str] = []
         score = 0.0
-        if _CAPS_HINT.search(text):
+        if caps:
             run = self._caps_runs(text)
             if run:
                 spans.extend(run)
@@ -134,6 +154,22 @@ _SCARE_QUOTES = re.compile(
     r"['\"](?:fix|help|service|support|solution|update|upgrade|customer service|priority|express|guaranteed)['\"]"
 )
 _EYE_ROLL = ("🙄", "😒", "🙃", "😑")
+# the first word of each _SCARE_QUOTES alternative: one of them is a whole token of any match
+_SCARE_WORDS = frozenset(
+    (
+        "fix",
+        "help",
+        "service",
+        "support",
+        "solution",
+        "update",
+        "upgrade",
+        "customer",
+        "priority",
+        "express",
+        "guaranteed",
+    )
+)
 
 
 @register("customer.sarcasm.v1")
@@ -149,26 +185,56 @@ class SarcasmDetector(Detector):
 
     def load(self) -> None:
         # one alternation per list: a single scan of the message instead of one per phrase
-        self.strong = re.compile("|".join(f"(?:{p.pattern})" for p in _phrases("sarcasm_strong")))
-        self.weak = re.compile("|".join(f"(?:{p.pattern})" for p in _phrases("sarcasm_weak")))
+        self.strong = Alternation(_phrases("sarcasm_strong"))
+        self.weak = Alternation(_phrases("sarcasm_weak"))
         self.sincere_phrases = _phrases("sincere_phrases")
+        self._sincere_alts = [Alternation([p]) for p in self.sincere_phrases]
         self.praise = _words("praise")
         self.negative = _words("negative")
         self.sincere = _words("sincere")
+        self._gate_words = self.praise | _SCARE_WORDS  # one of them is needed (see ``_prepare``)
+
+    def _prepare(
+        self, message: Message, negativity: float, offensive: float
+    ) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+        """None when ``detect`` certainly finds nothing, else the strong and weak branches that may match."""
+        toks = message.token_set
+        if toks.isdisjoint(self.praise) and (toks.isdisjoint(_SCARE_WORDS) or not self._scare_quoted(message.norm)):
+            return None
+        strong, weak = self.strong.live(toks), self.weak.live(toks)
+        return (strong, weak) if strong or weak else None
+
+    def _batch_ready(self, messages: list[Message]) -> list[bool]:
+        """For each message, whether ``_prepare`` may find something (False: it certainly will not)."""
+        words = self._gate_words
+        return [not d for d in map(words.isdisjoint, (m.token_set for m in messages))]
+
+    @staticmethod
+    def _scare_quoted(norm: str) -> bool:
+        return ("'" in norm or '"' in norm) and _SCARE_QUOTES.search(norm) is not None
 
     def detect(self, message: Message, context: Context) -> Iterable[Signal]:
+        live = self._prepare(message, context.negativity, context.offensive)
+        return () if live is None else self._detect_prepared(message, context, live)
+
+    def _detect_prepared(
+        self, message: Message, context: Context, live: tuple[tuple[int, ...], tuple[int, ...]]
+    ) -> Iterable[Signal]:
         toks = message.token_set
         norm = message.norm
-        if toks.isdisjoint(self.praise) and not (("'" in norm or '"' in norm) and _SCARE_QUOTES.search(norm)):
-            return ()
-        strong = [m.span() for m in self.strong.finditer(norm)]
-        weak = [m.span() for m in self.weak.finditer(norm)]
+        strong_live, weak_live = live
+        strong = [m.span() for m in self.strong.matches(norm, strong_live)] if strong_live else []
         cues = sorted(toks & self.negative)
         neg = len(cues) + (1 if context.negativity > 0.5 else 0)
         eye_roll = any(e in message.text for e in _EYE_ROLL)
         neg += 2 if eye_roll else 0
         if context.previous_frustration >= 0.5:
             neg += 1
+        if not strong and neg < 1:
+            return ()  # weak phrases alone need a negative cue
+        weak = [m.span() for m in self.weak.matches(norm, weak_live)] if weak_live else []
+        if not strong and not weak:
+            return ()
         if strong:
             score = min(0.95, 0.8 + 0.05 * neg)
             spans, why = strong + weak, "a sarcastic stock phrase"
@@ -183,6 +249,6 @@ class SarcasmDetector(Detector):
         return (make_signal("customer.sarcasm", score, message, spans, self.name, why),)
 
     def _sincere(self, message: Message, toks: frozenset[str]) -> bool:
-        if any(p.search(message.norm) for p in self.sincere_phrases):
+        if any(alt.search(message.norm, toks) for alt in self._sincere_alts):
             return True
         return bool(toks & self.sincere) and not (toks & self.negative)
