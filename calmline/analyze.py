@@ -10,7 +10,7 @@ from calmline.signals.reader import Reader
 from calmline.signals.state import StateTracker
 from calmline.types import Analysis, Conversation, ConversationState, Role, Turn, TurnAnalysis
 
-__all__ = ["analyze", "analyze_many", "analyze_text", "default_reader", "extend", "replay_states"]
+__all__ = ["analyze", "analyze_many", "analyze_text", "append_turn", "default_reader", "extend", "replay_states"]
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +80,6 @@ def extend(analysis: Analysis, turn: Turn, *, reader: Reader | None = None) -> A
     conversation.
     """
     reader = reader or default_reader()
-    conv = analysis.conversation
     index = len(analysis.turns)
     if turn.role is Role.CUSTOMER:
         last_agent = next((t.turn.text for t in reversed(analysis.turns) if t.turn.role is Role.AGENT), None)
@@ -89,13 +88,18 @@ def extend(analysis: Analysis, turn: Turn, *, reader: Reader | None = None) -> A
         ta = TurnAnalysis(index, turn, r.signals, r.frustration, r.emotion, r.emotion_scores, r.reasons)
     else:
         ta = TurnAnalysis(index=index, turn=turn)
-    turns = (*analysis.turns, ta)
+    return append_turn(analysis, ta)
+
+
+def append_turn(analysis: Analysis, turn: TurnAnalysis) -> Analysis:
+    """``analysis`` with one more turn that is already analysed (its state follows from the turns)."""
     tracker = StateTracker()
     for t in analysis.turns:
         tracker.add(t.frustration, t.signals)
-    state = tracker.update(ta.frustration, ta.signals)
-    longer = Conversation(id=conv.id, turns=(*conv.turns, turn), metadata=conv.metadata)
-    return Analysis(conversation=longer, turns=turns, states=(*analysis.states, state))
+    state = tracker.update(turn.frustration, turn.signals)
+    conv = analysis.conversation
+    longer = Conversation(id=conv.id, turns=(*conv.turns, turn.turn), metadata=conv.metadata)
+    return Analysis(conversation=longer, turns=(*analysis.turns, turn), states=(*analysis.states, state))
 
 
 def analyze_text(text: str, *, reader: Reader | None = None) -> TurnAnalysis:

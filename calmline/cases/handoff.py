@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from calmline.analyze import analyze
+from calmline.cases.history import message_turn
 from calmline.cases.models import Incident, MessageRow
 from calmline.coach import detect
 from calmline.playbook._facts import extract_facts
-from calmline.types import Analysis, Conversation, Role, Turn
+from calmline.types import Analysis, Conversation, Role
 
 __all__ = ["handoff_summary", "to_conversation"]
 
@@ -38,8 +39,7 @@ _TRIED = {
 
 
 def to_conversation(conv_id: str, messages: Sequence[MessageRow]) -> Conversation:
-    turns = tuple(Turn(role=Role(m.role), text=m.text, ts=m.ts, author=m.author, id=m.client_id) for m in messages)
-    return Conversation(id=conv_id, turns=turns)
+    return Conversation(id=conv_id, turns=tuple(map(message_turn, messages)))
 
 
 def _issue(analysis: Analysis) -> str:

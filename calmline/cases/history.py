@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from calmline.analyze import analyze, replay_states
+from calmline.analyze import analyze, append_turn, replay_states
 from calmline.cases.models import Case, ConversationRow, MessageRow
 from calmline.cases.models import case_number as _case_number
-from calmline.signals.state import StateTracker
 from calmline.types import Analysis, Conversation, Role, Turn, TurnAnalysis
 
-__all__ = ["History", "HistoryCache", "message_turn"]
+__all__ = ["History", "HistoryCache", "from_stored", "message_turn"]
 
 _FINGERPRINT = select(func.count(MessageRow.id), func.max(MessageRow.id)).where(
     MessageRow.conversation_id == bindparam("conversation")
@@ -63,7 +63,9 @@ class History:
         return self.count == count and self.last_id == (last_id or 0)
 
 
-def _build(conv_id: str, rows: tuple[tuple[dict[str, Any] | None, Turn], ...]) -> tuple[Analysis, bool]:
+def from_stored(conv_id: str, rows: Sequence[tuple[dict[str, Any] | None, Turn]]) -> tuple[Analysis, bool]:
+    """The analysis of stored messages (``(stored analysis or None, turn)`` each), rebuilt without reading
+    them again; if one has no stored analysis yet, everything is read (``complete`` is then False)."""
     conversation = Conversation(id=conv_id, turns=tuple(t for _, t in rows))
     if not all(isinstance(d, dict) and "index" in d for d, _ in rows):
         return analyze(conversation), False  # a message is still pending: read everything again
@@ -75,20 +77,10 @@ def _append(history: History, stored: dict[str, Any], turn: Turn, *, message_id:
     rows = (*history.rows, (stored, turn))
     if len(rows) > keep or not history.complete:  # the window slides: rebuild from the kept rows
         rows = rows[len(rows) - keep :] if keep else ()
-        analysis, complete = _build(history.conversation_id, rows)
+        analysis, complete = from_stored(history.conversation_id, rows)
     else:
         base = history.analysis
-        ta = replace(TurnAnalysis.from_dict(stored, turn), index=len(base.turns))
-        tracker = StateTracker()
-        for t in base.turns:
-            tracker.add(t.frustration, t.signals)
-        state = tracker.update(ta.frustration, ta.signals)
-        conv = base.conversation
-        analysis = Analysis(
-            Conversation(id=conv.id, turns=(*conv.turns, turn), metadata=conv.metadata),
-            (*base.turns, ta),
-            (*base.states, state),
-        )
+        analysis = append_turn(base, replace(TurnAnalysis.from_dict(stored, turn), index=len(base.turns)))
         complete = True
     return replace(
         history, count=history.count + 1, last_id=message_id, rows=rows, analysis=analysis, complete=complete
@@ -196,7 +188,7 @@ class HistoryCache:
             (m.analysis if m.status == "analysed" and isinstance(m.analysis, dict) else None, message_turn(m))
             for m in rows_db
         )
-        analysis, complete = _build(conv_id, rows)
+        analysis, complete = from_stored(conv_id, rows)
         channel, case_id = s.execute(
             select(ConversationRow.channel, Case.id)
             .join(Case, Case.conversation_id == ConversationRow.id)

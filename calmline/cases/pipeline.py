@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -17,9 +17,10 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
-from calmline.analyze import analyze, extend, replay_states
+from calmline.analyze import analyze, extend
 from calmline.cases import store
 from calmline.cases.handoff import handoff_summary, to_conversation
+from calmline.cases.history import from_stored, message_turn
 from calmline.cases.models import ConversationRow, Escalation, Incident, MessageRow, Timer, table, utcnow
 from calmline.playbook import decide
 from calmline.types import Analysis, Conversation, Role, Turn, TurnAnalysis
@@ -99,15 +100,7 @@ def stored_analysis(conv_id: str, messages: Sequence[MessageRow]) -> Analysis:
 
     Reads nothing again unless a message has no stored analysis yet (then everything is read).
     """
-    conversation = to_conversation(conv_id, messages)
-    stored = [m.analysis for m in messages if isinstance(m.analysis, dict) and "index" in m.analysis]
-    if len(stored) != len(messages):
-        return analyze(conversation)
-    turns = tuple(
-        replace(TurnAnalysis.from_dict(d, t), index=i)
-        for i, (d, t) in enumerate(zip(stored, conversation.turns, strict=True))
-    )
-    return Analysis(conversation, turns, replay_states(turns))
+    return from_stored(conv_id, [(m.analysis, message_turn(m)) for m in messages])[0]
 
 
 def _analysis_of(conv_id: str, history: list[MessageRow]) -> Analysis:
@@ -270,29 +263,18 @@ def apply_plan(
     for step in getattr(ladder, "steps", ()):
         if step.turn_index == turn.index:
             inc = {"rung": step.rung, "reason": step.reason, "evidence": [e.to_dict() for e in step.evidence]}
-            inc["id"] = (
-                s.connection()
-                .execute(
-                    _INSERT_INCIDENT,
-                    {
-                        "conversation_id": cid,
-                        "message_id": msg_id,
-                        "agent": conv.agent,
-                        "team": team,
-                        "created_at": now,
-                        **inc,
-                    },
-                )
-                .scalar_one()
-            )
-            incidents.append(inc)
+            row = {"conversation_id": cid, "message_id": msg_id, "agent": conv.agent, "team": team, "created_at": now}
+            inc_id = s.connection().execute(_INSERT_INCIDENT, {**row, **inc}).scalar_one()
+            incidents.append({"id": inc_id, **inc})
     events: list[tuple[str, dict[str, Any]]] = [("message", {"message_id": msg_id, "role": msg.role, "text": msg.text})]
     if msg.role == "customer":
         events.append(("signals", {"message_id": msg_id, "signals": stored["signals"], "state": state}))
         if gdict is not None:
             events.append(("guidance", {"message_id": msg_id, **gdict}))
     for inc in incidents:
-        events.append(("incident", {"incident_id": inc["id"], **inc, "agent": conv.agent}))
+        i_id, rung, reason, evidence = inc["id"], inc["rung"], inc["reason"], inc["evidence"]
+        event = {"incident_id": i_id, "rung": rung, "reason": reason, "evidence": evidence, "agent": conv.agent}
+        events.append(("incident", event))
     store.emit_many(s, events, conversation_id=cid, team=team)
 
     timers: list[dict[str, Any]] = []
@@ -320,26 +302,8 @@ def apply_plan(
     if incidents and max(i["rung"] for i in incidents) >= 4 and status != "closed":
         closed_reason = f"ended per boundary policy: {incidents[-1]['reason']}"
         status = _end_per_policy(s, cid, case_number, closed_reason, policy)
-    return {
-        "message": {
-            "id": msg_id,
-            "client_id": msg.client_id,
-            "role": msg.role,
-            "author": msg.author,
-            "text": msg.text,
-            "ts": msg.ts,
-            "status": "analysed",
-        },
-        "analysis": stored,
-        "state": state,
-        "guidance": gdict,
-        "case": case_number,
-        "conversation": {"id": cid, "status": status, "closed_reason": closed_reason},
-        "incidents": [
-            {"id": i["id"], "rung": i["rung"], "reason": i["reason"], "evidence": i["evidence"]} for i in incidents
-        ],
-        "timers": timers,
-    }
+    conversation = {"id": cid, "status": status, "closed_reason": closed_reason}
+    return _result(msg, state, conversation, case_number, incidents, timers)
 
 
 def _end_per_policy(s: Session, cid: str, case_number: str, reason: str, policy: Policy) -> str:
@@ -364,14 +328,28 @@ def result_of(
     msg: MessageRow, conv: ConversationLike, case_number: str, incidents: list[Incident], timers: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """The answer for a message as stored (a retry, or one whose analysis failed)."""
+    conversation = {"id": conv.id, "status": conv.status, "closed_reason": conv.closed_reason}
+    found = [{"id": i.id, "rung": i.rung, "reason": i.reason, "evidence": i.evidence} for i in incidents]
+    return _result(msg, conv.state, conversation, case_number, found, timers)
+
+
+def _result(
+    msg: MessageRow,
+    state: dict[str, Any],
+    conversation: dict[str, Any],
+    case_number: str,
+    incidents: list[dict[str, Any]],
+    timers: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The API's answer for a posted message (``MessageResult``)."""
     return {
         "message": store.message_public(msg),
         "analysis": msg.analysis,
-        "state": conv.state,
+        "state": state,
         "guidance": msg.guidance,
         "case": case_number,
-        "conversation": {"id": conv.id, "status": conv.status, "closed_reason": conv.closed_reason},
-        "incidents": [{"id": i.id, "rung": i.rung, "reason": i.reason, "evidence": i.evidence} for i in incidents],
+        "conversation": conversation,
+        "incidents": incidents,
         "timers": timers,
     }
 

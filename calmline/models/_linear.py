@@ -612,42 +612,23 @@ class LinearModel:
         rows = self._single_rows(text)
         n = len(rows) - rows.count(self._zero)
         scale = 1.0 / math.sqrt(n) if (self.sqrt_norm and n > 1) else 1.0
+        ch: tuple[float, ...] | None = None
         if self.char_W is not None:
-            return self._proba_one_char(rows, scale, text)
+            ch = self._char_one((text.replace(_SEP, " ") if _SEP in text else text).split())
         if self._k_out == 1:
             z = self._bias[0] + sum(map(self._col0.__getitem__, rows)) * scale
-            if z >= 0:
-                p = 1.0 / (1.0 + math.exp(-z))
-            else:
-                e = math.exp(z)
-                p = e / (1.0 + e)
-            return (1.0 - p, p)
+            if ch is not None:
+                z += ch[0]
+            return _sigmoid_pair(z)
         # one numpy gather + reduce beats k pure-Python sums for k > 1
         sums: list[float] = np.add.reduce(self._W64.take(rows, 0), 0).tolist()
         zs = [b + s * scale for b, s in zip(self._bias, sums, strict=True)]
+        if ch is not None:
+            zs = [z + c for z, c in zip(zs, ch, strict=True)]
         m = max(zs)
         es = [math.exp(x - m) for x in zs]
-        s = sum(es)
-        return tuple(e / s for e in es)
-
-    def _proba_one_char(self, rows: list[int], scale: float, text: str) -> tuple[float, ...]:
-        if _SEP in text:
-            text = text.replace(_SEP, " ")
-        ch = self._char_one(text.split())
-        if self._k_out == 1:
-            z = self._bias[0] + sum(map(self._col0.__getitem__, rows)) * scale + ch[0]
-            if z >= 0:
-                p = 1.0 / (1.0 + math.exp(-z))
-            else:
-                e = math.exp(z)
-                p = e / (1.0 + e)
-            return (1.0 - p, p)
-        sums: list[float] = np.add.reduce(self._W64.take(rows, 0), 0).tolist()
-        zs = [b + s * scale + c for b, s, c in zip(self._bias, sums, ch, strict=True)]
-        m = max(zs)
-        es = [math.exp(x - m) for x in zs]
-        s = sum(es)
-        return tuple(e / s for e in es)
+        total = sum(es)
+        return tuple(e / total for e in es)
 
     # -------------------------------------------------------- explanations
     def top_features(self, text: str, cls: str, k: int = 5) -> list[tuple[str, float]]:
@@ -834,3 +815,13 @@ def load_model(name: str) -> LinearModel:
         return model_from_bytes(npz.read_bytes(), meta)
     except (ValueError, KeyError, OSError) as exc:
         raise ModelError(f"model {name!r} is corrupt or of an unsupported version: {exc}") from exc
+
+
+def _sigmoid_pair(z: float) -> tuple[float, float]:
+    """``(1 - p, p)`` for the logit ``z``, computed without overflow."""
+    if z >= 0:
+        p = 1.0 / (1.0 + math.exp(-z))
+    else:
+        e = math.exp(z)
+        p = e / (1.0 + e)
+    return (1.0 - p, p)
