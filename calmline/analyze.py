@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
 
@@ -93,13 +93,28 @@ def extend(analysis: Analysis, turn: Turn, *, reader: Reader | None = None) -> A
 
 def append_turn(analysis: Analysis, turn: TurnAnalysis) -> Analysis:
     """``analysis`` with one more turn that is already analysed (its state follows from the turns)."""
-    tracker = StateTracker()
-    for t in analysis.turns:
-        tracker.add(t.frustration, t.signals)
+    if analysis.states:  # carry on from the last state: no replay of the whole conversation
+        recent = [t.frustration for t in _last_customer_turns(analysis.turns) if t.frustration is not None]
+        tracker = StateTracker.resume(analysis.states[-1], recent[::-1])
+    else:
+        tracker = StateTracker()
+        for t in analysis.turns:
+            tracker.add(t.frustration, t.signals)
     state = tracker.update(turn.frustration, turn.signals)
     conv = analysis.conversation
     longer = Conversation(id=conv.id, turns=(*conv.turns, turn.turn), metadata=conv.metadata)
     return Analysis(conversation=longer, turns=(*analysis.turns, turn), states=(*analysis.states, state))
+
+
+def _last_customer_turns(turns: Sequence[TurnAnalysis], n: int = 4) -> list[TurnAnalysis]:
+    """The last ``n`` turns with a frustration score (customer turns), newest first."""
+    out: list[TurnAnalysis] = []
+    for t in reversed(turns):
+        if t.frustration is not None:
+            out.append(t)
+            if len(out) == n:
+                break
+    return out
 
 
 def analyze_text(text: str, *, reader: Reader | None = None) -> TurnAnalysis:

@@ -152,3 +152,37 @@ def test_unknown_input_fields_travel_to_the_output() -> None:
     d = calmline.analyze(conv).to_dict()
     assert d["channel"] == "chat"
     assert d["turns"][0]["lang"] == "en" and d["turns"][0]["id"] == "m1"
+
+
+def test_appending_a_turn_resumes_the_state_instead_of_replaying() -> None:
+    """``append_turn`` carries on from the last state (kept: the last four frustrations, peak,
+    counts); every state equals the one from reading the whole conversation."""
+    from calmline.analyze import append_turn
+    from calmline.types import Analysis
+
+    for conv in read_conversations(SAMPLES):
+        full = calmline.analyze(conv)
+        grown = Analysis(conversation=Conversation(id=conv.id, turns=()), turns=(), states=())
+        for turn in full.turns:
+            grown = append_turn(grown, turn)
+        assert [s.to_dict() for s in grown.states] == [s.to_dict() for s in full.states]
+        assert grown.states[-1] == full.states[-1]
+
+
+def test_ladder_stepped_from_the_previous_turn_equals_the_replay() -> None:
+    from calmline.playbook.config import default_playbook
+    from calmline.playbook.ladder import replay_ladder
+    from calmline.types import Analysis
+
+    policy = default_playbook().ladder
+    seen_rungs = set()
+    for conv in read_conversations(SAMPLES):
+        a = calmline.analyze(conv)
+        before = None
+        for k in range(1, len(a.turns) + 1):
+            prefix = Analysis(conversation=a.conversation, turns=a.turns[:k], states=a.states[:k])
+            stepped = replay_ladder(prefix, policy, before=before)
+            assert stepped == replay_ladder(prefix, policy)
+            before = stepped
+            seen_rungs.add(stepped.rung)
+    assert max(seen_rungs) >= 2  # the samples do climb the ladder

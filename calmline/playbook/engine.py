@@ -72,8 +72,12 @@ def prepare(
     playbook: Playbook | None = None,
     now: datetime | None = None,
     channel: str = "chat",
+    ladder_before: LadderState | None = None,
 ) -> Plan:
-    """Evaluate the conditions, ladder, escalation and reply values for the next agent turn."""
+    """Evaluate the conditions, ladder, escalation and reply values for the next agent turn.
+
+    ``ladder_before``: the ladder after every turn but the last (see :func:`decide`).
+    """
     if isinstance(analysis, Conversation):
         from calmline.analyze import analyze
 
@@ -84,7 +88,7 @@ def prepare(
         now = turns[-1].turn.ts
     customers = [t for t in turns if t.turn.role is Role.CUSTOMER]
     facts = extract_facts(customers[-1:], earlier=customers[:-1])
-    ladder = replay_ladder(analysis, pb.ladder)
+    ladder = replay_ladder(analysis, pb.ladder, before=ladder_before)
     conds = evaluate(Context(analysis, pb, facts, ladder, now, channel))
     last_customer = customers[-1] if customers else None
     values = reply_values(
@@ -114,6 +118,7 @@ def decide(
     playbook: Playbook | None = None,
     now: datetime | None = None,
     channel: str = "chat",
+    ladder_before: LadderState | None = None,
 ) -> Guidance:
     """Recommend the agent's next moves after the last turn of ``analysis``.
 
@@ -122,11 +127,14 @@ def decide(
         playbook: the playbook to follow (default: the shipped one).
         now: the current time for time awareness (default: the last turn's timestamp).
         channel: ``chat`` or ``email``; sets the waiting-time limits.
+        ladder_before: the boundary ladder after every turn but the last, under the same
+            playbook (the previous turn's ``Guidance.ladder``): a live conversation then
+            steps the ladder one turn instead of replaying it. Same result either way.
 
     Returns:
         The ranked moves with their reasons, one suggested reply, the ladder and escalation.
     """
-    plan = prepare(analysis, playbook=playbook, now=now, channel=channel)
+    plan = prepare(analysis, playbook=playbook, now=now, channel=channel, ladder_before=ladder_before)
     pb, conds, values, ladder, escalation = plan.playbook, plan.conditions, plan.values, plan.ladder, plan.escalation
     analysis, turns = plan.analysis, plan.analysis.turns
     moves = []

@@ -14,7 +14,7 @@ from calmline.playbook.config import LadderPolicy
 from calmline.playbook.model import LadderState, LadderStep
 from calmline.types import Analysis, Role, Signal, TurnAnalysis
 
-__all__ = ["aimed_signals", "replay_ladder", "step_turn"]
+__all__ = ["advance_ladder", "aimed_signals", "replay_ladder", "step_turn"]
 
 
 def aimed_signals(turn: TurnAnalysis, policy: LadderPolicy) -> list[Signal]:
@@ -83,17 +83,32 @@ def _count_seen(state: LadderState, turn: TurnAnalysis) -> dict[str, int]:
     return counts
 
 
-def replay_ladder(analysis: Analysis, policy: LadderPolicy, *, upto: int | None = None) -> LadderState:
-    """Replay the customer turns of ``analysis`` (up to and including index ``upto``)."""
+def advance_ladder(state: LadderState, turn: TurnAnalysis, policy: LadderPolicy) -> LadderState:
+    """The ladder after one more turn of any role."""
+    if turn.turn.role is Role.CUSTOMER:
+        return step_turn(state, turn, policy)
+    if state.active:
+        # An agent turn after the abusive one: the next customer turn starts fresh.
+        return LadderState(state.rung, state.steps, state.strikes, False, state.seen)
+    return state
+
+
+def replay_ladder(
+    analysis: Analysis, policy: LadderPolicy, *, upto: int | None = None, before: LadderState | None = None
+) -> LadderState:
+    """Replay the turns of ``analysis`` (up to and including index ``upto``).
+
+    ``before``: the ladder after every turn but the last, when the caller already has it
+    (the previous turn's ``Guidance.ladder``); then only the last turn is stepped.
+    """
+    turns = analysis.turns
+    if before is not None and upto is None and turns:
+        return advance_ladder(before, turns[-1], policy)
     state = LadderState()
-    for turn in analysis.turns:
+    for turn in turns:
         if upto is not None and turn.index > upto:
             break
-        if turn.turn.role is Role.CUSTOMER:
-            state = step_turn(state, turn, policy)
-        elif state.active:
-            # An agent turn after the abusive one: the next customer turn starts fresh.
-            state = LadderState(state.rung, state.steps, state.strikes, False, state.seen)
+        state = advance_ladder(state, turn, policy)
     return state
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from calmline.playbook._facts import Facts
 from calmline.playbook.config import Playbook
@@ -29,7 +30,13 @@ class _Unknown(Exception):
 
 def sentences(text: str) -> list[str]:
     """Split ``text`` into sentences, normalised for comparison."""
-    return [s.strip().lower() for s in _SPLIT.split(text) if s.strip()]
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[str, ...]:
+    # every reply is checked against all the agent's earlier messages: each is split once
+    return tuple(s.strip().lower() for s in _SPLIT.split(text) if s.strip())
 
 
 _TEAMS = {
@@ -161,7 +168,7 @@ def compose_reply(
     """Combine the chosen moves into one reply, in conversation order."""
     used: set[str] = set()
     for text in previous_agent_texts:
-        used.update(sentences(text))
+        used.update(_sentences(text))
     keep = playbook.placeholders
     chosen = set(move_ids)
     # One restatement is enough; an escalation already says what happens next.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -29,21 +30,48 @@ RISK_WEIGHTS = MappingProxyType(
     }
 )
 _TREND_DELTA = 0.15
+_RECENT = 4
 
 
 @dataclass
 class StateTracker:
-    """Accumulates customer turns and produces a :class:`ConversationState` after each."""
+    """Accumulates customer turns and produces a :class:`ConversationState` after each.
 
+    It keeps only what the state needs (the last four frustrations, the peak, counts), so a
+    tracker can also :meth:`resume` from a stored state instead of replaying the conversation.
+    """
+
+    #: the frustration of the last few customer turns (the trend looks at four)
     frustrations: list[float] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     abuse: int = 0
     threats: int = 0
+    peak: float = 0.0
+    customer_turns: int = 0
+
+    @classmethod
+    def resume(cls, state: ConversationState, recent: Sequence[float]) -> StateTracker:
+        """The tracker after the turns ``state`` describes; ``recent``: the frustration of the last
+        (up to four) customer turns, oldest first."""
+        return cls(
+            list(recent[-_RECENT:]),
+            Counter(state.label_counts),
+            state.abuse_count,
+            state.threat_count,
+            state.frustration_peak,
+            state.customer_turns,
+        )
 
     def add(self, frustration: float | None, signals: tuple[Signal, ...]) -> None:
         """Add a turn (``frustration`` is ``None`` for agent and system turns) without computing the state."""
         if frustration is not None:
-            self.frustrations.append(frustration)
+            f = self.frustrations
+            f.append(frustration)
+            if len(f) > _RECENT:
+                del f[0]
+            if frustration > self.peak or not self.customer_turns:
+                self.peak = frustration
+            self.customer_turns += 1
             for s in signals:
                 self.counts[s.label] += 1
                 if s.label.startswith("abuse."):
@@ -73,7 +101,7 @@ class StateTracker:
     def state(self) -> ConversationState:
         f = self.frustrations
         last = f[-1] if f else 0.0
-        peak = max(f) if f else 0.0
+        peak = self.peak if f else 0.0
         trend = self.trend()
         parts: list[tuple[float, str]] = []
         if last > 0.2:
@@ -100,7 +128,7 @@ class StateTracker:
             abuse_count=self.abuse,
             threat_count=self.threats,
             label_counts=MappingProxyType(dict(self.counts)),
-            customer_turns=len(f),
+            customer_turns=self.customer_turns,
         )
 
 
