@@ -22,6 +22,9 @@ from sqlalchemy.orm import Session
 from calmline.analyze import analyze, append_turn, replay_states
 from calmline.cases.models import Case, ConversationRow, MessageRow
 from calmline.cases.models import case_number as _case_number
+from calmline.playbook.config import LadderPolicy
+from calmline.playbook.ladder import advance_ladder, replay_ladder
+from calmline.playbook.model import LadderState
 from calmline.types import Analysis, Conversation, Role, Turn, TurnAnalysis
 
 __all__ = ["History", "HistoryCache", "from_stored", "message_turn"]
@@ -48,6 +51,8 @@ class History:
         complete: every message in the window had a stored analysis.
         case_number: the conversation's case (``CL-000123``), which never changes.
         channel: the conversation's channel (``chat`` or ``email``).
+        ladder: the boundary ladder after ``analysis`` under the cache's ladder policy
+            (``None`` until first worked out), so the next message steps it one turn.
     """
 
     conversation_id: str
@@ -58,6 +63,7 @@ class History:
     rows: tuple[tuple[dict[str, Any] | None, Turn], ...]
     analysis: Analysis
     complete: bool
+    ladder: LadderState | None = None
 
     def matches(self, count: int, last_id: int | None) -> bool:
         return self.count == count and self.last_id == (last_id or 0)
@@ -73,8 +79,17 @@ def from_stored(conv_id: str, rows: Sequence[tuple[dict[str, Any] | None, Turn]]
     return Analysis(conversation, turns, replay_states(turns)), True
 
 
-def _append(history: History, stored: dict[str, Any], turn: Turn, *, message_id: int, keep: int) -> History:
+def _append(
+    history: History,
+    stored: dict[str, Any],
+    turn: Turn,
+    *,
+    message_id: int,
+    keep: int,
+    ladder_policy: LadderPolicy | None = None,
+) -> History:
     rows = (*history.rows, (stored, turn))
+    ladder: LadderState | None = None
     if len(rows) > keep or not history.complete:  # the window slides: rebuild from the kept rows
         rows = rows[len(rows) - keep :] if keep else ()
         analysis, complete = from_stored(history.conversation_id, rows)
@@ -82,8 +97,18 @@ def _append(history: History, stored: dict[str, Any], turn: Turn, *, message_id:
         base = history.analysis
         analysis = append_turn(base, replace(TurnAnalysis.from_dict(stored, turn), index=len(base.turns)))
         complete = True
+        if ladder_policy is not None:
+            # as the stored turns give it (what a rebuilt history would replay), one turn further
+            before = history.ladder if history.ladder is not None else replay_ladder(base, ladder_policy)
+            ladder = advance_ladder(before, analysis.turns[-1], ladder_policy)
     return replace(
-        history, count=history.count + 1, last_id=message_id, rows=rows, analysis=analysis, complete=complete
+        history,
+        count=history.count + 1,
+        last_id=message_id,
+        rows=rows,
+        analysis=analysis,
+        complete=complete,
+        ladder=ladder,
     )
 
 
@@ -93,11 +118,14 @@ class HistoryCache:
     Args:
         window: messages read for each analysis, the new one included (``Policy.window``).
         size: conversations kept (least recently used ones are dropped).
+        ladder: the playbook's ladder policy, to keep each history's boundary ladder
+            (``History.ladder``) up to date; ``None``: not kept.
     """
 
-    def __init__(self, window: int, size: int = 2048) -> None:
+    def __init__(self, window: int, size: int = 2048, *, ladder: LadderPolicy | None = None) -> None:
         self.window = max(1, window)
         self.size = size
+        self.ladder_policy = ladder
         self._entries: OrderedDict[str, History] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -148,7 +176,9 @@ class HistoryCache:
 
     def append(self, history: History, stored: dict[str, Any], turn: Turn, message_id: int) -> History:
         """``history`` with one more (analysed) message; cached as the conversation's newest state."""
-        new = _append(history, stored, turn, message_id=message_id, keep=self.window - 1)
+        new = _append(
+            history, stored, turn, message_id=message_id, keep=self.window - 1, ladder_policy=self.ladder_policy
+        )
         if new.complete:
             self.put(new)
         return new
@@ -168,7 +198,14 @@ class HistoryCache:
                 history = entry
                 for m in newer:
                     assert m.analysis is not None
-                    history = _append(history, m.analysis, message_turn(m), message_id=m.id, keep=keep)
+                    history = _append(
+                        history,
+                        m.analysis,
+                        message_turn(m),
+                        message_id=m.id,
+                        keep=keep,
+                        ladder_policy=self.ladder_policy,
+                    )
                 return history
         rows_db = (
             list(

@@ -23,6 +23,7 @@ from calmline.cases.handoff import handoff_summary, to_conversation
 from calmline.cases.history import from_stored, message_turn
 from calmline.cases.models import ConversationRow, Escalation, Incident, MessageRow, Timer, table, utcnow
 from calmline.playbook import decide
+from calmline.playbook.model import LadderState
 from calmline.types import Analysis, Conversation, Role, Turn, TurnAnalysis
 
 __all__ = ["Plan", "Policy", "analyse_message", "analyse_pending", "apply_plan", "escalate", "plan_message", "warm_up"]
@@ -51,8 +52,8 @@ class Policy:
     window: int = 200
 
 
-def _guidance(analysis: Any, policy: Policy, now: datetime, channel: str) -> Any:
-    return decide(analysis, playbook=policy.playbook, now=now, channel=channel)
+def _guidance(analysis: Any, policy: Policy, now: datetime, channel: str, ladder_before: Any = None) -> Any:
+    return decide(analysis, playbook=policy.playbook, now=now, channel=channel, ladder_before=ladder_before)
 
 
 def _as_dict(obj: Any) -> dict[str, Any]:
@@ -128,9 +129,20 @@ class Plan:
         return self.analysis.turns[-1]
 
 
-def plan_message(analysis: Analysis, policy: Policy, *, case_number: str, now: datetime, channel: str) -> Plan:
-    """Guidance for the last turn of ``analysis`` (pure computation: no database)."""
-    guidance = _guidance(analysis, policy, now, channel)
+def plan_message(
+    analysis: Analysis,
+    policy: Policy,
+    *,
+    case_number: str,
+    now: datetime,
+    channel: str,
+    ladder_before: LadderState | None = None,
+) -> Plan:
+    """Guidance for the last turn of ``analysis`` (pure computation: no database).
+
+    ``ladder_before``: the boundary ladder after the turns before the last one, if known.
+    """
+    guidance = _guidance(analysis, policy, now, channel, ladder_before)
     gdict = _as_dict(guidance) if guidance is not None else None
     if gdict is not None and isinstance(gdict.get("suggested_reply"), str):
         gdict["suggested_reply"] = _fill(gdict["suggested_reply"], case_number, policy, now)
@@ -215,6 +227,7 @@ def apply_plan(
     Core statements (this runs for every message); ``msg`` and ``conv`` objects are read, not changed.
     """
     analysis, turn, guidance, gdict = plan.analysis, plan.turn, plan.guidance, plan.guidance_dict
+    conn = s.connection()
     stored = turn.to_dict()
     abusive = [sig for sig in turn.signals if sig.label.startswith(_ABUSE)]
     values = {
@@ -235,10 +248,10 @@ def apply_plan(
             "created_at": now,
             **values,
         }
-        msg_id = s.connection().execute(_INSERT_MESSAGE, row).scalar_one()
+        msg_id = conn.execute(_INSERT_MESSAGE, row).scalar_one()
     else:
         msg_id = msg.id
-        s.connection().execute(_UPDATE_MESSAGE, {"message_id": msg_id, **values})
+        conn.execute(_UPDATE_MESSAGE, {"message_id": msg_id, **values})
     for key, value in (("id", msg_id), ("status", "analysed"), ("analysis", stored), ("guidance", gdict)):
         set_committed_value(msg, key, value)  # the caller's object shows what was stored, without a second write
 
@@ -256,7 +269,7 @@ def apply_plan(
             trend=analysis.state.frustration_trend,
             last_analysed_message_id=msg_id,
         )
-    s.connection().execute(_UPDATE_CONVERSATION, {"conversation": cid, **change})
+    conn.execute(_UPDATE_CONVERSATION, {"conversation": cid, **change})
 
     incidents: list[dict[str, Any]] = []
     ladder = getattr(guidance, "ladder", None)
@@ -264,7 +277,7 @@ def apply_plan(
         if step.turn_index == turn.index:
             inc = {"rung": step.rung, "reason": step.reason, "evidence": [e.to_dict() for e in step.evidence]}
             row = {"conversation_id": cid, "message_id": msg_id, "agent": conv.agent, "team": team, "created_at": now}
-            inc_id = s.connection().execute(_INSERT_INCIDENT, {**row, **inc}).scalar_one()
+            inc_id = conn.execute(_INSERT_INCIDENT, {**row, **inc}).scalar_one()
             incidents.append({"id": inc_id, **inc})
     events: list[tuple[str, dict[str, Any]]] = [("message", {"message_id": msg_id, "role": msg.role, "text": msg.text})]
     if msg.role == "customer":
@@ -275,29 +288,25 @@ def apply_plan(
         i_id, rung, reason, evidence = inc["id"], inc["rung"], inc["reason"], inc["evidence"]
         event = {"incident_id": i_id, "rung": rung, "reason": reason, "evidence": evidence, "agent": conv.agent}
         events.append(("incident", event))
-    store.emit_many(s, events, conversation_id=cid, team=team)
+    store.emit_many(conn, events, conversation_id=cid, team=team)
 
     timers: list[dict[str, Any]] = []
     if msg.role == "agent":
-        store.cancel_timers(s, cid, "still_here")
+        store.cancel_timers(conn, cid, "still_here")
         if _CHECKING.search(msg.text) and status != "closed":
             due = now + timedelta(seconds=policy.still_here_s)
-            timer_id = (
-                s.connection()
-                .execute(
-                    _INSERT_TIMER,
-                    {
-                        "kind": "still_here",
-                        "conversation_id": cid,
-                        "team": team,
-                        "owner": conv.agent,
-                        "note": "You said you'd check something: tell the customer you're still here.",
-                        "due_at": due,
-                        "created_at": now,
-                    },
-                )
-                .scalar_one()
-            )
+            timer_id = conn.execute(
+                _INSERT_TIMER,
+                {
+                    "kind": "still_here",
+                    "conversation_id": cid,
+                    "team": team,
+                    "owner": conv.agent,
+                    "note": "You said you'd check something: tell the customer you're still here.",
+                    "due_at": due,
+                    "created_at": now,
+                },
+            ).scalar_one()
             timers.append({"id": timer_id, "kind": "still_here", "due_at": due})
     if incidents and max(i["rung"] for i in incidents) >= 4 and status != "closed":
         closed_reason = f"ended per boundary policy: {incidents[-1]['reason']}"

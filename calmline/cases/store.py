@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from calmline.cases.models import (
@@ -148,9 +148,16 @@ def verify_token(s: Session, raw: str) -> ApiToken | None:
     return row if hmac.compare_digest(row.secret_hash, hash_secret(parts[2])) else None
 
 
-def audit(s: Session, actor: Actor, action: str, target: str, detail: dict[str, Any] | None = None) -> None:
+def connection_of(s: Session | Connection) -> Connection:
+    """The connection to run Core statements on (a session's, in its transaction)."""
+    return s if isinstance(s, Connection) else s.connection()
+
+
+def audit(
+    s: Session | Connection, actor: Actor, action: str, target: str, detail: dict[str, Any] | None = None
+) -> None:
     """Record a mutation: who, when, what (written at once, on the session's connection)."""
-    s.connection().execute(
+    connection_of(s).execute(
         _INSERT_AUDIT,
         {"actor": actor.name, "role": actor.role, "action": action, "target": target, "detail": detail or {}},
     )
@@ -166,11 +173,11 @@ def emit(
 
 
 def emit_many(
-    s: Session, events: Sequence[tuple[str, dict[str, Any]]], *, conversation_id: str | None, team: str
+    s: Session | Connection, events: Sequence[tuple[str, dict[str, Any]]], *, conversation_id: str | None, team: str
 ) -> None:
     """Publish several live updates of one conversation in one statement (no alerts: use :func:`emit`)."""
     if events:
-        s.connection().execute(
+        connection_of(s).execute(
             _INSERT_EVENT,
             [{"type": t, "data": d, "conversation_id": conversation_id, "team": team} for t, d in events],
         )
@@ -255,9 +262,9 @@ def schedule_timer(
     return timer
 
 
-def cancel_timers(s: Session, conversation_id: str, kind: str) -> int:
+def cancel_timers(s: Session | Connection, conversation_id: str, kind: str) -> int:
     """Cancel the pending timers of ``kind`` (e.g. a still-here timer once the agent writes again)."""
-    result = s.connection().execute(_CANCEL_TIMERS, {"conversation": conversation_id, "timer_kind": kind})
+    result = connection_of(s).execute(_CANCEL_TIMERS, {"conversation": conversation_id, "timer_kind": kind})
     return int(getattr(result, "rowcount", 0) or 0)
 
 

@@ -20,6 +20,7 @@ from calmline.cases.history import HistoryCache
 from calmline.cases.models import ConversationRow
 from calmline.cases.pipeline import Policy
 from calmline.cases.store import Actor, verify_token
+from calmline.playbook.config import default_playbook
 from calmline.service.errors import Forbidden, NotFound, Unauthorized, Unprocessable
 from calmline.service.settings import Settings
 
@@ -31,6 +32,7 @@ __all__ = [
     "Services",
     "ServicesDep",
     "SessionDep",
+    "actor_for",
     "check_text",
     "require",
     "visible_conversation",
@@ -53,7 +55,8 @@ class Services:
     _pool: ThreadPoolExecutor | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        self.history = HistoryCache(self.policy.window)
+        playbook = self.policy.playbook or default_playbook()
+        self.history = HistoryCache(self.policy.window, ladder=playbook.ladder)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(*args)`` in one of ``CALMLINE_MESSAGE_THREADS`` threads.
@@ -113,8 +116,12 @@ def _verify(services: Services, raw: str) -> Actor:
         return Actor(row.name, row.role, row.team, row.id)
 
 
-async def get_actor(services: ServicesDep, authorization: Annotated[str | None, Header()] = None) -> Actor:
-    # async with a thread only for the database: a sync dependency would cost a thread hop on every request
+async def actor_for(services: Services, authorization: str | None) -> Actor:
+    """The actor an ``Authorization`` header stands for; :class:`Unauthorized` if none.
+
+    Async, with a thread only for the database: a sync dependency would cost a thread hop
+    on every request. Verified tokens are cached for a few seconds.
+    """
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthorized("send an API token: 'Authorization: Bearer cl_<id>_<secret>'")
     raw = authorization[7:].strip()
@@ -126,6 +133,10 @@ async def get_actor(services: ServicesDep, authorization: Annotated[str | None, 
         services.token_cache.clear()
     services.token_cache[raw] = (actor, time.monotonic() + 5.0)
     return actor
+
+
+async def get_actor(services: ServicesDep, authorization: Annotated[str | None, Header()] = None) -> Actor:
+    return await actor_for(services, authorization)
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -29,6 +29,7 @@ __all__ = [
     "TooLarge",
     "Unauthorized",
     "Unprocessable",
+    "error_response",
     "install",
 ]
 
@@ -88,14 +89,19 @@ def _body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return out
 
 
+def error_response(exc: CalmlineError) -> JSONResponse:
+    """The answer to a :class:`CalmlineError`: its status and ``{"error": {"code", "message"}}``."""
+    status, code = status_of(exc)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(_body(code, str(exc)), status_code=status, headers=headers)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers: no client input ever produces a 500 with a trace."""
 
     @app.exception_handler(CalmlineError)
     async def _calmline(_: Request, exc: CalmlineError) -> JSONResponse:
-        status, code = status_of(exc)
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return JSONResponse(_body(code, str(exc)), status_code=status, headers=headers)
+        return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

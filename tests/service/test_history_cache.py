@@ -149,3 +149,25 @@ def test_pending_and_live_paths_store_the_same_analysis(api: Api, conv: dict[str
     labels = lambda r: sorted(x["label"] for x in r["analysis"]["signals"])  # noqa: E731
     assert labels(repaired) == labels(live)
     assert repaired["analysis"]["index"] == live["analysis"]["index"] + 1
+
+
+def test_cached_ladder_is_the_replay_of_the_stored_turns(api: Api, conv: dict[str, Any]) -> None:
+    """Each message steps the cached boundary ladder one turn; it must equal a full replay."""
+    from calmline.playbook.config import default_playbook
+    from calmline.playbook.ladder import replay_ladder
+
+    policy = default_playbook().ladder
+    lines = [
+        ("customer", "You are a useless idiot."),
+        ("agent", "I want to help, and I need us to keep this respectful."),
+        ("customer", "WHY IS THIS STILL BROKEN"),
+        ("agent", "I hear you. Let me check the account."),
+        ("customer", "Stupid moron, can't you read?"),
+        ("customer", "Damn it, fine."),
+    ]
+    for role, text in lines:
+        assert say(api, "alice", conv["id"], role, text).status_code == 201
+        entry = api.services.history.get(conv["id"])
+        assert entry is not None and entry.ladder is not None
+        assert entry.ladder == replay_ladder(entry.analysis, policy)
+    assert entry.ladder.rung >= 2 and len(entry.ladder.steps) >= 2

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Response
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,7 +32,18 @@ from calmline.service.schemas import CoachRequest, MessageCreate, MessageResult
 
 router = APIRouter(tags=["messages"])
 _CONVERSATIONS = table(ConversationRow)
-_LOCK_CONVERSATION = select(_CONVERSATIONS).where(_CONVERSATIONS.c.id == bindparam("conversation")).with_for_update()
+_MESSAGES = table(MessageRow)
+_OF_CONVERSATION = _MESSAGES.c.conversation_id == _CONVERSATIONS.c.id
+# The conversation row, locked, with its messages' count and newest id (the history's fingerprint).
+_LOCK_CONVERSATION = (
+    select(
+        _CONVERSATIONS,
+        select(func.count(_MESSAGES.c.id)).where(_OF_CONVERSATION).scalar_subquery().label("message_count"),
+        select(func.max(_MESSAGES.c.id)).where(_OF_CONVERSATION).scalar_subquery().label("last_message_id"),
+    )
+    .where(_CONVERSATIONS.c.id == bindparam("conversation"))
+    .with_for_update(of=_CONVERSATIONS)
+)
 log = logging.getLogger("calmline.service")
 
 
@@ -114,7 +125,14 @@ def post_message(
 
     def plan_for(h: History) -> Plan | None:
         try:
-            return plan_message(extend(h.analysis, turn), policy, case_number=h.case_number, now=now, channel=h.channel)
+            return plan_message(
+                extend(h.analysis, turn),
+                policy,
+                case_number=h.case_number,
+                now=now,
+                channel=h.channel,
+                ladder_before=h.ladder,
+            )
         except Exception:  # stored pending instead; the scheduler re-analyses it
             log.exception("analysing a message of %s failed; it is stored pending", conv_id)
             return None
@@ -122,7 +140,8 @@ def post_message(
     plan = plan_for(history)
     try:
         with services.factory() as s, s.begin():
-            conv = s.connection().execute(_LOCK_CONVERSATION, {"conversation": conv_id}).first()
+            conn = s.connection()
+            conv = conn.execute(_LOCK_CONVERSATION, {"conversation": conv_id}).first()
             if conv is None or not actor.can_see(conv):
                 raise NotFound(f"no conversation {conv_id!r} visible to you")
             if conv.status == "closed":
@@ -130,7 +149,7 @@ def post_message(
                 if existing is None:
                     raise Conflict(f"conversation {conv.id} is closed ({conv.closed_reason}); open a new one")
                 raise _Duplicate(existing.id)
-            fingerprint = cache.fingerprint(s, conv.id)
+            fingerprint = (int(conv.message_count), int(conv.last_message_id or 0))
             if not history.matches(*fingerprint) or history.channel != conv.channel:
                 history = cache.current(s, conv.id, known=fingerprint)  # another message arrived meanwhile
                 plan = plan_for(history)
@@ -143,7 +162,7 @@ def post_message(
             else:
                 result = apply_plan(s, msg, conv, history.case_number, plan, policy, now=now)
             store.audit(
-                s, actor, "message.create", f"{conv.id}/{msg.id}", {"client_id": body.client_id, "role": body.role}
+                conn, actor, "message.create", f"{conv.id}/{msg.id}", {"client_id": body.client_id, "role": body.role}
             )
     except _Duplicate as dup:
         return _existing(services, dup.message_id, conv_id)
