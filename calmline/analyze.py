@@ -94,8 +94,7 @@ def extend(analysis: Analysis, turn: Turn, *, reader: Reader | None = None) -> A
 def append_turn(analysis: Analysis, turn: TurnAnalysis) -> Analysis:
     """``analysis`` with one more turn that is already analysed (its state follows from the turns)."""
     if analysis.states:  # carry on from the last state: no replay of the whole conversation
-        recent = [t.frustration for t in _last_customer_turns(analysis.turns) if t.frustration is not None]
-        tracker = StateTracker.resume(analysis.states[-1], recent[::-1])
+        tracker = StateTracker.resume(analysis.states[-1], _recent_frustrations(analysis.turns))
     else:
         tracker = StateTracker()
         for t in analysis.turns:
@@ -106,15 +105,15 @@ def append_turn(analysis: Analysis, turn: TurnAnalysis) -> Analysis:
     return Analysis(conversation=longer, turns=(*analysis.turns, turn), states=(*analysis.states, state))
 
 
-def _last_customer_turns(turns: Sequence[TurnAnalysis], n: int = 4) -> list[TurnAnalysis]:
-    """The last ``n`` turns with a frustration score (customer turns), newest first."""
-    out: list[TurnAnalysis] = []
+def _recent_frustrations(turns: Sequence[TurnAnalysis], n: int = 4) -> list[float]:
+    """The frustration of the last ``n`` customer turns, oldest first (a scan from the end)."""
+    out: list[float] = []
     for t in reversed(turns):
         if t.frustration is not None:
-            out.append(t)
+            out.append(t.frustration)
             if len(out) == n:
                 break
-    return out
+    return out[::-1]
 
 
 def analyze_text(text: str, *, reader: Reader | None = None) -> TurnAnalysis:

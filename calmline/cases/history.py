@@ -27,11 +27,20 @@ from calmline.playbook.ladder import advance_ladder, replay_ladder
 from calmline.playbook.model import LadderState
 from calmline.types import Analysis, Conversation, Role, Turn, TurnAnalysis
 
-__all__ = ["History", "HistoryCache", "from_stored", "message_turn"]
+__all__ = ["History", "HistoryCache", "fingerprint_of", "from_stored", "message_turn"]
 
-_FINGERPRINT = select(func.count(MessageRow.id), func.max(MessageRow.id)).where(
-    MessageRow.conversation_id == bindparam("conversation")
-)
+
+def fingerprint_of(conversation_id: Any) -> tuple[Any, Any]:
+    """The number of a conversation's messages and its newest message id, as scalar subqueries
+    (``conversation_id``: a bound parameter, or the id column of an enclosing query)."""
+    of = MessageRow.conversation_id == conversation_id
+    return (
+        select(func.count(MessageRow.id)).where(of).scalar_subquery(),
+        select(func.max(MessageRow.id)).where(of).scalar_subquery(),
+    )
+
+
+_FINGERPRINT = select(*fingerprint_of(bindparam("conversation")))
 
 
 def message_turn(m: MessageRow) -> Turn:

@@ -52,10 +52,6 @@ class Policy:
     window: int = 200
 
 
-def _guidance(analysis: Any, policy: Policy, now: datetime, channel: str, ladder_before: Any = None) -> Any:
-    return decide(analysis, playbook=policy.playbook, now=now, channel=channel, ladder_before=ladder_before)
-
-
 def _as_dict(obj: Any) -> dict[str, Any]:
     if hasattr(obj, "to_dict"):
         return dict(obj.to_dict())
@@ -142,7 +138,7 @@ def plan_message(
 
     ``ladder_before``: the boundary ladder after the turns before the last one, if known.
     """
-    guidance = _guidance(analysis, policy, now, channel, ladder_before)
+    guidance = decide(analysis, playbook=policy.playbook, now=now, channel=channel, ladder_before=ladder_before)
     gdict = _as_dict(guidance) if guidance is not None else None
     if gdict is not None and isinstance(gdict.get("suggested_reply"), str):
         gdict["suggested_reply"] = _fill(gdict["suggested_reply"], case_number, policy, now)

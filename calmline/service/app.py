@@ -95,10 +95,6 @@ class NoSniff:
         await self.app(scope, receive, with_header)
 
 
-class _TooLargeBody(Exception):
-    pass
-
-
 async def _too_large(send: Callable[[Scope], Awaitable[None]], limit: int) -> None:
     import json
 

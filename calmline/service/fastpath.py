@@ -26,6 +26,7 @@ from fastapi import Response
 from pydantic import TypeAdapter, ValidationError
 
 from calmline.errors import CalmlineError
+from calmline.service.app import NoSniff
 from calmline.service.deps import Services, actor_for
 from calmline.service.errors import error_response
 from calmline.service.schemas import MessageCreate, MessageResult
@@ -99,7 +100,7 @@ class FastMessages:
         try:
             result = await self.services.run(post_message, self.services, actor, m.group(1), data, response)
         except CalmlineError as exc:
-            await _send_response(error_response(exc), scope, receive, send)
+            await NoSniff(error_response(exc))(scope, receive, send)
             return
         payload = _RESULT.dump_json(_RESULT.validate_python(result), by_alias=True)
         await send(
@@ -118,15 +119,6 @@ class FastMessages:
 
 class _Decline(Exception):
     """This request is for the application to answer."""
-
-
-async def _send_response(response: Response, scope: Scope, receive: Receive, send: Send) -> None:
-    async def with_nosniff(message: Scope) -> None:
-        if message["type"] == "http.response.start":
-            message = {**message, "headers": [*message.get("headers", ()), (b"x-content-type-options", b"nosniff")]}
-        await send(message)
-
-    await response(scope, receive, with_nosniff)
 
 
 def _replay(chunks: list[Scope], receive: Receive) -> Receive:

@@ -7,16 +7,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Response
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from calmline.analyze import extend
 from calmline.cases import store
 from calmline.cases.handoff import to_conversation
-from calmline.cases.history import History, message_turn
+from calmline.cases.history import History, fingerprint_of, message_turn
 from calmline.cases.models import ConversationRow, Incident, MessageRow, Timer, table, utcnow
-from calmline.cases.pipeline import Plan, analyse_message, apply_plan, plan_message, result_of
+from calmline.cases.pipeline import ConversationLike, Plan, analyse_message, apply_plan, plan_message, result_of
 from calmline.cases.redaction import redact
 from calmline.coach import coach
 from calmline.service.deps import (
@@ -32,15 +32,10 @@ from calmline.service.schemas import CoachRequest, MessageCreate, MessageResult
 
 router = APIRouter(tags=["messages"])
 _CONVERSATIONS = table(ConversationRow)
-_MESSAGES = table(MessageRow)
-_OF_CONVERSATION = _MESSAGES.c.conversation_id == _CONVERSATIONS.c.id
+_COUNT, _NEWEST = fingerprint_of(_CONVERSATIONS.c.id)
 # The conversation row, locked, with its messages' count and newest id (the history's fingerprint).
 _LOCK_CONVERSATION = (
-    select(
-        _CONVERSATIONS,
-        select(func.count(_MESSAGES.c.id)).where(_OF_CONVERSATION).scalar_subquery().label("message_count"),
-        select(func.max(_MESSAGES.c.id)).where(_OF_CONVERSATION).scalar_subquery().label("last_message_id"),
-    )
+    select(_CONVERSATIONS, _COUNT.label("message_count"), _NEWEST.label("last_message_id"))
     .where(_CONVERSATIONS.c.id == bindparam("conversation"))
     .with_for_update(of=_CONVERSATIONS)
 )
@@ -110,7 +105,7 @@ def post_message(
             if existing is not None:
                 return _existing(services, existing.id, seen.id)
             if seen.status == "closed":
-                raise Conflict(f"conversation {seen.id} is closed ({seen.closed_reason}); open a new one")
+                raise _closed(seen)
             history = cache.current(r, seen.id)
     msg = MessageRow(
         conversation_id=conv_id,
@@ -147,7 +142,7 @@ def post_message(
             if conv.status == "closed":
                 existing = store.find_message(s, conv.id, body.client_id)
                 if existing is None:
-                    raise Conflict(f"conversation {conv.id} is closed ({conv.closed_reason}); open a new one")
+                    raise _closed(conv)
                 raise _Duplicate(existing.id)
             fingerprint = (int(conv.message_count), int(conv.last_message_id or 0))
             if not history.matches(*fingerprint) or history.channel != conv.channel:
@@ -179,6 +174,10 @@ def post_message(
     if response is not None:
         response.status_code = 201
     return {**result, "duplicate": False}
+
+
+def _closed(conv: ConversationLike) -> Conflict:
+    return Conflict(f"conversation {conv.id} is closed ({conv.closed_reason}); open a new one")
 
 
 class _Duplicate(Exception):
