@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from calmline.analyze import analyze, append_turn, replay_states
@@ -27,20 +27,14 @@ from calmline.playbook.ladder import advance_ladder, replay_ladder
 from calmline.playbook.model import LadderState
 from calmline.types import Analysis, Conversation, Role, Turn, TurnAnalysis
 
-__all__ = ["History", "HistoryCache", "fingerprint_of", "from_stored", "message_turn"]
+__all__ = ["History", "HistoryCache", "from_stored", "message_turn"]
 
 
-def fingerprint_of(conversation_id: Any) -> tuple[Any, Any]:
-    """The number of a conversation's messages and its newest message id, as scalar subqueries
-    (``conversation_id``: a bound parameter, or the id column of an enclosing query)."""
-    of = MessageRow.conversation_id == conversation_id
-    return (
-        select(func.count(MessageRow.id)).where(of).scalar_subquery(),
-        select(func.max(MessageRow.id)).where(of).scalar_subquery(),
-    )
-
-
-_FINGERPRINT = select(*fingerprint_of(bindparam("conversation")))
+# The fingerprint of a conversation's messages: their count and the newest id, kept on the
+# conversation row by a trigger (migration 0004).
+_FINGERPRINT = select(ConversationRow.message_count, ConversationRow.last_message_id).where(
+    ConversationRow.id == bindparam("conversation")
+)
 
 
 def message_turn(m: MessageRow) -> Turn:
@@ -166,8 +160,8 @@ class HistoryCache:
     @staticmethod
     def fingerprint(s: Session, conv_id: str) -> tuple[int, int]:
         """``(count, last_id)`` of the conversation's messages as the session sees them."""
-        n, last = s.connection().execute(_FINGERPRINT, {"conversation": conv_id}).one()
-        return int(n), int(last or 0)
+        row = s.connection().execute(_FINGERPRINT, {"conversation": conv_id}).first()
+        return (int(row[0]), int(row[1] or 0)) if row is not None else (0, 0)
 
     def current(self, s: Session, conv_id: str, *, known: tuple[int, int] | None = None) -> History:
         """The conversation's history as ``s`` sees it: the cached entry if still exact, else reloaded.

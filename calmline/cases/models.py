@@ -101,6 +101,10 @@ class ConversationRow(Base):
     last_analysed_message_id: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: how many messages the conversation holds and the newest one's id: kept by a database
+    #: trigger on every message insert (migration 0004), never written by the application
+    message_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_message_id: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class MessageRow(Base):

@@ -26,7 +26,22 @@ from calmline.playbook import decide
 from calmline.playbook.model import LadderState
 from calmline.types import Analysis, Conversation, Role, Turn, TurnAnalysis
 
-__all__ = ["Plan", "Policy", "analyse_message", "analyse_pending", "apply_plan", "escalate", "plan_message", "warm_up"]
+__all__ = [
+    "STILL_HERE_NOTE",
+    "Plan",
+    "Policy",
+    "analyse_message",
+    "analyse_pending",
+    "apply_plan",
+    "escalate",
+    "incident_steps",
+    "message_events",
+    "message_result",
+    "message_values",
+    "plan_message",
+    "still_here_due",
+    "warm_up",
+]
 
 log = logging.getLogger("calmline.cases")
 
@@ -222,17 +237,10 @@ def apply_plan(
     incidents, events, still-here timers and a boundary end follow from the plan. Written with
     Core statements (this runs for every message); ``msg`` and ``conv`` objects are read, not changed.
     """
-    analysis, turn, guidance, gdict = plan.analysis, plan.turn, plan.guidance, plan.guidance_dict
+    analysis, gdict = plan.analysis, plan.guidance_dict
     conn = s.connection()
-    stored = turn.to_dict()
-    abusive = [sig for sig in turn.signals if sig.label.startswith(_ABUSE)]
-    values = {
-        "analysis": stored,
-        "guidance": gdict,
-        "status": "analysed",
-        "abuse_count": len(abusive),
-        "abuse_severity": max((sig.score for sig in abusive), default=0.0),
-    }
+    values = message_values(plan)
+    stored = values["analysis"]
     if msg.id is None:
         row = {
             "conversation_id": conv.id,
@@ -268,18 +276,12 @@ def apply_plan(
     conn.execute(_UPDATE_CONVERSATION, {"conversation": cid, **change})
 
     incidents: list[dict[str, Any]] = []
-    ladder = getattr(guidance, "ladder", None)
-    for step in getattr(ladder, "steps", ()):
-        if step.turn_index == turn.index:
-            inc = {"rung": step.rung, "reason": step.reason, "evidence": [e.to_dict() for e in step.evidence]}
-            row = {"conversation_id": cid, "message_id": msg_id, "agent": conv.agent, "team": team, "created_at": now}
-            inc_id = conn.execute(_INSERT_INCIDENT, {**row, **inc}).scalar_one()
-            incidents.append({"id": inc_id, **inc})
-    events: list[tuple[str, dict[str, Any]]] = [("message", {"message_id": msg_id, "role": msg.role, "text": msg.text})]
-    if msg.role == "customer":
-        events.append(("signals", {"message_id": msg_id, "signals": stored["signals"], "state": state}))
-        if gdict is not None:
-            events.append(("guidance", {"message_id": msg_id, **gdict}))
+    for step in incident_steps(plan):
+        inc = {"rung": step.rung, "reason": step.reason, "evidence": [e.to_dict() for e in step.evidence]}
+        row = {"conversation_id": cid, "message_id": msg_id, "agent": conv.agent, "team": team, "created_at": now}
+        inc_id = conn.execute(_INSERT_INCIDENT, {**row, **inc}).scalar_one()
+        incidents.append({"id": inc_id, **inc})
+    events = [(kind, {"message_id": msg_id, **data}) for kind, data in message_events(msg, stored, state, gdict)]
     for inc in incidents:
         i_id, rung, reason, evidence = inc["id"], inc["rung"], inc["reason"], inc["evidence"]
         event = {"incident_id": i_id, "rung": rung, "reason": reason, "evidence": evidence, "agent": conv.agent}
@@ -289,8 +291,7 @@ def apply_plan(
     timers: list[dict[str, Any]] = []
     if msg.role == "agent":
         store.cancel_timers(conn, cid, "still_here")
-        if _CHECKING.search(msg.text) and status != "closed":
-            due = now + timedelta(seconds=policy.still_here_s)
+        if status != "closed" and (due := still_here_due(msg, policy, now)) is not None:
             timer_id = conn.execute(
                 _INSERT_TIMER,
                 {
@@ -298,7 +299,7 @@ def apply_plan(
                     "conversation_id": cid,
                     "team": team,
                     "owner": conv.agent,
-                    "note": "You said you'd check something: tell the customer you're still here.",
+                    "note": STILL_HERE_NOTE,
                     "due_at": due,
                     "created_at": now,
                 },
@@ -308,7 +309,49 @@ def apply_plan(
         closed_reason = f"ended per boundary policy: {incidents[-1]['reason']}"
         status = _end_per_policy(s, cid, case_number, closed_reason, policy)
     conversation = {"id": cid, "status": status, "closed_reason": closed_reason}
-    return _result(msg, state, conversation, case_number, incidents, timers)
+    return message_result(msg, state, conversation, case_number, incidents, timers)
+
+
+STILL_HERE_NOTE = "You said you'd check something: tell the customer you're still here."
+
+
+def message_values(plan: Plan) -> dict[str, Any]:
+    """The analysed message's columns that follow from ``plan`` (its stored analysis, guidance, abuse)."""
+    turn = plan.turn
+    abusive = [sig for sig in turn.signals if sig.label.startswith(_ABUSE)]
+    return {
+        "analysis": turn.to_dict(),
+        "guidance": plan.guidance_dict,
+        "status": "analysed",
+        "abuse_count": len(abusive),
+        "abuse_severity": max((sig.score for sig in abusive), default=0.0),
+    }
+
+
+def incident_steps(plan: Plan) -> list[Any]:
+    """The boundary ladder's steps taken at the new message (each is logged as an incident)."""
+    ladder = getattr(plan.guidance, "ladder", None)
+    index = plan.turn.index
+    return [step for step in getattr(ladder, "steps", ()) if step.turn_index == index]
+
+
+def message_events(
+    msg: MessageRow, stored: dict[str, Any], state: dict[str, Any], gdict: dict[str, Any] | None
+) -> list[tuple[str, dict[str, Any]]]:
+    """The live updates of an analysed message, without the ``message_id`` that leads each one's data."""
+    events: list[tuple[str, dict[str, Any]]] = [("message", {"role": msg.role, "text": msg.text})]
+    if msg.role == "customer":
+        events.append(("signals", {"signals": stored["signals"], "state": state}))
+        if gdict is not None:
+            events.append(("guidance", gdict))
+    return events
+
+
+def still_here_due(msg: MessageRow, policy: Policy, now: datetime) -> datetime | None:
+    """When a still-here reminder is due if agent message ``msg`` promises to check something, else ``None``."""
+    if msg.role != "agent" or not _CHECKING.search(msg.text):
+        return None
+    return now + timedelta(seconds=policy.still_here_s)
 
 
 def _end_per_policy(s: Session, cid: str, case_number: str, reason: str, policy: Policy) -> str:
@@ -335,10 +378,10 @@ def result_of(
     """The answer for a message as stored (a retry, or one whose analysis failed)."""
     conversation = {"id": conv.id, "status": conv.status, "closed_reason": conv.closed_reason}
     found = [{"id": i.id, "rung": i.rung, "reason": i.reason, "evidence": i.evidence} for i in incidents]
-    return _result(msg, conv.state, conversation, case_number, found, timers)
+    return message_result(msg, conv.state, conversation, case_number, found, timers)
 
 
-def _result(
+def message_result(
     msg: MessageRow,
     state: dict[str, Any],
     conversation: dict[str, Any],

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from calmline.analyze import extend
 from calmline.cases import store
 from calmline.cases.handoff import to_conversation
-from calmline.cases.history import History, fingerprint_of, message_turn
+from calmline.cases.history import History, message_turn
 from calmline.cases.models import ConversationRow, Incident, MessageRow, Timer, table, utcnow
+from calmline.cases.pgwrite import can_write_at_once, write_at_once
 from calmline.cases.pipeline import ConversationLike, Plan, analyse_message, apply_plan, plan_message, result_of
 from calmline.cases.redaction import redact
 from calmline.coach import coach
@@ -32,13 +33,8 @@ from calmline.service.schemas import CoachRequest, MessageCreate, MessageResult
 
 router = APIRouter(tags=["messages"])
 _CONVERSATIONS = table(ConversationRow)
-_COUNT, _NEWEST = fingerprint_of(_CONVERSATIONS.c.id)
-# The conversation row, locked, with its messages' count and newest id (the history's fingerprint).
-_LOCK_CONVERSATION = (
-    select(_CONVERSATIONS, _COUNT.label("message_count"), _NEWEST.label("last_message_id"))
-    .where(_CONVERSATIONS.c.id == bindparam("conversation"))
-    .with_for_update(of=_CONVERSATIONS)
-)
+# The conversation row, locked; it holds its messages' count and newest id (the history's fingerprint).
+_LOCK_CONVERSATION = select(_CONVERSATIONS).where(_CONVERSATIONS.c.id == bindparam("conversation")).with_for_update()
 log = logging.getLogger("calmline.service")
 
 
@@ -134,6 +130,22 @@ def post_message(
 
     plan = plan_for(history)
     try:
+        result = (
+            _write_at_once(services, actor, msg, history, plan, now)
+            if can_write_at_once(services.engine.dialect.name, plan)
+            else None
+        )
+    except IntegrityError:  # the original (or a concurrent retry) is already stored
+        if (original := _retried(services, conv_id, body.client_id)) is None:
+            raise
+        return original
+    if result is not None:
+        assert plan is not None and msg.analysis is not None
+        cache.append(history, msg.analysis, turn, msg.id)
+        if response is not None:
+            response.status_code = 201
+        return {**result, "duplicate": False}
+    try:
         with services.factory() as s, s.begin():
             conn = s.connection()
             conv = conn.execute(_LOCK_CONVERSATION, {"conversation": conv_id}).first()
@@ -162,11 +174,9 @@ def post_message(
     except _Duplicate as dup:
         return _existing(services, dup.message_id, conv_id)
     except IntegrityError:  # the original (or a concurrent retry) is already stored
-        with (services.reader or services.factory)() as r:
-            existing = store.find_message(r, conv_id, body.client_id)
-        if existing is None:
+        if (original := _retried(services, conv_id, body.client_id)) is None:
             raise
-        return _existing(services, existing.id, conv_id)
+        return original
     if plan is not None and msg.analysis is not None:
         cache.append(history, msg.analysis, turn, msg.id)
     else:
@@ -174,6 +184,32 @@ def post_message(
     if response is not None:
         response.status_code = 201
     return {**result, "duplicate": False}
+
+
+def _write_at_once(
+    services: Services, actor: store.Actor, msg: MessageRow, history: History, plan: Plan | None, now: datetime
+) -> dict[str, Any] | None:
+    """PostgreSQL, history current: the message and all it causes in one statement (``None``: checks failed)."""
+    assert plan is not None
+    with services.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        return write_at_once(
+            conn,
+            actor,
+            msg,
+            fingerprint=(history.count, history.last_id),
+            channel=history.channel,
+            case_number=history.case_number,
+            plan=plan,
+            policy=services.policy,
+            now=now,
+        )
+
+
+def _retried(services: Services, conv_id: str, client_id: str) -> dict[str, Any] | None:
+    """The original of a message whose insert broke a constraint (``None``: not a duplicate after all)."""
+    with (services.reader or services.factory)() as r:
+        existing = store.find_message(r, conv_id, client_id)
+    return None if existing is None else _existing(services, existing.id, conv_id)
 
 
 def _closed(conv: ConversationLike) -> Conflict:
