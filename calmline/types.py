@@ -251,6 +251,21 @@ class ConversationState:
             "customer_turns": self.customer_turns,
         }
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> ConversationState:
+        """The state ``to_dict`` wrote (its scores rounded to three decimals)."""
+        return cls(
+            frustration_trend=str(d.get("frustration_trend", "steady")),
+            frustration_last=float(d.get("frustration_last", 0.0)),
+            frustration_peak=float(d.get("frustration_peak", 0.0)),
+            escalation_risk=float(d.get("escalation_risk", 0.0)),
+            risk_reasons=tuple(d.get("risk_reasons", ())),
+            abuse_count=int(d.get("abuse_count", 0)),
+            threat_count=int(d.get("threat_count", 0)),
+            label_counts=MappingProxyType({str(k): int(v) for k, v in dict(d.get("label_counts", {})).items()}),
+            customer_turns=int(d.get("customer_turns", 0)),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Analysis:

@@ -25,7 +25,7 @@ from calmline.cases.models import case_number as _case_number
 from calmline.playbook.config import LadderPolicy
 from calmline.playbook.ladder import advance_ladder, replay_ladder
 from calmline.playbook.model import LadderState
-from calmline.types import Analysis, Conversation, Role, Turn, TurnAnalysis
+from calmline.types import Analysis, Conversation, ConversationState, Role, Turn, TurnAnalysis
 
 __all__ = ["History", "HistoryCache", "from_stored", "message_turn"]
 
@@ -94,8 +94,16 @@ def _append(
     rows = (*history.rows, (stored, turn))
     ladder: LadderState | None = None
     if len(rows) > keep or not history.complete:  # the window slides: rebuild from the kept rows
+        carried = None
+        if history.complete and history.analysis.states:
+            # the state counts every turn so far, not just the window's: carry it one turn further
+            base = history.analysis
+            new = replace(TurnAnalysis.from_dict(stored, turn), index=len(base.turns))
+            carried = append_turn(base, new).states[-1]
         rows = rows[len(rows) - keep :] if keep else ()
         analysis, complete = from_stored(history.conversation_id, rows)
+        if carried is not None and complete:
+            analysis = with_state(analysis, carried)
     else:
         base = history.analysis
         analysis = append_turn(base, replace(TurnAnalysis.from_dict(stored, turn), index=len(base.turns)))
@@ -113,6 +121,13 @@ def _append(
         complete=complete,
         ladder=ladder,
     )
+
+
+def with_state(analysis: Analysis, state: ConversationState) -> Analysis:
+    """``analysis`` (of the window's turns) whose last state is ``state`` (of the whole conversation)."""
+    if not analysis.states:
+        return analysis
+    return replace(analysis, states=(*analysis.states[:-1], state))
 
 
 class HistoryCache:
@@ -229,9 +244,12 @@ class HistoryCache:
             for m in rows_db
         )
         analysis, complete = from_stored(conv_id, rows)
-        channel, case_id = s.execute(
-            select(ConversationRow.channel, Case.id)
+        channel, case_id, state, analysed = s.execute(
+            select(ConversationRow.channel, Case.id, ConversationRow.state, ConversationRow.last_analysed_message_id)
             .join(Case, Case.conversation_id == ConversationRow.id)
             .where(ConversationRow.id == conv_id)
         ).one()
+        if complete and count > len(rows) and analysed == last and isinstance(state, dict) and state:
+            # turns before the window: their part of the state is in the stored one
+            analysis = with_state(analysis, ConversationState.from_dict(state))
         return History(conv_id, _case_number(case_id), channel, count, last, rows, analysis, complete)

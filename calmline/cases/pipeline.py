@@ -20,11 +20,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from calmline.analyze import analyze, extend
 from calmline.cases import store
 from calmline.cases.handoff import handoff_summary, to_conversation
-from calmline.cases.history import from_stored, message_turn
+from calmline.cases.history import from_stored, message_turn, with_state
 from calmline.cases.models import ConversationRow, Escalation, Incident, MessageRow, Timer, table, utcnow
 from calmline.playbook import decide
 from calmline.playbook.model import LadderState
-from calmline.types import Analysis, Conversation, Role, Turn, TurnAnalysis
+from calmline.types import Analysis, Conversation, ConversationState, Role, Turn, TurnAnalysis
 
 __all__ = [
     "STILL_HERE_NOTE",
@@ -115,10 +115,16 @@ def stored_analysis(conv_id: str, messages: Sequence[MessageRow]) -> Analysis:
     return from_stored(conv_id, [(m.analysis, message_turn(m)) for m in messages])[0]
 
 
-def _analysis_of(conv_id: str, history: list[MessageRow]) -> Analysis:
-    """The analysis of ``history`` whose last message is new: only that message is read."""
-    base = stored_analysis(conv_id, history[:-1])
-    return extend(base, to_conversation(conv_id, history[-1:]).turns[0])
+def _analysis_of(conv: ConversationRow, history: list[MessageRow], window: int) -> Analysis:
+    """The analysis of ``history`` (the newest messages) whose last message is new: only that one is read.
+
+    When older messages left the window and the conversation's stored state is the one after the
+    message before the new one, the analysis carries on from that state (it counts every turn).
+    """
+    base = stored_analysis(conv.id, history[:-1])
+    if len(history) >= window > 1 and conv.last_analysed_message_id == history[-2].id and conv.state:
+        base = with_state(base, ConversationState.from_dict(conv.state))
+    return extend(base, to_conversation(conv.id, history[-1:]).turns[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +200,8 @@ def analyse_message(s: Session, msg_id: int, policy: Policy, *, now: datetime | 
             ).all()
         )
     )
-    plan = plan_message(_analysis_of(conv.id, history), policy, case_number=case.number, now=now, channel=conv.channel)
+    analysis = _analysis_of(conv, history, policy.window)
+    plan = plan_message(analysis, policy, case_number=case.number, now=now, channel=conv.channel)
     return apply_plan(s, msg, conv, case.number, plan, policy, now=now)
 
 

@@ -171,3 +171,35 @@ def test_cached_ladder_is_the_replay_of_the_stored_turns(api: Api, conv: dict[st
         assert entry is not None and entry.ladder is not None
         assert entry.ladder == replay_ladder(entry.analysis, policy)
     assert entry.ladder.rung >= 2 and len(entry.ladder.steps) >= 2
+
+
+def test_state_still_counts_turns_that_left_the_analysis_window(
+    api: Api, conv: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the window, the conversation state (counts, peak, risk) still covers every turn, whether
+    this process carried it from message to message, read the conversation cold, or a pending
+    message was analysed later."""
+    from dataclasses import replace
+
+    from calmline.playbook.config import default_playbook
+
+    services = api.services
+    # (the trend reads the last four customer turns: a window holds at least that many)
+    services.policy = replace(services.policy, window=9)
+    services.history = HistoryCache(9, ladder=default_playbook().ladder)
+    script = [*TURNS, *TURNS, *TURNS[:4], ("customer", "Still nothing. I will report you to the ombudsman.")]
+    last: dict[str, Any] = {}
+    for i, (role, body) in enumerate(script):
+        if i == 12:
+            services.history.clear()  # as a process seeing the conversation for the first time would
+        last = say(api, "alice", conv["id"], role, body).json()
+        assert last["state"] == _fresh(services, conv["id"])["analysis"]["state"], i
+    customers = sum(role == "customer" for role, _ in script)
+    assert last["state"]["customer_turns"] == customers > 4
+    assert last["state"]["label_counts"]["request.refund"] >= 2  # the first turns are long out of the window
+    monkeypatch.setattr("calmline.service.routes.messages.plan_message", lambda *_a, **_k: 1 / 0)
+    assert say(api, "alice", conv["id"], "customer", "Where is my refund?!").json()["message"]["status"] == "pending"
+    monkeypatch.undo()
+    assert analyse_pending(services.factory, services.policy) == 1
+    fresh = _fresh(services, conv["id"])
+    assert fresh["state"] == fresh["analysis"]["state"] and fresh["state"]["customer_turns"] == customers + 1
