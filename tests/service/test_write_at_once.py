@@ -264,3 +264,22 @@ def test_concurrent_writers_with_their_own_caches_never_analyse_a_stale_history(
         state = s.get(ConversationRow, conv_id).state  # type: ignore[union-attr]
     assert [m.analysis["index"] for m in rows if m.analysis] == list(range(16))
     assert state["customer_turns"] == 16
+
+
+def test_one_statement_cancels_only_pending_still_here_timers(
+    api: Api, conv: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _postgres_only(api)
+    wrote = _spy(monkeypatch)
+    say(api, "alice", conv["id"], "customer", "Where is my refund?")
+    first = say(api, "alice", conv["id"], "agent", "Let me check that for you.").json()["timers"][0]["id"]
+    second = say(api, "alice", conv["id"], "agent", "Let me check one more thing.").json()["timers"][0]["id"]
+    with api.services.factory() as s:
+        timer = s.get(Timer, second)
+        assert timer is not None
+        timer.status = "fired"  # the reminder went off before the agent wrote again
+        s.commit()
+    say(api, "alice", conv["id"], "agent", "Thanks for waiting: the refund left today.")
+    with api.services.factory() as s:
+        statuses = [s.get(Timer, t).status for t in (first, second)]  # type: ignore[union-attr]
+    assert wrote == [True, True, True, True] and statuses == ["cancelled", "fired"]
