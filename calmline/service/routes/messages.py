@@ -135,48 +135,44 @@ def post_message(
             if can_write_at_once(services.engine.dialect.name, plan)
             else None
         )
-    except IntegrityError:  # the original (or a concurrent retry) is already stored
-        if (original := _retried(services, conv_id, body.client_id)) is None:
-            raise
-        return original
-    if result is not None:
-        assert plan is not None and msg.analysis is not None
-        cache.append(history, msg.analysis, turn, msg.id)
-        if response is not None:
-            response.status_code = 201
-        return {**result, "duplicate": False}
-    try:
-        with services.factory() as s, s.begin():
-            conn = s.connection()
-            conv = conn.execute(_LOCK_CONVERSATION, {"conversation": conv_id}).first()
-            if conv is None or not actor.can_see(conv):
-                raise NotFound(f"no conversation {conv_id!r} visible to you")
-            if conv.status == "closed":
-                existing = store.find_message(s, conv.id, body.client_id)
-                if existing is None:
-                    raise _closed(conv)
-                raise _Duplicate(existing.id)
-            fingerprint = (int(conv.message_count), int(conv.last_message_id or 0))
-            if not history.matches(*fingerprint) or history.channel != conv.channel:
-                history = cache.current(s, conv.id, known=fingerprint)  # another message arrived meanwhile
-                plan = plan_for(history)
-            # Inserting the message (analysed, or pending if analysing failed) runs into the unique
-            # (conversation, client_id) constraint if the original is already stored.
-            if plan is None:
-                s.add(msg)
-                s.flush()
-                result = result_of(msg, conv, history.case_number, [], [])
-            else:
-                result = apply_plan(s, msg, conv, history.case_number, plan, policy, now=now)
-            store.audit(
-                conn, actor, "message.create", f"{conv.id}/{msg.id}", {"client_id": body.client_id, "role": body.role}
-            )
+        if result is None:  # the locked transaction (any database; PostgreSQL when a check failed)
+            with services.factory() as s, s.begin():
+                conn = s.connection()
+                conv = conn.execute(_LOCK_CONVERSATION, {"conversation": conv_id}).first()
+                if conv is None or not actor.can_see(conv):
+                    raise NotFound(f"no conversation {conv_id!r} visible to you")
+                if conv.status == "closed":
+                    existing = store.find_message(s, conv.id, body.client_id)
+                    if existing is None:
+                        raise _closed(conv)
+                    raise _Duplicate(existing.id)
+                fingerprint = (int(conv.message_count), int(conv.last_message_id or 0))
+                if not history.matches(*fingerprint) or history.channel != conv.channel:
+                    history = cache.current(s, conv.id, known=fingerprint)  # another message arrived meanwhile
+                    plan = plan_for(history)
+                # Inserting the message (analysed, or pending if analysing failed) runs into the unique
+                # (conversation, client_id) constraint if the original is already stored.
+                if plan is None:
+                    s.add(msg)
+                    s.flush()
+                    result = result_of(msg, conv, history.case_number, [], [])
+                else:
+                    result = apply_plan(s, msg, conv, history.case_number, plan, policy, now=now)
+                store.audit(
+                    conn,
+                    actor,
+                    "message.create",
+                    f"{conv.id}/{msg.id}",
+                    {"client_id": body.client_id, "role": body.role},
+                )
     except _Duplicate as dup:
         return _existing(services, dup.message_id, conv_id)
     except IntegrityError:  # the original (or a concurrent retry) is already stored
-        if (original := _retried(services, conv_id, body.client_id)) is None:
+        with (services.reader or services.factory)() as r:
+            existing = store.find_message(r, conv_id, body.client_id)
+        if existing is None:
             raise
-        return original
+        return _existing(services, existing.id, conv_id)
     if plan is not None and msg.analysis is not None:
         cache.append(history, msg.analysis, turn, msg.id)
     else:
@@ -203,13 +199,6 @@ def _write_at_once(
             policy=services.policy,
             now=now,
         )
-
-
-def _retried(services: Services, conv_id: str, client_id: str) -> dict[str, Any] | None:
-    """The original of a message whose insert broke a constraint (``None``: not a duplicate after all)."""
-    with (services.reader or services.factory)() as r:
-        existing = store.find_message(r, conv_id, client_id)
-    return None if existing is None else _existing(services, existing.id, conv_id)
 
 
 def _closed(conv: ConversationLike) -> Conflict:
