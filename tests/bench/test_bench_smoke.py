@@ -161,6 +161,11 @@ def test_cases_and_speed_tables(tmp_path: Path) -> None:
     }
     table = speed_table({"calmline": res, "vader": {"error": "boom"}})
     assert "25,000 ✅" in table and "3.000 ❌" in table and "error: boom" in table
+    assert "batch time per message" not in table  # no stage figures, no breakdown line
+    res["stages_us_per_msg"] = {"prepare_us": 10.0, "models_us": 12.5, "rules_us": 17.5}
+    table = speed_table({"calmline": res})
+    assert "40.0 µs = text preparation 10.0 + both models 12.5 + rule detectors" in table
+    assert "leaves 50 µs" in table
 
 
 def test_service_load_generator_against_a_real_server(tmp_path: Path) -> None:
