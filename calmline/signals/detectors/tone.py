@@ -19,6 +19,14 @@ _CAPS_WORD = re.compile(r"\b[A-Z][A-Z'’]*[A-Z]\b|\b[AI]\b")
 _CAPS_HINT = re.compile(r"[A-Z]{2,}[^a-z]+[A-Z]{2,}")
 _LOWER_WORD = re.compile(r"\b[a-z]{2,}")
 _PUNCT_RUN = re.compile(r"(?:[!?]\s?){3,}|[!?]{2,}1+")
+# A capitalised run that is a name typed into a form field or a company name, not shouting:
+# "Company name: NORTHWIND FREIGHT SERVICES LTD", "Ship to: ACME TRADING LLC".
+_FIELD_LABEL = re.compile(
+    r"\b(?:name|company|business|employer|address|street|city|town|county|postcode|zip|ship to|bill to|"
+    r"account holder|payee|beneficiary|reference|ref|surname|recipient)\s*:\s*$",
+    re.IGNORECASE,
+)
+_COMPANY_END = re.compile(r"\b(?:LTD|LLC|INC|PLC|GMBH|CORP|LLP|LIMITED|S\.?A|B\.?V)\.?$")
 _CONFUSED = re.compile(
     r"^\W*(?:\?\s*){3,}\W*$|\b(?:what|huh|eh|sorry|pardon|come again|how|which|confused|mean)\W*(?:\?\s*){3,}"
 )
@@ -83,11 +91,11 @@ class YellingDetector(Detector):
         text = message.text
         if not text.islower() and _CAPS_HINT.search(text):  # (all lower case: no capitals to find)
             return True
-        if negativity < 0.35 and offensive < 0.5:
+        if not ("!!" in text or "??" in text or "?!" in text or "!?" in text or "! !" in text or "? ?" in text):
             return None
-        if "!!" in text or "??" in text or "?!" in text or "!?" in text or "! !" in text or "? ?" in text:
-            return False
-        return None
+        if negativity < 0.35 and offensive < 0.5 and len(_PUNCT_RUN.findall(text)) < 2:
+            return None
+        return False
 
     def detect(self, message: Message, context: Context) -> Iterable[Signal]:
         caps = self._prepare(message, context.negativity, context.offensive)
@@ -105,20 +113,27 @@ class YellingDetector(Detector):
                 words = sum(len(text[a:b].split()) for a, b in run)
                 reasons.append(f"{words} words in capitals")
                 score = min(0.95, 0.7 + 0.03 * words)
+        runs: list[re.Match[str]] = []
         if "!!" in text or "??" in text or "?!" in text or "!?" in text or "! !" in text or "? ?" in text:
-            for m in _PUNCT_RUN.finditer(text):
-                if _CONFUSED.search(message.norm):
-                    continue
-                spans.append((m.start(), m.end()))
+            confused = [m.span() for m in _CONFUSED.finditer(message.norm)]  # "what???" asks, it does not shout
+            runs = [
+                m for m in _PUNCT_RUN.finditer(text) if not any(a <= m.start() and m.end() <= b for a, b in confused)
+            ]
+            if runs:
+                spans.append(runs[0].span())
                 score = max(score, 0.65) + (0.05 if reasons else 0.0)
-                reasons.append(f"run of {m.group(0).strip()}")
-                break
+                reasons.append(f"run of {runs[0].group(0).strip()}")
         if not spans:
             return ()
         if is_happy(message, context):
             return ()
-        if not reasons[0].endswith("capitals") and context.negativity < 0.35 and context.offensive < 0.5:
-            return ()  # punctuation alone is only yelling when the mood is hostile
+        if (
+            not reasons[0].endswith("capitals")
+            and context.negativity < 0.35
+            and context.offensive < 0.5
+            and len(runs) < 2
+        ):
+            return ()  # punctuation alone is yelling when the mood is hostile, or when the runs keep coming
         return (
             make_signal(
                 "abuse.yelling", min(score, 0.97), message, spans, self.name, "shouting: " + ", ".join(reasons)
@@ -146,7 +161,12 @@ class YellingDetector(Detector):
                 letters += len(word)
         if start >= 0 and count >= 3 and letters >= 9:
             runs.append((start, end))
-        return runs
+        return [r for r in runs if not _is_name(text, *r)]
+
+
+def _is_name(text: str, start: int, end: int) -> bool:
+    """Whether the capitals at ``[start, end)`` fill a form field or spell a company name."""
+    return bool(_FIELD_LABEL.search(text, max(0, start - 30), start) or _COMPANY_END.search(text, start, end))
 
 
 # A service word in scare quotes: another 'update', the "fix".
