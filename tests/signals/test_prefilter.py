@@ -31,7 +31,7 @@ EXTRA = [
 
 def _texts() -> list[str]:
     out = list(EXTRA)
-    for name in ("customer_cases.yaml", "dev2_cases.yaml"):
+    for name in ("customer_cases.yaml", "dev2_cases.yaml", "dev3a_cases.yaml", "dev3b_cases.yaml"):
         for case in yaml.safe_load((DATA / name).read_text(encoding="utf-8")):
             if isinstance(case, dict) and isinstance(case.get("text"), str):
                 out.append(case["text"])
