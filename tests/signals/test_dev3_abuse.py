@@ -42,6 +42,7 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Sorry??? Another delivery charge??? On a free delivery order!!!", {"abuse.yelling"}, set()),
     ("what does this code mean???", set(), {"abuse.yelling"}),
     ("Amazing!!! Thank you so much!!! It arrived!!!", set(), {"abuse.yelling"}),
+    ("He wears the dinosaur costume to bed!!!! Every single night!!!", set(), {"abuse.yelling"}),
     # capitals that fill a form field or spell a company name
     ("Please invoice to Company name: HARBOUR LIGHT DESIGN STUDIO, thanks", set(), {"abuse.yelling"}),
     ("The payee is BRIGHTWATER HOME SUPPLIES LTD, is that right?", set(), {"abuse.yelling"}),

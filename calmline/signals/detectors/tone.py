@@ -93,7 +93,7 @@ class YellingDetector(Detector):
             return True
         if not ("!!" in text or "??" in text or "?!" in text or "!?" in text or "! !" in text or "? ?" in text):
             return None
-        if negativity < 0.35 and offensive < 0.5 and len(_PUNCT_RUN.findall(text)) < 2:
+        if negativity < 0.35 and offensive < 0.5 and ("?" not in text or len(_PUNCT_RUN.findall(text)) < 2):
             return None
         return False
 
@@ -127,13 +127,11 @@ class YellingDetector(Detector):
             return ()
         if is_happy(message, context):
             return ()
-        if (
-            not reasons[0].endswith("capitals")
-            and context.negativity < 0.35
-            and context.offensive < 0.5
-            and len(runs) < 2
-        ):
-            return ()  # punctuation alone is yelling when the mood is hostile, or when the runs keep coming
+        # in a calm-looking mood, punctuation alone is yelling only when indignant runs keep
+        # coming ("Sorry??? Another fee??? ...!!!"); excited "!!!" runs are not
+        calm = not reasons[0].endswith("capitals") and context.negativity < 0.35 and context.offensive < 0.5
+        if calm and (len(runs) < 2 or not any("?" in m.group(0) for m in runs)):
+            return ()
         return (
             make_signal(
                 "abuse.yelling", min(score, 0.97), message, spans, self.name, "shouting: " + ", ".join(reasons)
