@@ -166,3 +166,17 @@ def test_dev3_request_sarcasm_construction(reader: Reader, text: str, must: set[
     got = {s.label for s in reader.read(text).signals}
     assert must <= got, f"missing {sorted(must - got)} in {sorted(got)}"
     assert not (must_not & got), f"false alarm {sorted(must_not & got)}"
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Not keen on that restaurant. Can you find me another one?", False),
+        ("Give me a different one, something with outdoor seating.", False),
+        ("Could I be transferred to a different one of your advisers?", True),
+        ("Can I speak to a different agent please, this isn't going anywhere.", True),
+        ("I'd like to be passed to another one, this chat has gone nowhere.", True),
+    ],
+)
+def test_a_different_thing_is_not_a_different_person(reader: Reader, text: str, fires: bool) -> None:
+    assert ("request.manager" in {s.label for s in reader.read(text).signals}) is fires

@@ -310,3 +310,17 @@ def test_waiting_repeating_case(reader: Reader, text: str, must: set[str], must_
     got = {s.label for s in reader.read(text).signals}
     assert must <= got, f"missing {must - got} in {got}"
     assert not (must_not & got), f"unexpected {must_not & got}"
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("I need four tickets for Saturday's match.", False),
+        ("Book 2 tickets on the 9am train please.", False),
+        ("I've raised three tickets about this and nobody has looked at them.", True),
+        ("That makes 4 support tickets now.", True),
+        ("There are five tickets about this on your portal already, all closed unanswered.", True),
+    ],
+)
+def test_tickets_count_as_contacts_only_when_they_are_support_tickets(reader: Reader, text: str, fires: bool) -> None:
+    assert ("customer.repeating" in {s.label for s in reader.read(text).signals}) is fires
