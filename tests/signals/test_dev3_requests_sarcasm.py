@@ -180,3 +180,18 @@ def test_dev3_request_sarcasm_construction(reader: Reader, text: str, must: set[
 )
 def test_a_different_thing_is_not_a_different_person(reader: Reader, text: str, fires: bool) -> None:
     assert ("request.manager" in {s.label for s in reader.read(text).signals}) is fires
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Anyone else find the new menu impossible to navigate?", False),
+        ("Somebody else just told me the store closes at six.", False),
+        ("The parcel was signed for by someone else, not me.", False),
+        ("My refund went to someone else's card?!", False),
+        ("Can I speak to someone else please, this is going nowhere.", True),
+        ("Is there anybody else I can talk to about this?", True),
+    ],
+)
+def test_someone_else_as_a_third_party_is_not_a_request(reader: Reader, text: str, fires: bool) -> None:
+    assert ("request.manager" in {s.label for s in reader.read(text).signals}) is fires
