@@ -105,7 +105,9 @@ class StateTracker:
         trend = self.trend()
         parts: list[tuple[float, str]] = []
         if last > 0.2:
-            parts.append((0.5 * last, f"current frustration {last:.2f}"))
+            # the text comes from the value as stored (3 decimals), so a state rebuilt from
+            # stored turns reads the same as the live one
+            parts.append((0.5 * last, f"current frustration {round(last, 3):.2f}"))
         for label, n in self.counts.items():
             w = RISK_WEIGHTS.get(label, 0.0)
             if w:

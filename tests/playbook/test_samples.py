@@ -78,8 +78,17 @@ def test_every_sample_suggestion_reads_like_a_good_agent(samples):
                 problems.append(f"{where}: nonsense topic {m.group(0)!r}: {reply}")
             if re.search(r"\b(?:idiot|muppet|f\*ck|damn)\b", reply.lower()):
                 problems.append(f"{where}: echoes abuse: {reply}")
+            # Nothing the agent already sent is said again, and no sentence twice in one reply. (An
+            # earlier suggestion the agent did not send may come back: the customer never saw it.)
+            for t in prefix.turns:
+                if t.turn.role is Role.AGENT:
+                    for s in sentences(t.turn.text):
+                        seen.setdefault(s, t.index)
+            in_reply: set[str] = set()
             for s in sentences(reply):
                 if s in seen:
-                    problems.append(f"{where}: repeats a sentence from turn {seen[s]}: {s}")
-                seen[s] = last.index
+                    problems.append(f"{where}: repeats a sentence the agent sent at turn {seen[s]}: {s}")
+                if s in in_reply:
+                    problems.append(f"{where}: says the same sentence twice: {s}")
+                in_reply.add(s)
     assert not problems, "\n".join(problems)
