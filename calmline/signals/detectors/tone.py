@@ -91,7 +91,7 @@ class YellingDetector(Detector):
         text = message.text
         if not text.islower() and _CAPS_HINT.search(text):  # (all lower case: no capitals to find)
             return True
-        if not ("!!" in text or "??" in text or "?!" in text or "!?" in text or "! !" in text or "? ?" in text):
+        if not _has_mark_pair(text):
             return None
         if negativity < 0.35 and offensive < 0.5 and ("?" not in text or len(_PUNCT_RUN.findall(text)) < 2):
             return None
@@ -114,7 +114,7 @@ class YellingDetector(Detector):
                 reasons.append(f"{words} words in capitals")
                 score = min(0.95, 0.7 + 0.03 * words)
         runs: list[re.Match[str]] = []
-        if "!!" in text or "??" in text or "?!" in text or "!?" in text or "! !" in text or "? ?" in text:
+        if _has_mark_pair(text):
             confused = [m.span() for m in _CONFUSED.finditer(message.norm)]  # "what???" asks, it does not shout
             runs = [
                 m for m in _PUNCT_RUN.finditer(text) if not any(a <= m.start() and m.end() <= b for a, b in confused)
@@ -160,6 +160,11 @@ class YellingDetector(Detector):
         if start >= 0 and count >= 3 and letters >= 9:
             runs.append((start, end))
         return [r for r in runs if not _is_name(text, *r)]
+
+
+def _has_mark_pair(text: str) -> bool:
+    """Two ``!``/``?`` in a row (maybe a space apart): a necessary condition for a ``_PUNCT_RUN``."""
+    return "!!" in text or "??" in text or "?!" in text or "!?" in text or "! !" in text or "? ?" in text
 
 
 def _is_name(text: str, start: int, end: int) -> bool:
