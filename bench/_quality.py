@@ -41,6 +41,7 @@ class CalmScores:
     abuse: np.ndarray
     abuse_model: np.ndarray
     labels: dict[str, np.ndarray]  # label -> max signal score per text (0 when absent)
+    emotions: list[str]  # the dominant emotion per text
 
 
 class Systems:
@@ -58,11 +59,13 @@ class Systems:
         n = len(texts)
         frus, abuse, model = np.zeros(n), np.zeros(n), np.zeros(n)
         labels: dict[str, np.ndarray] = {}
+        emotions: list[str] = []
         prev = previous if previous is not None else [None] * n
         scored = self.reader.score_models(list(texts))
         for i, ((msg, emo, off), pa) in enumerate(zip(scored, prev, strict=True)):
             reading = self.reader.finish(msg, emo, off, previous_agent_text=pa)
             frus[i] = reading.frustration
+            emotions.append(reading.emotion)
             model[i] = float(off)
             for s in reading.signals:
                 arr = labels.setdefault(s.label, np.zeros(n))
@@ -70,7 +73,7 @@ class Systems:
         for lab in ABUSE_LABELS:
             if lab in labels:
                 abuse = np.maximum(abuse, labels[lab])
-        return CalmScores(frus, abuse, np.maximum(abuse, MODEL_WEIGHT * model), labels)
+        return CalmScores(frus, abuse, np.maximum(abuse, MODEL_WEIGHT * model), labels, emotions)
 
     def profanity(self, texts: Sequence[str]) -> np.ndarray:
         from profanity_check import predict_prob  # type: ignore[import-untyped]
@@ -263,4 +266,8 @@ def run_cases(systems: Systems, path: Path | None = None) -> list[Row]:
     vname, vs = _best_vader(yb, nc, neg, _by_spearman(lv))
     for sysname, s in (("calmline frustration", calm.frustration[keep]), (f"{vname} frustration", vs)):
         rows.append(_row(task, name, sysname, **binary_report(yb, s), spearman=spearman(s, lv)))
+    rated = [(c["emotion"], e) for c, e in zip(cases, calm.emotions, strict=True) if c.get("emotion")]
+    if rated:
+        accuracy = sum(gold == ours for gold, ours in rated) / len(rated)
+        rows.append(_row(task, name, "calmline emotion (7 classes)", n=len(rated), accuracy=accuracy))
     return rows

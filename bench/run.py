@@ -66,9 +66,13 @@ def quality_table(rows: list[dict[str, Any]]) -> str:
 
 def cases_table(rows: list[dict[str, Any]]) -> str:
     body: list[list[str]] = []
+    notes: list[str] = []
     for r in rows:
         if "skipped" in r:
             body.append([r["dataset"], r["skipped"], "", "", "", "", "", ""])
+            continue
+        if "accuracy" in r:
+            notes.append(f"{r['system']}: accuracy {_fmt(r['accuracy'])} on the {r['n']} messages rated with one")
             continue
         nm = r.get("near_miss")
         near = f"{r['near_miss_fired']}/{nm}" if nm else "—"
@@ -84,7 +88,8 @@ def cases_table(rows: list[dict[str, Any]]) -> str:
                 near,
             ]
         )
-    return _table(["system / label", "pos", "P", "R", "F1", "AUC", "Spearman", "near-miss fired"], body)
+    table = _table(["system / label", "pos", "P", "R", "F1", "AUC", "Spearman", "near-miss fired"], body)
+    return table + "".join(f"\n{note}\n" for note in notes)
 
 
 def coach_table(rows: list[dict[str, Any]]) -> str:

@@ -68,6 +68,8 @@ _ANGRY_LABELS = frozenset({"abuse.insult", "threat.personal", "abuse.harassment"
 _FRUSTRATED_LABELS = frozenset(
     {"customer.repeating", "customer.waiting", "customer.sarcasm", "threat.legal", "threat.public", "request.manager"}
 )
+# An ultimatum (lawyers, regulators, going public) is anger on the LABELS.md scale.
+_ULTIMATUM_LABELS = frozenset({"threat.legal", "threat.public"})
 _ANGRY_EMOJI = re.compile("[😡🤬😠👿💢🖕]")
 _SAD_EMOJI = re.compile("[😞😢😭😔☹🙁😩😫]")
 
@@ -251,10 +253,10 @@ class Reader:
                 return "neutral"
             return top
         labels = {s.label for s in signals}
-        if labels & _ANGRY_LABELS and frustration >= 0.5:
+        if (labels & _ANGRY_LABELS and frustration >= 0.5) or (labels & _ULTIMATUM_LABELS and frustration >= 0.45):
             return "anger"
-        if top in ("neutral", "satisfaction") and frustration >= 0.45:
-            return "frustration" if labels & _FRUSTRATED_LABELS or frustration >= 0.6 else top
+        if top in ("neutral", "satisfaction") and frustration >= 0.35:
+            return "frustration"  # mild annoyance and up, whatever the model's top class
         return top
 
 

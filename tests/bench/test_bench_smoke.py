@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:
 
 from bench import _quality as q  # noqa: E402
 from bench._metrics import auc, binary_report, prf, rankdata, spearman  # noqa: E402
-from bench.run import quality_table, speed_table  # noqa: E402
+from bench.run import cases_table, quality_table, speed_table  # noqa: E402
 
 # y:      1    1    0    0    1    0
 # score: .9   .4   .6   .2   .8   .1
@@ -80,7 +80,8 @@ class KeywordSystems(q.Systems):
     def calmline(self, texts: Sequence[str], previous: Sequence[str | None] | None = None) -> q.CalmScores:
         ab = np.array([0.9 if "idiot" in t else 0.0 for t in texts])
         fr = np.array([0.8 if "hate" in t else 0.1 for t in texts])
-        return q.CalmScores(fr, ab, np.maximum(ab, 0.9 * 0.2), {"abuse.insult": ab})
+        emotions = ["anger" if "hate" in t else "neutral" for t in texts]
+        return q.CalmScores(fr, ab, np.maximum(ab, 0.9 * 0.2), {"abuse.insult": ab}, emotions)
 
     def profanity(self, texts: Sequence[str]) -> np.ndarray:
         return np.array([0.7 if "idiot" in t or "damn" in t else 0.1 for t in texts])
@@ -142,8 +143,8 @@ def test_cases_and_speed_tables(tmp_path: Path) -> None:
     cases = tmp_path / "cases.yaml"
     cases.write_text(
         '- {text: "you idiot", labels: [abuse.insult], absent: [], frustration: 3}\n'
-        '- {text: "I hate waiting", labels: [], absent: [abuse.insult], frustration: 2}\n'
-        '- {text: "thanks", labels: [], absent: [], frustration: 0}\n',
+        '- {text: "I hate waiting", labels: [], absent: [abuse.insult], frustration: 2, emotion: anger}\n'
+        '- {text: "thanks", labels: [], absent: [], frustration: 0, emotion: satisfaction}\n',
         encoding="utf-8",
     )
     rows = q.run_cases(KeywordSystems(), cases)
@@ -151,6 +152,9 @@ def test_cases_and_speed_tables(tmp_path: Path) -> None:
     assert (ins["pos"], ins["f1"], ins["near_miss"], ins["near_miss_fired"]) == (1, 1.0, 1, 0)
     fr = next(r for r in rows if r["system"] == "calmline frustration")
     assert fr["spearman"] == pytest.approx(spearman([0.1, 0.8, 0.1], [3, 2, 0]))
+    emo = next(r for r in rows if r["system"].startswith("calmline emotion"))
+    assert (emo["n"], emo["accuracy"]) == (2, 0.5)  # the stand-in gets "anger" right, "satisfaction" wrong
+    assert "calmline emotion (7 classes): accuracy 0.500 on the 2 messages" in cases_table(rows)
     res = {
         "batch_msgs_per_s": 25000.0,
         "p50_ms": 0.1,
