@@ -65,9 +65,6 @@ _EMOTION_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {"anger": 1.0, "frustration": 0.9, "disappointment": 0.75, "anxiety": 0.35, "confusion": 0.15}
 )
 _ANGRY_LABELS = frozenset({"abuse.insult", "threat.personal", "abuse.harassment", "abuse.yelling"})
-_FRUSTRATED_LABELS = frozenset(
-    {"customer.repeating", "customer.waiting", "customer.sarcasm", "threat.legal", "threat.public", "request.manager"}
-)
 # An ultimatum (lawyers, regulators, going public) is anger on the LABELS.md scale.
 _ULTIMATUM_LABELS = frozenset({"threat.legal", "threat.public"})
 _ANGRY_EMOJI = re.compile("[😡🤬😠👿💢🖕]")
