@@ -10,8 +10,6 @@ Run it alone with ``python -m calmline.cases.scheduler DATABASE_URL``.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import os
@@ -29,6 +27,7 @@ from calmline.cases import store
 from calmline.cases.db import is_postgres, make_engine, make_sessionmaker, migrate
 from calmline.cases.models import Case, Delivery, Reminder, Timer, case_number, utcnow
 from calmline.cases.pipeline import Policy, analyse_pending
+from calmline.integrations.signing import sign_headers
 
 __all__ = ["Scheduler", "deliver_due", "fire_due", "worker_id"]
 
@@ -113,10 +112,6 @@ def fire_due(
     return fired
 
 
-def _sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
 def http_post(url: str, body: bytes, headers: dict[str, str]) -> int:
     import httpx
 
@@ -133,6 +128,7 @@ def deliver_due(
     max_attempts: int = 5,
     backoff_s: float = 2.0,
     limit: int = 20,
+    legacy_signature: bool = True,
 ) -> list[int]:
     """Send due webhook alerts; failures retry with exponential backoff. Nothing is sent without ``url``."""
     if not url:
@@ -161,9 +157,15 @@ def deliver_due(
         if row is None:
             continue
         body = json.dumps({"id": did, **payload}, default=str).encode()
-        headers = {"Content-Type": "application/json", "X-Calmline-Event": event, "X-Calmline-Delivery": str(did)}
+        key = f"calmline-delivery-{did}"  # the same on every attempt: receivers drop repeats by it
+        headers = {
+            "Content-Type": "application/json",
+            "X-Calmline-Event": event,
+            "X-Calmline-Delivery": str(did),
+            "Idempotency-Key": key,
+        }
         if secret:
-            headers["X-Calmline-Signature"] = _sign(secret, body)
+            headers.update(sign_headers(secret, key, body, legacy=legacy_signature))
         error: str | None = None
         try:
             status = post(url, body, headers)
@@ -198,10 +200,12 @@ class Scheduler:
         webhook_secret: str | None = None,
         max_attempts: int = 5,
         backoff_s: float = 2.0,
+        legacy_signature: bool = True,
     ) -> None:
         self.factory, self.policy, self.interval_s = factory, policy, interval_s
         self.webhook_url, self.webhook_secret = webhook_url, webhook_secret
         self.max_attempts, self.backoff_s = max_attempts, backoff_s
+        self.legacy_signature = legacy_signature
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -215,6 +219,7 @@ class Scheduler:
             secret=self.webhook_secret,
             max_attempts=self.max_attempts,
             backoff_s=self.backoff_s,
+            legacy_signature=self.legacy_signature,
         )
         analyse_pending(self.factory, self.policy, older_than_s=30)
         return fired
