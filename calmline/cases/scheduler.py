@@ -208,38 +208,54 @@ class Scheduler:
         self.legacy_signature = legacy_signature
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._sender: threading.Thread | None = None
+        self.post: Poster = http_post
 
     def tick(self) -> list[int]:
+        """Fire due timers and re-analyse stale pending messages (alerts go out on their own thread)."""
         fired = fire_due(self.factory, policy=self.policy)
         for tid in fired:
             print(f"fired timer {tid} by {worker_id()}", flush=True)
-        deliver_due(
+        analyse_pending(self.factory, self.policy, older_than_s=30)
+        return fired
+
+    def deliver(self) -> list[int]:
+        """Send due alerts (on the delivery thread: a slow receiver never delays a timer)."""
+        return deliver_due(
             self.factory,
             url=self.webhook_url,
             secret=self.webhook_secret,
+            post=self.post,
             max_attempts=self.max_attempts,
             backoff_s=self.backoff_s,
             legacy_signature=self.legacy_signature,
         )
-        analyse_pending(self.factory, self.policy, older_than_s=30)
-        return fired
 
-    def _run(self) -> None:
+    def _loop(self, step: Callable[[], object], what: str) -> None:
         while not self._stop.is_set():
             try:
-                self.tick()
+                step()
             except Exception:  # the loop must survive a bad tick (database restarting...)
-                log.exception("scheduler tick failed")
+                log.exception("scheduler %s failed", what)
             self._stop.wait(self.interval_s)
+
+    def _run(self) -> None:
+        self._loop(self.tick, "tick")
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="calmline-scheduler", daemon=True)
         self._thread.start()
+        if self.webhook_url:
+            self._sender = threading.Thread(
+                target=self._loop, args=(self.deliver, "delivery"), name="calmline-alerts", daemon=True
+            )
+            self._sender.start()
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        for thread in (self._thread, self._sender):
+            if thread is not None:
+                thread.join(timeout=10)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -120,3 +120,41 @@ def test_outbound_alert_carries_timestamped_signature_and_idempotency_key(api: A
     lowered = {k.lower(): v for k, v in headers.items()}
     assert verify(SECRET, lowered, body) == "v1"
     assert json.loads(body)["event"] == "escalation"
+
+
+def test_timers_fire_on_time_while_an_alert_receiver_hangs(api: Api) -> None:
+    """Regression (#19 item 3): alerts went out on the timer thread, so a slow receiver delayed timers."""
+    import threading
+
+    from calmline.cases.models import Delivery, Timer, utcnow
+    from calmline.cases.scheduler import Scheduler
+
+    conv_id = api.as_("alice", "POST", "/conversations", json={}).json()["id"]
+    with api.services.factory() as s:
+        s.add(Delivery(event="escalation", payload={"event": "escalation"}))
+        s.commit()
+    release, entered = threading.Event(), threading.Event()
+
+    def hanging(url: str, body: bytes, headers: dict[str, str]) -> int:
+        entered.set()
+        release.wait(10)
+        return 200
+
+    sched = Scheduler(api.services.factory, api.services.policy, interval_s=0.05, webhook_url="http://hook.invalid")
+    sched.post = hanging
+    sched.start()
+    try:
+        assert entered.wait(5), "the alert was not attempted"
+        with api.services.factory() as s:  # a timer falls due while the receiver hangs
+            s.add(Timer(kind="still_here", conversation_id=conv_id, team="a", note="", due_at=utcnow()))
+            s.commit()
+        deadline = time.monotonic() + 3
+        status = "pending"
+        while time.monotonic() < deadline and status != "fired":
+            time.sleep(0.05)
+            with api.services.factory() as s:
+                status = s.query(Timer.status).filter(Timer.conversation_id == conv_id).scalar() or "pending"
+        assert status == "fired"
+    finally:
+        release.set()
+        sched.stop()
