@@ -29,6 +29,8 @@ from collections.abc import Iterator
 from itertools import chain
 from typing import Any
 
+from calmline.signals import _plancache
+
 __all__ = ["Alternation", "is_affix_clause", "split_branches", "token_clauses", "with_affixes"]
 
 _parser: Any = importlib.import_module("re._parser")
@@ -617,7 +619,22 @@ def token_clauses(regex: re.Pattern[str]) -> tuple[frozenset[str], ...]:
     A set may also hold ``PREFIX + x`` (some token starts with ``x``) or ``SUFFIX + x``
     (some token ends with ``x``): check those against :func:`with_affixes` of the tokens.
     """
-    return _tree_clauses(requirement(regex))
+    if not isinstance(regex.pattern, str):
+        return _tree_clauses(requirement(regex))
+    return _plancache.cached(
+        "clauses",
+        regex.pattern,
+        regex.flags,
+        lambda: _tree_clauses(requirement(regex)),
+        _plancache.enc_clauses,
+        _dec_registered,
+    )
+
+
+def _dec_registered(v: Any) -> tuple[frozenset[str], ...]:
+    out = _plancache.dec_clauses(v)
+    _AFFIXES.register(out)  # as ``_tree_clauses`` does when it computes them
+    return out
 
 
 def _tree_clauses(req: Req) -> tuple[frozenset[str], ...]:
@@ -908,14 +925,39 @@ def _seq_heads(data: Any) -> frozenset[str] | None:
     return run
 
 
+_BranchInfo = tuple[tuple[str, tuple[frozenset[str], ...], frozenset[str] | None], ...] | None
+
+
 @functools.lru_cache(maxsize=4096)
-def _branches(
-    pattern: str, flags: int
-) -> tuple[tuple[str, tuple[frozenset[str], ...], frozenset[str] | None], ...] | None:
+def _branches(pattern: str, flags: int) -> _BranchInfo:
     """The top-level branches of a pattern with their clauses and heads, if splitting is safe.
 
-    Kept per pattern: the analysis takes a while and every reader loads the same lexicons.
+    Kept per pattern: the analysis takes a while and every reader loads the same lexicons
+    (in memory here, and across processes in the disk cache of ``_plancache``).
     """
+    return _plancache.cached(
+        "branches", pattern, flags, lambda: _branches_uncached(pattern, flags), _enc_branches, _dec_branches
+    )
+
+
+def _enc_branches(v: _BranchInfo) -> Any:
+    if v is None:
+        return None
+    return [[b, _plancache.enc_clauses(cl), _plancache.enc_set(h)] for b, cl, h in v]
+
+
+def _dec_branches(v: Any) -> _BranchInfo:
+    if v is None:
+        return None
+    out = []
+    for b, cl, h in v:
+        clauses = _plancache.dec_clauses(cl)
+        _AFFIXES.register(clauses)  # as ``_tree_clauses`` does when it computes them
+        out.append((str(b), clauses, _plancache.dec_set(h)))
+    return tuple(out)
+
+
+def _branches_uncached(pattern: str, flags: int) -> _BranchInfo:
     if flags & ~re.UNICODE:
         return None
     parts = split_branches(pattern)
@@ -941,6 +983,17 @@ def _branches(
 
 @functools.lru_cache(maxsize=4096)
 def _pattern_heads(pattern: str, flags: int) -> frozenset[str] | None:
+    return _plancache.cached(
+        "heads",
+        pattern,
+        flags,
+        lambda: _pattern_heads_uncached(pattern, flags),
+        _plancache.enc_set,
+        _plancache.dec_set,
+    )
+
+
+def _pattern_heads_uncached(pattern: str, flags: int) -> frozenset[str] | None:
     if flags & re.IGNORECASE:
         return None
     try:

@@ -21,6 +21,7 @@ import numpy as np
 from calmline import registry
 from calmline.models import load_model
 from calmline.models._linear import LinearModel, predict_proba_many
+from calmline.signals import _plancache
 from calmline.signals._prefilter import with_affixes
 from calmline.signals._text import Message, prepare_messages
 from calmline.signals.base import Context, Detector
@@ -112,6 +113,7 @@ class Reader:
         self._negative_words = tone_words()["negative"]
         self._happy_words = tone_words()["happy"]
         self._plan = _Plan(self.detectors)
+        _plancache.save()  # the regex analysis, for the next process (see _plancache)
 
     @property
     def names(self) -> list[str]:
