@@ -16,6 +16,13 @@ from calmline.errors import CalmlineError, InputError
 from calmline.io import read_conversations
 from calmline.types import CUSTOMER_LABELS, Conversation, Role, Turn
 
+#: longer customer messages are read up to this many characters (``Reader``'s default)
+MAX_CHARS = 20_000
+
+
+def _warn_long(err: InputError) -> None:
+    typer.echo(f"warning: {err}", err=True)
+
 
 class OutputFormat(StrEnum):
     pretty = "pretty"
@@ -49,6 +56,12 @@ def analyze_command(
 ) -> None:
     """Read customer messages: signals with evidence, frustration, emotion and conversation state."""
     if text is not None:
+        if len(text) > MAX_CHARS:
+            typer.echo(
+                f"warning: --text: message of {len(text):,} characters is longer than {MAX_CHARS:,}; "
+                f"only its first {MAX_CHARS:,} are read",
+                err=True,
+            )
         conversations = iter([Conversation(id="text", turns=(Turn(role=Role.CUSTOMER, text=text),))])
         _run(conversations, output, include_text)
         return
@@ -63,7 +76,14 @@ def analyze_command(
         typer.echo("Reading conversations from stdin (JSONL, CSV or 'Customer: ...' lines); Ctrl-D to end.", err=True)
     fmt = None if input_format is InputFormat.auto else input_format.value
     try:
-        conversations = read_conversations(source, format=fmt, skip_bad=skip_bad, on_bad=on_bad)  # type: ignore[arg-type]
+        conversations = read_conversations(
+            source,
+            format=fmt,  # type: ignore[arg-type]
+            skip_bad=skip_bad,
+            on_bad=on_bad,
+            on_long=_warn_long,
+            max_chars=MAX_CHARS,
+        )
         _run(conversations, output, include_text)
     except CalmlineError as exc:
         typer.echo(f"error: {exc}", err=True)
