@@ -760,6 +760,7 @@ class Alternation:
         self.always = frozenset(always)
         self._all = tuple(range(len(self.sources)))
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+        self._seen_live: dict[tuple[int, ...], int] = {}
         self._live_heads: dict[tuple[int, ...], re.Pattern[str] | bool | None] = {}
 
     def branch(self, i: int) -> re.Pattern[str]:
@@ -811,6 +812,16 @@ class Alternation:
     def regex(self, live: tuple[int, ...]) -> re.Pattern[str]:
         rx = self._compiled.get(live)
         if rx is None:
+            if len(live) > 1 and live != self._all:
+                # A set of live branches seen for the first time: match with the whole
+                # alternation (compiled once; the other branches cannot match this message,
+                # so the matches are the same) and compile the subset only once it recurs.
+                seen = self._seen_live.get(live, 0)
+                if seen < _COMPILE_AFTER:
+                    if len(self._seen_live) > 4096:
+                        self._seen_live.clear()
+                    self._seen_live[live] = seen + 1
+                    return self.regex(self._all)
             if len(self._compiled) > 4096:
                 self._compiled.clear()
             rx = self._join(live)
@@ -881,6 +892,8 @@ class Alternation:
         return [m.span() for m in self.matches(norm, live)]
 
 
+#: how often a set of live branches is matched with the whole alternation before it gets its own regex
+_COMPILE_AFTER = 2
 _ZERO_WIDTH = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
 #: the most start strings worth looking for with ``str.find`` (more: scan with the regex)
 _MAX_HEADS = 24
