@@ -236,6 +236,19 @@ def main(argv: list[str] | None = None) -> int:
                 ],
             ),
         ]
+    if not args.no_speed:
+        from bench import _distinct
+
+        log("speed: distinct (first-seen) messages, start-up, --workers, adversarial texts ...")
+        try:
+            results["speed_distinct"] = _distinct.run(5000 if args.quick else 20_000)
+        except (RuntimeError, SystemExit, OSError) as exc:
+            log(f"speed (distinct): skipped ({exc})")
+        else:
+            out_parts += [
+                "\n### Speed on messages seen for the first time (headline; the table above cycles texts)\n",
+                _distinct.table(results["speed_distinct"]),
+            ]
     if not args.no_service:
         try:
             from bench._service import service_bench
