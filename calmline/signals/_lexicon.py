@@ -116,10 +116,15 @@ class _LazyRegex:
         self._rx: re.Pattern[str] | None = None
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_rx":  # copy/pickle probing a half-built object
+            raise AttributeError(name)
         rx = self._rx
         if rx is None:
             rx = self._rx = re.compile(self.pattern, self.flags)
         return getattr(rx, name)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_LazyRegex, (self.pattern, self.flags))
 
     def __repr__(self) -> str:
         return f"re.compile({self.pattern!r})"

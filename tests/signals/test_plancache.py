@@ -137,3 +137,14 @@ def test_private_re_parser_shape_the_prefilter_relies_on() -> None:
     # and the analysis built on it still finds the words every match needs
     clauses = token_clauses(re.compile(r"\bthanks for (?:nothing|your help)\b"))
     assert {frozenset({"thanks"}), frozenset({"for"}), frozenset({"nothing", "help"})} <= set(clauses)
+
+
+def test_lazily_compiled_regexes_copy_and_pickle() -> None:
+    import copy
+    import pickle
+
+    p = load_lexicon("threat_legal").patterns[0]
+    for q in (pickle.loads(pickle.dumps(p)), copy.deepcopy(p), copy.copy(p)):
+        assert q.regex.pattern == p.regex.pattern and q.regex.flags == p.regex.flags
+        text = "i will sue you, see you in court"
+        assert [m.span() for m in q.regex.finditer(text)] == [m.span() for m in p.regex.finditer(text)]
