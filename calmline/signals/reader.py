@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 from itertools import repeat
 from operator import itemgetter, or_
@@ -21,6 +21,8 @@ import numpy as np
 from calmline import registry
 from calmline.models import load_model
 from calmline.models._linear import LinearModel, predict_proba_many
+from calmline.models.learned import LearnedLayer, LearnedScore
+from calmline.signals._learned_mix import combine_frustration
 from calmline.signals._prefilter import with_affixes
 from calmline.signals._text import Message, prepare_messages
 from calmline.signals.base import Context, Detector
@@ -67,8 +69,13 @@ _EMOTION_WEIGHTS: Mapping[str, float] = MappingProxyType(
 _ANGRY_LABELS = frozenset({"abuse.insult", "threat.personal", "abuse.harassment", "abuse.yelling"})
 # An ultimatum (lawyers, regulators, going public) is anger on the LABELS.md scale.
 _ULTIMATUM_LABELS = frozenset({"threat.legal", "threat.public"})
+_ABUSE_LABELS = frozenset({"abuse.insult", "abuse.profanity", "abuse.harassment", "threat.personal"})
 _ANGRY_EMOJI = re.compile("[😡🤬😠👿💢🖕]")
 _SAD_EMOJI = re.compile("[😞😢😭😔☹🙁😩😫]")
+
+
+def _no_learned() -> Mapping[str, LearnedScore]:
+    return MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +87,8 @@ class Reading:
     emotion: str
     emotion_scores: Mapping[str, float]
     reasons: tuple[str, ...]
+    #: the learned layer's stacked scores with their words and reasons (empty without it)
+    learned: Mapping[str, LearnedScore] = field(default_factory=_no_learned)
 
 
 class Reader:
@@ -97,6 +106,7 @@ class Reader:
         max_chars: int = 20_000,
         emotion_model: TextModel | None = None,
         offensive_model: TextModel | None = None,
+        learned: bool = True,
     ) -> None:
         names = (*DEFAULT_DETECTORS, *registry.plugins()) if detectors is None else tuple(detectors)
         self.detectors: list[Detector] = [registry.get(n)() for n in names]
@@ -112,6 +122,7 @@ class Reader:
         self._negative_words = tone_words()["negative"]
         self._happy_words = tone_words()["happy"]
         self._plan = _Plan(self.detectors)
+        self.learned: LearnedLayer | None = LearnedLayer.load() if learned else None
 
     @property
     def names(self) -> list[str]:
@@ -162,14 +173,19 @@ class Reader:
         score_dicts = list(map(dict, map(zip, repeat(classes), rows)))
         run, frustration_of, emotion_of = self._plan.run, self._frustration, self._emotion
         skips = self._plan.batch_skips(messages)
+        learned = self.learned.predict([m.text for m in messages]) if self.learned else repeat(None)
         out = []
-        for m, scores, proxy, o, summary, skip in zip(
-            messages, score_dicts, map(MappingProxyType, score_dicts), off.tolist(), summaries, skips, strict=True
+        for m, scores, proxy, o, summary, skip, lp in zip(
+            messages, score_dicts, map(MappingProxyType, score_dicts), off.tolist(), summaries, skips, learned
         ):
             # what ``_core`` does, inlined: this loop runs once per message
             signals = run(m, scores, o, None, 0.0, summary[3], skip)
             f, reasons = frustration_of(m, summary, signals)
-            out.append(Reading(tuple(signals), f, emotion_of(summary, signals, f), proxy, tuple(reasons)))
+            if lp is None:
+                out.append(Reading(tuple(signals), f, emotion_of(summary, signals, f), proxy, tuple(reasons)))
+                continue
+            f, ls = self._with_learned(m, f, reasons, signals, o, lp)
+            out.append(Reading(tuple(signals), f, emotion_of(summary, signals, f), proxy, tuple(reasons), ls))
         return out
 
     def finish(
@@ -197,8 +213,27 @@ class Reader:
     ) -> Reading:
         signals = self._plan.run(message, scores, offensive, previous_agent_text, previous_frustration, summary[3])
         frustration, reasons = self._frustration(message, summary, signals)
+        learned: Mapping[str, LearnedScore] = MappingProxyType({})
+        if self.learned is not None:
+            lp = self.learned.predict([message.text])[0]
+            frustration, learned = self._with_learned(message, frustration, reasons, signals, offensive, lp)
         emotion = self._emotion(summary, signals, frustration)
-        return Reading(tuple(signals), frustration, emotion, MappingProxyType(scores), tuple(reasons))
+        return Reading(tuple(signals), frustration, emotion, MappingProxyType(scores), tuple(reasons), learned)
+
+    def _with_learned(
+        self,
+        message: Message,
+        frustration: float,
+        reasons: list[str],
+        signals: list[Signal],
+        offensive: float,
+        probs: Sequence[float],
+    ) -> tuple[float, Mapping[str, LearnedScore]]:
+        """Stack the learned heads with the rule scores; frustration follows the stacked negativity."""
+        assert self.learned is not None
+        abuse_rule = max((s.score for s in signals if s.label in _ABUSE_LABELS), default=0.0)
+        ls = self.learned.explain(message.text, probs, frustration, abuse_rule, offensive)
+        return combine_frustration(frustration, ls, reasons, signals), MappingProxyType(ls)
 
     def _frustration(self, message: Message, summary: _Summary, signals: list[Signal]) -> tuple[float, list[str]]:
         model_part, _argmax, satisfaction, negativity = summary
