@@ -49,11 +49,12 @@ class _Stack:
     w_learned: float
     w_inter: float
     bias: float
+    w_sat: float = 0.0
 
-    def __call__(self, rule: float, p: float) -> float:
+    def __call__(self, rule: float, p: float, sat: float) -> float:
         p = min(max(p, 1e-6), 1 - 1e-6)
         z = math.log(p / (1 - p))
-        t = self.bias + self.w_rule * rule + self.w_learned * z + self.w_inter * rule * z
+        t = self.bias + self.w_rule * rule + self.w_learned * z + self.w_inter * rule * z + self.w_sat * sat
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, t))))
 
 
@@ -85,12 +86,12 @@ class LearnedLayer:
         return list(map(tuple, np.stack([p[:, 1] for p in probs], axis=1).tolist()))
 
     def explain(
-        self, text: str, probs: Sequence[float], rule: float, abuse_rule: float, offensive: float
+        self, text: str, probs: Sequence[float], rule: float, sat: float, abuse_rule: float, offensive: float
     ) -> dict[str, LearnedScore]:
         """Stack each head with the rule score and say which words pushed it."""
         out: dict[str, LearnedScore] = {}
         for (h, (model, stack)), p in zip(self.heads.items(), probs, strict=True):
-            s = stack(rule, p)
+            s = stack(rule, p, sat)
             words = tuple(f for f, _ in model.top_features(text, h, k=3)) if p >= 0.5 else ()
             pushed = f"; words: {', '.join(words)}" if words else ""
             out[h] = LearnedScore(

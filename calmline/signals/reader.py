@@ -184,7 +184,7 @@ class Reader:
             if lp is None:
                 out.append(Reading(tuple(signals), f, emotion_of(summary, signals, f), proxy, tuple(reasons)))
                 continue
-            f, ls = self._with_learned(m, f, reasons, signals, o, lp)
+            f, ls = self._with_learned(m, f, reasons, signals, o, lp, summary[2])
             out.append(Reading(tuple(signals), f, emotion_of(summary, signals, f), proxy, tuple(reasons), ls))
         return out
 
@@ -216,7 +216,7 @@ class Reader:
         learned: Mapping[str, LearnedScore] = MappingProxyType({})
         if self.learned is not None:
             lp = self.learned.predict([message.text])[0]
-            frustration, learned = self._with_learned(message, frustration, reasons, signals, offensive, lp)
+            frustration, learned = self._with_learned(message, frustration, reasons, signals, offensive, lp, summary[2])
         emotion = self._emotion(summary, signals, frustration)
         return Reading(tuple(signals), frustration, emotion, MappingProxyType(scores), tuple(reasons), learned)
 
@@ -228,12 +228,13 @@ class Reader:
         signals: list[Signal],
         offensive: float,
         probs: Sequence[float],
+        sat: float,
     ) -> tuple[float, Mapping[str, LearnedScore]]:
         """Stack the learned heads with the rule scores; frustration follows the stacked negativity."""
         assert self.learned is not None
         abuse_rule = max((s.score for s in signals if s.label in _ABUSE_LABELS), default=0.0)
-        ls = self.learned.explain(message.text, probs, frustration, abuse_rule, offensive)
-        return combine_frustration(frustration, ls, reasons, signals), MappingProxyType(ls)
+        ls = self.learned.explain(message.text, probs, frustration, sat, abuse_rule, offensive)
+        return combine_frustration(frustration, ls, reasons), MappingProxyType(ls)
 
     def _frustration(self, message: Message, summary: _Summary, signals: list[Signal]) -> tuple[float, list[str]]:
         model_part, _argmax, satisfaction, negativity = summary
