@@ -14,7 +14,11 @@ from collections.abc import Mapping
 
 from calmline.models.learned import LearnedScore
 
-__all__ = ["LEARNED_CAP", "combine_frustration"]
+__all__ = ["EMPHASIS_REASON", "LEARNED_CAP", "combine_frustration"]
+
+#: the rules' reason for a happy message whose swearing is emphasis; the learned heads read
+#: swear words as negative, so they do not overrule this reading
+EMPHASIS_REASON = "positive message with swearing as emphasis (happy words outweigh negative)"
 
 #: a purely learned negativity of 1.0 reads as frustration 0.7 ("clearly frustrated")
 LEARNED_CAP = 0.7
@@ -24,7 +28,7 @@ def combine_frustration(rule: float, learned: Mapping[str, LearnedScore], reason
     """The frustration after the learned layer; adds the learned reason when it raised the score."""
     neg = learned["negative"]
     value = LEARNED_CAP * neg.score
-    if value < rule + 0.05:
+    if value < rule + 0.05 or EMPHASIS_REASON in reasons:
         return rule
     if reasons == ["no sign of negative emotion"]:
         reasons.clear()

@@ -22,7 +22,7 @@ from calmline import registry
 from calmline.models import load_model
 from calmline.models._linear import LinearModel, predict_proba_many
 from calmline.models.learned import LearnedLayer, LearnedScore
-from calmline.signals._learned_mix import combine_frustration
+from calmline.signals._learned_mix import EMPHASIS_REASON, combine_frustration
 from calmline.signals._prefilter import with_affixes
 from calmline.signals._text import Message, prepare_messages
 from calmline.signals.base import Context, Detector
@@ -239,10 +239,14 @@ class Reader:
     def _frustration(self, message: Message, summary: _Summary, signals: list[Signal]) -> tuple[float, list[str]]:
         model_part, _argmax, satisfaction, negativity = summary
         parts: list[tuple[float, str]] = [model_part] if model_part is not None else []
-        angry = False
+        angry = sarcastic = swearing = False
         abuse_kinds = 0
         for s in signals:
             label = s.label
+            if label == "customer.sarcasm":
+                sarcastic = True  # sarcasm turns praise negative: no "positive message" damping
+            elif label == "abuse.profanity":
+                swearing = True
             w = FRUSTRATION_WEIGHTS.get(label, 0.0)
             if w:
                 parts.append((w * s.score, f"{label} {s.score:.2f}"))
@@ -270,22 +274,30 @@ class Reader:
             parts.sort(key=_part_weight, reverse=True)  # stable: equal weights keep their order
         reasons = list(map(_part_reason, parts))
         # is_happy: positive words outweigh negative ones and the emotion model agrees
-        if not angry:
+        if not angry and not sarcastic:
             pos = len(toks & self._happy_words)  # type: ignore[operator]
-            if pos > 0 and pos > len(neg) and satisfaction + 0.15 >= negativity:
-                value *= 0.3
-                reasons.insert(0, "positive message (happy words outweigh negative)")
+            if pos > 0 and pos > len(neg):
+                if satisfaction + 0.15 >= negativity:
+                    value *= 0.3
+                    reasons.insert(0, "positive message (happy words outweigh negative)")
+                elif swearing and abuse_kinds == 1:
+                    # the model's anger comes from the swear words themselves: swearing as emphasis
+                    value *= 0.15
+                    reasons.insert(0, EMPHASIS_REASON)
         if not reasons:
             reasons = ["no sign of negative emotion"]
         return round(min(1.0, value), 4), reasons[:5]
 
     def _emotion(self, summary: _Summary, signals: list[Signal], frustration: float) -> str:
         top = summary[1]
+        labels = {s.label for s in signals}
+        if "customer.sarcasm" in labels and top in ("satisfaction", "neutral"):
+            return "frustration"  # praise said sarcastically
         if frustration < 0.15:
             if top in ("anger", "frustration", "disappointment"):
-                return "neutral"
+                # swearing read as emphasis of a happy message (see ``_frustration``)
+                return "satisfaction" if "abuse.profanity" in labels and len(labels) == 1 else "neutral"
             return top
-        labels = {s.label for s in signals}
         if (labels & _ANGRY_LABELS and frustration >= 0.5) or (labels & _ULTIMATUM_LABELS and frustration >= 0.45):
             return "anger"
         if top in ("neutral", "satisfaction") and frustration >= 0.35:
