@@ -126,8 +126,10 @@ def run(data: Path, max_n: int | None, seed: int = 0) -> list[tuple[str, str, st
             rows.append((task, d.name, name, auc(y, s)))
         if "sat" in d.extra:
             for name, s in systems.items():
-                rows.append((task + " (Spearman vs -satisfaction)", d.name, name, spearman(-np.asarray(d.extra["sat"]), s)))
-    for name, load in (("OLID (subtask A)", ds.olid), ("CONDA valid (E+I)", ds.conda_valid)):
+                rows.append(
+                    (task + " (Spearman vs -satisfaction)", d.name, name, spearman(-np.asarray(d.extra["sat"]), s))
+                )
+    for load in (ds.olid, ds.conda_valid):
         try:
             d = load(data, max_n, seed)
         except FileNotFoundError as exc:

@@ -192,7 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         train_head(
             "learned_negative", args.out, read_go_negative(go, "train"),
             read_cesamard(d / "cesamard_complaints" / "CESAMARD-Aspect_Dataset.csv", "Sentiment"), 4.0,
-            {"trained_on": "GoEmotions train.tsv (head); CESAMARD-Aspect negative sentiment, all rows (stack)", "label": "any of " + ", ".join(sorted(NEGATIVE_GO)),
+            {"trained_on": "GoEmotions train.tsv (head); CESAMARD-Aspect negative sentiment, all rows (stack)",
+             "label": "any of " + ", ".join(sorted(NEGATIVE_GO)),
              "licence_of_training_data": "Apache-2.0 (GoEmotions), MIT (CESAMARD-Aspect)",
              "inputs": {**provenance(d, "goemotions", ("train.tsv",)),
                         **provenance(d, "cesamard_complaints", ("CESAMARD-Aspect_Dataset.csv",))}},

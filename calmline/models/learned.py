@@ -99,7 +99,10 @@ class LearnedLayer:
             )
         a = 0.5 * (abuse_rule + offensive)
         out["abuse"] = LearnedScore(
-            round(a, 4), round(offensive, 4), (), f"offensive model {offensive:.2f} averaged with abuse rules {abuse_rule:.2f}"
+            round(a, 4),
+            round(offensive, 4),
+            (),
+            f"offensive model {offensive:.2f} averaged with abuse rules {abuse_rule:.2f}",
         )
         return out
 

@@ -176,7 +176,14 @@ class Reader:
         learned = self.learned.predict([m.text for m in messages]) if self.learned else repeat(None)
         out = []
         for m, scores, proxy, o, summary, skip, lp in zip(
-            messages, score_dicts, map(MappingProxyType, score_dicts), off.tolist(), summaries, skips, learned
+            messages,
+            score_dicts,
+            map(MappingProxyType, score_dicts),
+            off.tolist(),
+            summaries,
+            skips,
+            learned,
+            strict=False,
         ):
             # what ``_core`` does, inlined: this loop runs once per message
             signals = run(m, scores, o, None, 0.0, summary[3], skip)

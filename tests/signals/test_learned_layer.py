@@ -78,7 +78,9 @@ def test_positive_swearing_reads_positive(reader: Reader, text: str) -> None:
     assert r.frustration < 0.15
 
 
-@pytest.mark.parametrize("text", ["This bloody router is useless", "you are a bloody idiot", "Fucking brilliant, you broke it again"])
+@pytest.mark.parametrize(
+    "text", ["This bloody router is useless", "you are a bloody idiot", "Fucking brilliant, you broke it again"]
+)
 def test_negative_swearing_stays_negative(reader: Reader, text: str) -> None:
     r = reader.read(text)
     assert r.emotion == "anger" and r.frustration >= 0.5
@@ -124,7 +126,7 @@ def test_rules_only_reader_has_no_learned_scores() -> None:
 def test_layer_loads_and_stacks_monotonically() -> None:
     layer = LearnedLayer.load()
     assert layer is not None
-    model, stack = layer.heads["negative"]
+    _model, stack = layer.heads["negative"]
     assert stack(0.2, 0.9, 0.0) > stack(0.2, 0.1, 0.0)  # more learned negativity, higher score
     assert stack(0.2, 0.5, 0.0) > stack(0.2, 0.5, 0.8)  # the emotion model's satisfaction lowers it
     # the stack alone is not monotone in the rule score (fitted on long reviews: see the model

@@ -68,7 +68,9 @@ def is_negated(message: Message, start: int, window: int) -> bool:
 #: a negator inside a condition ("if this isn't fixed ...") does not negate the main clause
 _CONDITIONALS = frozenset({"if", "unless"})
 _COND_REACH = 8  # how far back a condition is looked for
-_MAIN_SUBJECTS = frozenset({"i", "i'm", "i'll", "im", "ill", "we", "we'll", "we're", "i've", "we've", "then", "my", "our"})
+_MAIN_SUBJECTS = frozenset(
+    {"i", "i'm", "i'll", "im", "ill", "we", "we'll", "we're", "i've", "we've", "then", "my", "our"}
+)
 
 
 class PatternDetector(Detector):
