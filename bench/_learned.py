@@ -93,7 +93,7 @@ def run(data: Path, max_n: int | None, seed: int = 0) -> list[tuple[str, str, st
         return np.array([r.frustration for r in reader.read_many(texts)])
 
     def learned(reader: Reader, texts: list[str], head: str) -> np.ndarray:
-        return np.array([r.learned.get(head, (0.0,))[0] for r in reader.read_many(texts)])
+        return np.array([r.learned[head].score if head in r.learned else 0.0 for r in reader.read_many(texts)])
 
     def abuse(reader: Reader, texts: list[str]) -> np.ndarray:
         labels = ("abuse.insult", "abuse.profanity", "abuse.harassment", "threat.personal")

@@ -19,7 +19,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
 
 import numpy as np
 
@@ -32,15 +31,34 @@ HEADS = ("negative", "sarcasm", "complaint")
 
 @dataclass(frozen=True, slots=True)
 class LearnedScore:
-    """One learned score: stacked value, the head alone, the words that pushed it, why."""
+    """One learned score: the stacked value, the head alone, and (on demand) the words and reason.
+
+    ``words`` and ``reason`` are worked out when read (exact per-word contributions of the
+    linear head), so a batch pays for them only where someone looks.
+    """
 
     score: float
     head: float
-    words: tuple[str, ...]
-    reason: str
+    label: str
+    rule: float
+    text: str = ""
+    model: LinearModel | None = None
+    fixed_reason: str = ""
 
-    def __getitem__(self, i: int) -> Any:  # ``score, *_ = learned["negative"]`` style access
-        return (self.score, self.head, self.words, self.reason)[i]
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The word features that pushed the head towards its label, strongest first (when it is >= 0.5)."""
+        if self.model is None or self.head < 0.5:
+            return ()
+        return tuple(f for f, _ in self.model.top_features(self.text, self.label, k=3))
+
+    @property
+    def reason(self) -> str:
+        if self.fixed_reason:
+            return self.fixed_reason
+        words = self.words
+        pushed = f"; words: {', '.join(words)}" if words else ""
+        return f"learned {self.label} {self.head:.2f} stacked with rules {self.rule:.2f} -> {self.score:.2f}{pushed}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,19 +109,10 @@ class LearnedLayer:
         """Stack each head with the rule score and say which words pushed it."""
         out: dict[str, LearnedScore] = {}
         for (h, (model, stack)), p in zip(self.heads.items(), probs, strict=True):
-            s = stack(rule, p, sat)
-            words = tuple(f for f, _ in model.top_features(text, h, k=3)) if p >= 0.5 else ()
-            pushed = f"; words: {', '.join(words)}" if words else ""
-            out[h] = LearnedScore(
-                round(s, 4), round(p, 4), words, f"learned {h} {p:.2f} stacked with rules {rule:.2f} -> {s:.2f}{pushed}"
-            )
+            out[h] = LearnedScore(round(stack(rule, p, sat), 4), round(p, 4), h, rule, text, model)
         a = 0.5 * (abuse_rule + offensive)
-        out["abuse"] = LearnedScore(
-            round(a, 4),
-            round(offensive, 4),
-            (),
-            f"offensive model {offensive:.2f} averaged with abuse rules {abuse_rule:.2f}",
-        )
+        why = f"offensive model {offensive:.2f} averaged with abuse rules {abuse_rule:.2f}"
+        out["abuse"] = LearnedScore(round(a, 4), round(offensive, 4), "abuse", abuse_rule, fixed_reason=why)
         return out
 
 

@@ -144,24 +144,31 @@ class Reader:
 
     def score_models(self, texts: Sequence[str]) -> list[tuple[Message, list[float], float]]:
         """Prepare a batch of messages and evaluate the models on all of them at once."""
-        messages, emo, off = self._score(texts)
+        messages, emo, off, _ = self._score(texts)
         return list(zip(messages, emo.tolist(), off.tolist(), strict=True))
 
-    def _score(self, texts: Sequence[str]) -> tuple[list[Message], Any, Any]:
+    def _score(self, texts: Sequence[str]) -> tuple[list[Message], Any, Any, Any]:
+        """Messages, emotion and offensive probabilities, and the learned heads' rows (or None)."""
         messages = prepare_messages(texts, max_chars=self.max_chars)
         if not messages:
-            return [], np.zeros((0, len(self._classes))), np.zeros(0)
+            return [], np.zeros((0, len(self._classes))), np.zeros(0), None
         plain = [m.text for m in messages]
+        learned = None
         if isinstance(self.emotion_model, LinearModel) and isinstance(self.offensive_model, LinearModel):
-            emo, off = predict_proba_many([self.emotion_model, self.offensive_model], plain)  # one tokenisation
+            heads = self.learned.models if self.learned is not None else []
+            emo, off, *lp = predict_proba_many([self.emotion_model, self.offensive_model, *heads], plain)
+            if lp:  # one tokenisation for every model, learned heads included
+                learned = np.stack([p[:, 1] for p in lp], axis=1).tolist()
         else:
             emo = self.emotion_model.predict_proba(plain)
             off = self.offensive_model.predict_proba(plain)
-        return messages, emo, off[:, self._off_index]
+        if learned is None and self.learned is not None:
+            learned = self.learned.predict(plain)
+        return messages, emo, off[:, self._off_index], learned
 
     def read_many(self, texts: Sequence[str]) -> list[Reading]:
         """Read a batch of unrelated customer messages (models evaluated once for the batch)."""
-        messages, emo, off = self._score(texts)
+        messages, emo, off, learned_rows = self._score(texts)
         if not messages:
             return []
         classes = self._classes
@@ -173,7 +180,7 @@ class Reader:
         score_dicts = list(map(dict, map(zip, repeat(classes), rows)))
         run, frustration_of, emotion_of = self._plan.run, self._frustration, self._emotion
         skips = self._plan.batch_skips(messages)
-        learned = self.learned.predict([m.text for m in messages]) if self.learned else repeat(None)
+        learned = learned_rows if learned_rows is not None else repeat(None)
         out = []
         for m, scores, proxy, o, summary, skip, lp in zip(
             messages,
