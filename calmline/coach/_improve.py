@@ -71,6 +71,7 @@ _TO_MOVE = {
     "boundary.end": "boundary",
 }
 _REFERENCE = re.compile(r"\b[A-Z]{2,4}-\d{4,}\b")
+_REF_CLAUSE = re.compile(r",?\s+(?:under|with|quoting) (?:reference|case(?: number)?) \{ticket\}")
 
 
 def known_ticket(plan: Plan, draft: str, ticket: str | None) -> str | None:
@@ -119,6 +120,8 @@ def improve(draft: str, labels: list[Signal], missing_labels: list[str], plan: P
     if rung >= 4 and "boundary" in moves:
         return fill_known(head, known)
     tail = compose_reply(plan.playbook, back, plan.values, seed=seed, previous_agent_texts=[*agents, head])
+    if "contact" in found:  # the draft gives its reference: an added sentence does not give it again
+        head, tail = _REF_CLAUSE.sub("", head), _REF_CLAUSE.sub("", tail)
     if "timeframe" in missing_labels and "next_steps" in found and not P.TIMEFRAME.search(tail.lower()):
         tail = (tail + " I expect this to be done within {timeframe}.").strip()
     out = " ".join(p for p in (head, " ".join(kept), tail, " ".join(sign_off)) if p).strip()
