@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playbook._build import build
 
-from calmline.coach import coach
 from calmline.coach import _patterns as P
+from calmline.coach import coach
 from calmline.types import Analysis
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
