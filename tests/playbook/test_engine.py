@@ -36,7 +36,8 @@ MOVE_CASES = [
     (
         "close",
         solved("Brilliant, that worked, thank you"),
-        build(("customer", "Brilliant, that worked, thank you", {}, 0.0)),
+        # thanks on a first message close too (#15); a new problem in the same breath does not
+        build(("customer", "Thanks, that worked, but now my router keeps dropping again", {}, 0.0)),
     ),
     (
         "follow_up",
