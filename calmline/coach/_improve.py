@@ -91,12 +91,14 @@ def fill_known(text: str, known: Mapping[str, str]) -> str:
 
 def _keep(draft: str, labels: list[Signal]) -> tuple[list[str], list[str]]:
     drop = [e for s in labels if s.label in _BAD for e in s.evidence]
+    good = [e for s in labels if s.label not in _BAD for e in s.evidence]
     kept: list[str] = []
     tail: list[str] = []
     for m in P.SENTENCE.finditer(draft):
         a, b = m.start(), m.end()
         text = P.BANG_RUN.sub(".", m.group(0).strip())
-        if not text or FILLER.match(text) or any(e.start < b and a < e.end for e in drop):
+        filler = FILLER.match(text) and not any(e.start < b and a < e.end for e in good)
+        if not text or filler or any(e.start < b and a < e.end for e in drop):
             continue
         (tail if SIGN_OFF.match(text) else kept).append(text)
     return kept, tail

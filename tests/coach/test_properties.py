@@ -178,7 +178,9 @@ def test_the_improved_draft_keeps_facts_drops_harm_and_never_repeats_a_move(mome
     better = review.suggestion
     for s in sents:
         if s.rstrip(".") == bad.rstrip("."):
-            assert s not in better, (draft, better)
+            # stock sympathy tied to the next sentence's facts is credited as specific empathy, and stays
+            tied = bad in FILLER and "empathy.specific" in review.label_names()
+            assert tied or s not in better, (draft, better)
         else:
             assert s in better, (s, better)  # the agent's own sentences, facts and voice stay
     again = coach(better, analysis, ticket="CL-004512")
