@@ -22,7 +22,7 @@ from calmline.playbook import decide
 from calmline.playbook.reply import sentences
 from calmline.types import Analysis, Conversation, Role, Turn
 
-__all__ = ["BAD_BIGRAMS", "Sample", "check", "dialogues", "generate"]
+__all__ = ["BAD_BIGRAMS", "Sample", "check", "dialogues", "generate", "print_samples", "replies_at_scale"]
 
 TICKET = "CL-000123"
 #: Word orders our templates once produced (issue #15) and other template seams.
@@ -154,3 +154,19 @@ def print_samples(samples: list[Sample], k: int = 20, seed: int = 20240601) -> N
         print(f"  suggestion: {s.suggestion}")
         print(f"  agent wrote: {s.agent_reply[:160]}")
         print(f"  improved:   {s.improved}\n")
+
+
+def replies_at_scale(root: Path | str, per_set: int | None = None) -> dict[str, int]:
+    """Generate and check every customer turn's reply over the dialogue sets; print 20 random samples."""
+    samples: list[Sample] = []
+    problems = 0
+    for n, (source, dialogue) in enumerate(dialogues(Path(root), per_set=per_set)):
+        for sample in generate(source, dialogue, f"{source}-{n}"):
+            samples.append(sample)
+            problems += bool(check(sample))
+    if not samples:
+        print(f"replies at scale: no dialogue sets under {root} (ESConv test, USS); skipped")
+        return {"turns": 0, "with_problems": 0}
+    print(f"replies at scale: {len(samples)} customer turns, {problems} with a form problem; 20 random samples:\n")
+    print_samples(samples)
+    return {"turns": len(samples), "with_problems": problems}
