@@ -121,8 +121,8 @@ def reply_values(
         action = "raise this with the team who handles it"
     values["action"] = action
     short = _REF_TAIL.sub("", facts.topic)
-    if facts.orders and short != facts.topic:
-        values["_ref"] = facts.orders[0]  # said once: later fragments name the topic without it
+    if short != facts.topic:
+        values["_ref"] = facts.topic[len(short) :].strip()  # said once: later fragments name the topic without it
         values["_topic_short"] = short
     values["summary"] = f"I'll {action}, and you'll hear from us within {{timeframe}}"
     if resolved:
