@@ -212,6 +212,10 @@ def main(argv: list[str] | None = None) -> int:
             "EPITOME emotional reactions level ≥ 1 → any empathy label)\n",
             coach_table(results["coach"]),
         ]
+        from bench._replies import replies_at_scale
+
+        log("replies: suggestions and improved drafts over the public dialogue sets ...")
+        results["replies"] = replies_at_scale(args.data, 40 if args.quick else None)
     if not args.no_speed:
         from bench._speed import build_messages, measure
 
