@@ -212,6 +212,10 @@ def main(argv: list[str] | None = None) -> int:
             "EPITOME emotional reactions level ≥ 1 → any empathy label)\n",
             coach_table(results["coach"]),
         ]
+        from bench._replies import replies_at_scale
+
+        log("replies: suggestions and improved drafts over the public dialogue sets ...")
+        results["replies"] = replies_at_scale(args.data, 40 if args.quick else None)
     if not args.no_speed:
         from bench._speed import build_messages, measure
 
@@ -236,6 +240,19 @@ def main(argv: list[str] | None = None) -> int:
                 ],
             ),
         ]
+    if not args.no_speed:
+        from bench import _distinct
+
+        log("speed: distinct (first-seen) messages, start-up, --workers, adversarial texts ...")
+        try:
+            results["speed_distinct"] = _distinct.run(5000 if args.quick else 20_000)
+        except (RuntimeError, SystemExit, OSError) as exc:
+            log(f"speed (distinct): skipped ({exc})")
+        else:
+            out_parts += [
+                "\n### Speed on messages seen for the first time (headline; the table above cycles texts)\n",
+                _distinct.table(results["speed_distinct"]),
+            ]
     if not args.no_service:
         try:
             from bench._service import service_bench

@@ -12,6 +12,9 @@ import yaml
 
 from calmline.errors import ConfigError
 
+#: libyaml's safe loader when available (same documents, several times faster)
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 __all__ = ["check_keys", "num", "read_yaml", "regex", "strings"]
 
 
@@ -26,7 +29,7 @@ def read_yaml(path: str | Path | None, package: str, name: str) -> tuple[Any, st
             raise ConfigError(f"{p}: file not found")
         text, origin = p.read_text(encoding="utf-8"), str(p)
     try:
-        return yaml.safe_load(text), origin
+        return yaml.load(text, Loader=_SAFE_LOADER), origin
     except yaml.YAMLError as exc:
         raise ConfigError(f"{origin}: invalid YAML: {exc}") from None
 

@@ -163,6 +163,8 @@ def read_conversations(
     skip_bad: bool = False,
     on_bad: OnBad | None = None,
     name: str | None = None,
+    on_long: OnBad | None = None,
+    max_chars: int = 20_000,
 ) -> Iterator[Conversation]:
     """Stream conversations from a path or a binary stream.
 
@@ -173,6 +175,9 @@ def read_conversations(
         on_bad: called with each skipped record's error (required with ``skip_bad``
             unless you really want to count them elsewhere).
         name: the name used in error messages (defaults to the path).
+        on_long: called with a warning naming the source and line for each customer
+            message longer than ``max_chars`` (the reader reads its first ``max_chars``
+            characters only).
 
     Raises:
         InputError: on the first bad record unless ``skip_bad`` is set.
@@ -184,7 +189,8 @@ def read_conversations(
         if not path.is_file():
             raise InputFormatError("no such file", source=label)
         with path.open("rb") as fh:
-            yield from _read_stream(fh, label, format or detect_format(path, fh.peek(4096)), skip_bad, on_bad)
+            fmt = format or detect_format(path, fh.peek(4096))
+            yield from _warn_long(fh, label, fmt, skip_bad, on_bad, on_long, max_chars)
         return
     stream: IO[bytes]
     if isinstance(source, str | Path):
@@ -196,16 +202,43 @@ def read_conversations(
     label = name or "<stdin>"
     buffered: Any = stream if hasattr(stream, "peek") else io.BufferedReader(cast(Any, stream))
     fmt = format or detect_format("", buffered.peek(4096))
-    yield from _read_stream(buffered, label, fmt, skip_bad, on_bad)
+    yield from _warn_long(buffered, label, fmt, skip_bad, on_bad, on_long, max_chars)
+
+
+def _warn_long(
+    fh: IO[bytes],
+    label: str,
+    fmt: Format,
+    skip_bad: bool,
+    on_bad: OnBad | None,
+    on_long: OnBad | None,
+    max_chars: int,
+) -> Iterator[Conversation]:
+    """``_read_stream``, calling ``on_long`` for each customer turn longer than ``max_chars``."""
+    lines: list[int | None] = []  # the readers fill in the line of each turn of the conversation they yield
+    for conv in _read_stream(fh, label, fmt, skip_bad, on_bad, lines if on_long else None):
+        if on_long is not None:
+            for i, turn in enumerate(conv.turns):
+                if turn.role is Role.CUSTOMER and len(turn.text) > max_chars:
+                    line = lines[i] if i < len(lines) else None
+                    on_long(
+                        InputError(
+                            f"conversation {conv.id!r} turn {i}: message of {len(turn.text):,} characters is "
+                            f"longer than {max_chars:,}; only its first {max_chars:,} are read",
+                            source=label,
+                            line=line,
+                        )
+                    )
+        yield conv
 
 
 def _read_stream(
-    fh: IO[bytes], label: str, fmt: Format, skip_bad: bool, on_bad: OnBad | None
+    fh: IO[bytes], label: str, fmt: Format, skip_bad: bool, on_bad: OnBad | None, lines: list[int | None] | None = None
 ) -> Iterator[Conversation]:
     readers = {"jsonl": _read_jsonl, "csv": _read_csv, "text": _read_text}
     if fmt not in readers:
         raise InputFormatError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}", source=label)
-    for item in readers[fmt](fh, label):
+    for item in readers[fmt](fh, label, lines):
         if isinstance(item, InputError):
             if isinstance(item, InputFormatError) or not skip_bad:
                 raise item
@@ -248,7 +281,9 @@ def _lines(fh: IO[bytes], label: str) -> Iterator[tuple[int, str] | InputError]:
             yield exc
 
 
-def _read_jsonl(fh: IO[bytes], label: str) -> Iterator[Conversation | InputError]:
+def _read_jsonl(
+    fh: IO[bytes], label: str, lines: list[int | None] | None = None
+) -> Iterator[Conversation | InputError]:
     seen_any = False
     for item in _lines(fh, label):
         if isinstance(item, InputError):
@@ -267,22 +302,28 @@ def _read_jsonl(fh: IO[bytes], label: str) -> Iterator[Conversation | InputError
             yield InputError(f"unreadable JSON: {str(exc)[:80] or type(exc).__name__}", source=label, line=lineno)
             continue
         try:
-            yield parse_conversation(obj, source=label, line=lineno)
+            conv = parse_conversation(obj, source=label, line=lineno)
         except InputError as exc:
             yield exc
+            continue
+        if lines is not None:
+            lines[:] = [lineno] * len(conv.turns)
+        yield conv
     if not seen_any:
         yield InputFormatError("empty input: no conversations found", source=label)
 
 
-def _read_csv(fh: IO[bytes], label: str) -> Iterator[Conversation | InputError]:
+def _read_csv(fh: IO[bytes], label: str, lines: list[int | None] | None = None) -> Iterator[Conversation | InputError]:
     text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="strict", newline="")
     try:
-        yield from _read_csv_rows(text, label)
+        yield from _read_csv_rows(text, label, lines)
     finally:
         text.detach()  # the caller owns (and closes) the binary stream
 
 
-def _read_csv_rows(text: io.TextIOWrapper, label: str) -> Iterator[Conversation | InputError]:
+def _read_csv_rows(
+    text: io.TextIOWrapper, label: str, lines: list[int | None] | None = None
+) -> Iterator[Conversation | InputError]:
     csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES))  # long messages are read, then truncated
     reader = csv.DictReader(_guard_csv(text, label))
     required = {"conversation_id", "role", "text"}
@@ -303,6 +344,7 @@ def _read_csv_rows(text: io.TextIOWrapper, label: str) -> Iterator[Conversation 
         return
     current: str | None = None
     turns: list[Turn] = []
+    turn_lines: list[int | None] = []
     done: set[str] = set()
     while True:
         try:
@@ -342,11 +384,16 @@ def _read_csv_rows(text: io.TextIOWrapper, label: str) -> Iterator[Conversation 
             continue
         if conv_id != current:
             if current is not None:
+                if lines is not None:
+                    lines[:] = turn_lines
                 yield Conversation(id=current, turns=tuple(turns))
                 done.add(current)
-            current, turns = conv_id, []
+            current, turns, turn_lines = conv_id, [], []
         turns.append(turn)
+        turn_lines.append(lineno)
     if current is not None:
+        if lines is not None:
+            lines[:] = turn_lines
         yield Conversation(id=current, turns=tuple(turns))
     elif not done:
         yield InputFormatError("empty input: a header but no rows", source=label)
@@ -359,7 +406,7 @@ def _guard_csv(text: io.TextIOWrapper, label: str) -> Iterable[str]:
         yield line
 
 
-def _read_text(fh: IO[bytes], label: str) -> Iterator[Conversation | InputError]:
+def _read_text(fh: IO[bytes], label: str, lines: list[int | None] | None = None) -> Iterator[Conversation | InputError]:
     import re
 
     pattern = re.compile(
@@ -367,6 +414,7 @@ def _read_text(fh: IO[bytes], label: str) -> Iterator[Conversation | InputError]
         re.IGNORECASE,
     )
     turns: list[Turn] = []
+    turn_lines: list[int | None] = []
     for item in _lines(fh, label):
         if isinstance(item, InputError):
             yield item
@@ -381,6 +429,7 @@ def _read_text(fh: IO[bytes], label: str) -> Iterator[Conversation | InputError]
                 yield exc
                 continue
             turns.append(Turn(role=parse_role(m["role"], source=label, line=lineno), text=m["text"].strip(), ts=ts))
+            turn_lines.append(lineno)
         elif line.strip() and turns:  # a continuation of the previous message
             last = turns[-1]
             turns[-1] = Turn(role=last.role, text=f"{last.text}\n{line.strip()}", ts=last.ts)
@@ -394,4 +443,6 @@ def _read_text(fh: IO[bytes], label: str) -> Iterator[Conversation | InputError]
         yield InputFormatError("empty input: no 'Customer:' or 'Agent:' lines found", source=label)
         return
     stem = Path(label).stem if not label.startswith("<") else "transcript"
+    if lines is not None:
+        lines[:] = turn_lines
     yield Conversation(id=stem, turns=tuple(turns))

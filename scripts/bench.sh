@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
-# Quality against the public data sets and speed, side by side with VADER and alt-profanity-check.
+# Quality against the public data sets and speed, side by side with VADER and alt-profanity-check,
+# then the learned layer's cross-source table (bench/_learned.py; says which data sets it needs).
 source "$(dirname "$0")/_venv.sh" "dev,bench"
-exec python -m bench.run "$@"
+python -m bench.run "$@"
+exec python -m bench._learned --data "${CALMLINE_DATA:-../shared/data}"

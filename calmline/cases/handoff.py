@@ -11,16 +11,40 @@ from calmline.cases.history import message_turn
 from calmline.cases.models import Incident, MessageRow
 from calmline.coach import detect
 from calmline.playbook._facts import extract_facts
-from calmline.types import Analysis, Conversation, Role
+from calmline.types import Analysis, Conversation, Role, TurnAnalysis
 
-__all__ = ["handoff_summary", "to_conversation"]
+__all__ = ["handoff_summary", "issue_of", "promises_of", "to_conversation", "tried_of"]
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+# An agent's commitment: what they will do, or what the customer will get.
 _PROMISE = re.compile(
-    r"\b(?:i|we)(?:'ll| will| am going to|'m going to| are going to)\b|\bwithin \d+|\bby (?:tomorrow|monday|tuesday|"
-    r"wednesday|thursday|friday|the end of)",
+    r"\b(?:(?:i|we)(?:'ll| will| shall| am going to|'m going to| are going to|'re going to)|let me|"
+    r"you(?:'ll| will) (?:receive|get|hear|have|see)|(?:the|our) \w+(?: team)? will|expect (?:a|an|the|to)|"
+    r"(?:i|we) promise)\b|\bwithin \d+|\bby (?:tomorrow|monday|tuesday|wednesday|thursday|friday|the end of)",
     re.IGNORECASE,
 )
+# Something the agent did or had the customer do: a fix tried, not a courtesy.
+_ATTEMPT = re.compile(
+    r"\b(?:(?:i|we)(?:'ve| have)? (?:sent|processed|refunded|reset|reissued|issued|credited|rebooked|cancell?ed|"
+    r"updated|changed|restarted|re-?sent|replaced|applied|removed|unlocked|resent)|(?:please )?try (?:\w+ing|again|to)|"
+    r"could you (?:try|restart|clear|reinstall|update|check)|have you tried)\b",
+    re.IGNORECASE,
+)
+_META = re.compile(
+    r"^\s*(?:(?:this is )?(?:the )?(?:\w+) time I(?:'m| am)? (?:write|writing|ask|asking|call|calling|contact)|"
+    r"hello|hi|hey|good (?:morning|afternoon|evening)|i already told you|as i said)\b",
+    re.IGNORECASE,
+)
+_THIRD = {
+    "your": "their",
+    "yours": "theirs",
+    "you're": "they're",
+    "you've": "they've",
+    "you'd": "they'd",
+    "you'll": "they'll",
+    "yourself": "themselves",
+}
+_SUBJ = re.compile(r"(?:^|\b(?:and|that|because|so|whether|if|when|but)\s+)$", re.IGNORECASE)
 _TRIED = {
     "empathy.specific": "acknowledged the customer's feelings",
     "apology": "apologised",
@@ -42,25 +66,78 @@ def to_conversation(conv_id: str, messages: Sequence[MessageRow]) -> Conversatio
     return Conversation(id=conv_id, turns=tuple(map(message_turn, messages)))
 
 
-def _issue(analysis: Analysis) -> str:
+def _third_person(text: str) -> str:
+    """The agent-voice restatement ("your refund ... reached you") told about the customer."""
+
+    def repl(m: re.Match[str]) -> str:
+        word, low = m.group(0), m.group(0).lower()
+        if low in _THIRD:
+            return _THIRD[low]
+        if low == "you":
+            return "they" if _SUBJ.search(text[: m.start()]) else "them"
+        return word
+
+    out = re.sub(r"\b[Yy]ou(?:r(?:s|self)?|'re|'ve|'d|'ll)?\b", repl, text)
+    return out.replace("they'd like to know", "they want to know").replace("they'd like us to", "they want us to")
+
+
+def _candidates(turn: TurnAnalysis) -> tuple[float, str]:
+    """How strongly this customer turn states the main request (signals and meaning), and that request."""
+    signals = {s.label for s in turn.signals}
+    issue = extract_facts([turn]).issue
+    score = 0.0
+    if issue:
+        score += 2.0
+        score += 1.0 if issue.startswith(("you'd like", "you want", "you need")) else 0.0
+    score += 2.0 * any(label.startswith("request.") for label in signals)
+    score += 1.0 * ("?" in turn.turn.text)
+    score += 0.5 * bool(re.search(r"\d", turn.turn.text))
+    if not issue:
+        sentences = [x.strip() for x in _SENTENCE.findall(turn.turn.text) if x.strip() and not _META.match(x)]
+        issue = max(sentences, key=len) if sentences else ""
+    return score, issue
+
+
+def issue_of(analysis: Analysis) -> str:
+    """The customer's main request, chosen by meaning and signals over all their turns, not the first sentence."""
     customers = [t for t in analysis.turns if t.turn.role is Role.CUSTOMER]
     if not customers:
         return "No customer message yet."
-    try:  # the playbook's grounding gives the issue in the customer's own words
-        issue = extract_facts(customers[:2]).issue
-    except Exception:  # a summary must not fail on an odd message: fall back to the first sentence
-        issue = ""
-    if not issue:
+    best, best_score = "", -1.0
+    for turn in customers:
+        try:
+            score, issue = _candidates(turn)
+        except Exception:  # a summary must not fail on an odd message
+            score, issue = 0.0, ""
+        if issue and score > best_score:  # ties go to the earlier turn: the request that opened the case
+            best, best_score = issue, score
+    if not best:
         first = _SENTENCE.findall(customers[0].turn.text)
-        issue = first[0].strip() if first else customers[0].turn.text
-    issue = issue.strip()
+        best = first[0].strip() if first else customers[0].turn.text
+    issue = _third_person(best.strip())
     if len(issue) > 200:
         issue = issue[:197].rstrip() + "..."
     return issue[0].upper() + issue[1:] if issue else issue
 
 
-def _tried(agent_texts: list[str], customer_texts: list[str]) -> list[str]:
+def promises_of(agent_texts: Sequence[str]) -> list[str]:
+    """Every sentence in which the agent committed to something ("let me check", "you'll receive")."""
+    out: list[str] = []
+    for text in agent_texts:
+        for s in _SENTENCE.findall(text):
+            s = s.strip()
+            if s and _PROMISE.search(s) and s not in out:
+                out.append(s)
+    return out
+
+
+def tried_of(agent_texts: Sequence[str], customer_texts: Sequence[str]) -> list[str]:
+    """What was already attempted: each fix or action in the agent's words, then the moves made."""
     done: list[str] = []
+    for text in agent_texts:
+        for s in _SENTENCE.findall(text):
+            if _ATTEMPT.search(s) and (item := f'tried: "{s.strip()}"') not in done:
+                done.append(item)
     for text in agent_texts:
         for sig in detect(text, customer_texts[-2:]):
             phrase = _TRIED.get(sig.label)
@@ -76,14 +153,13 @@ def handoff_summary(
     analysis = analyze(to_conversation(conv_id, messages))
     agent_texts = [m.text for m in messages if m.role == "agent"]
     customer_texts = [m.text for m in messages if m.role == "customer"]
-    promises = [s.strip() for text in agent_texts for s in _SENTENCE.findall(text) if _PROMISE.search(s)]
     state = analysis.state
     last = next((t for t in reversed(analysis.turns) if t.turn.role is Role.CUSTOMER), None)
     return {
         "case": case_number,
-        "issue": _issue(analysis),
-        "tried": _tried(agent_texts, customer_texts),
-        "promises": promises,
+        "issue": issue_of(analysis),
+        "tried": tried_of(agent_texts, customer_texts),
+        "promises": promises_of(agent_texts),
         "customer": {
             "emotion": last.emotion if last else None,
             "frustration": round(state.frustration_last, 3),

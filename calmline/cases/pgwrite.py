@@ -137,7 +137,7 @@ def write_at_once(
     """
     values = message_values(plan)
     stored, state = values["analysis"], plan.analysis.state.to_dict()
-    due = still_here_due(msg, policy, now)
+    due = still_here_due(msg, policy, now, channel)
     params: dict[str, Any] = {
         "conversation": msg.conversation_id,
         "channel": channel,

@@ -7,7 +7,6 @@ it to ``analysed``. Pending messages left by a crash are picked up by :func:`ana
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +22,7 @@ from calmline.cases.handoff import handoff_summary, to_conversation
 from calmline.cases.history import from_stored, message_turn, with_state
 from calmline.cases.models import ConversationRow, Escalation, Incident, MessageRow, Timer, table, utcnow
 from calmline.playbook import decide
+from calmline.playbook.config import Playbook, default_playbook, with_still_here
 from calmline.playbook.model import LadderState
 from calmline.types import Analysis, Conversation, ConversationState, Role, Turn, TurnAnalysis
 
@@ -46,11 +46,6 @@ __all__ = [
 log = logging.getLogger("calmline.cases")
 
 # An agent promising to look into something: start a still-here timer.
-_CHECKING = re.compile(
-    r"\b(?:let me|i'?ll|i will|i'm going to|i am going to)\s+(?:just\s+)?(?:check|look|find out|see|investigate|"
-    r"confirm|verify|ask)|\b(?:one|a) (?:moment|minute|sec(?:ond)?)\b|\bbear with me\b|\bhold on\b",
-    re.IGNORECASE,
-)
 _ABUSE = ("abuse.", "threat.personal")
 
 
@@ -58,7 +53,8 @@ _ABUSE = ("abuse.", "threat.personal")
 class Policy:
     """The workflow knobs the service settings feed in."""
 
-    still_here_s: float = 120.0
+    #: overrides the playbook's ``timing.still_here_after`` on every channel; None: the playbook decides
+    still_here_s: float | None = None
     follow_up_delay_s: float = 3 * 24 * 3600.0
     alerts: bool = False
     channel: str = "chat"
@@ -159,7 +155,8 @@ def plan_message(
 
     ``ladder_before``: the boundary ladder after the turns before the last one, if known.
     """
-    guidance = decide(analysis, playbook=policy.playbook, now=now, channel=channel, ladder_before=ladder_before)
+    pb = policy_playbook(policy)  # one clock: the timers below read the same playbook
+    guidance = decide(analysis, playbook=pb, now=now, channel=channel, ladder_before=ladder_before)
     gdict = _as_dict(guidance) if guidance is not None else None
     if gdict is not None and isinstance(gdict.get("suggested_reply"), str):
         gdict["suggested_reply"] = _fill(gdict["suggested_reply"], case_number, policy, now)
@@ -298,7 +295,7 @@ def apply_plan(
     timers: list[dict[str, Any]] = []
     if msg.role == "agent":
         store.cancel_timers(conn, cid, "still_here")
-        if status != "closed" and (due := still_here_due(msg, policy, now)) is not None:
+        if status != "closed" and (due := still_here_due(msg, policy, now, getattr(conv, "channel", None))) is not None:
             timer_id = conn.execute(
                 _INSERT_TIMER,
                 {
@@ -331,7 +328,8 @@ def message_values(plan: Plan) -> dict[str, Any]:
         "guidance": plan.guidance_dict,
         "status": "analysed",
         "abuse_count": len(abusive),
-        "abuse_severity": max((sig.score for sig in abusive), default=0.0),
+        # a threat to the agent's safety is the most severe abuse there is (the care policy counts it double)
+        "abuse_severity": max((1.0 if sig.label == "threat.personal" else sig.score for sig in abusive), default=0.0),
     }
 
 
@@ -354,11 +352,30 @@ def message_events(
     return events
 
 
-def still_here_due(msg: MessageRow, policy: Policy, now: datetime) -> datetime | None:
-    """When a still-here reminder is due if agent message ``msg`` promises to check something, else ``None``."""
-    if msg.role != "agent" or not _CHECKING.search(msg.text):
+def still_here_due(msg: MessageRow, policy: Policy, now: datetime, channel: str | None = None) -> datetime | None:
+    """When a still-here reminder is due if agent message ``msg`` promises to check something, else ``None``.
+
+    One clock: the promise is recognised by the playbook's ``timing.check_phrases`` and the
+    limit is its ``timing.still_here_after`` for the channel, the same ones guidance uses.
+    """
+    timing = policy_playbook(policy).timing
+    if msg.role != "agent" or not timing.check_regex.search(msg.text.lower()):
         return None
-    return now + timedelta(seconds=policy.still_here_s)
+    limit = timing.still_here_after.get(channel or policy.channel, timing.still_here_after["chat"])
+    return now + timedelta(seconds=limit)
+
+
+_RUN: dict[tuple[int, float | None], Playbook] = {}
+
+
+def policy_playbook(policy: Policy) -> Playbook:
+    """The playbook this service runs: its own file or the default, with the still-here setting applied."""
+    base = policy.playbook or default_playbook()
+    key = (id(base), policy.still_here_s)
+    pb = _RUN.get(key)
+    if pb is None:
+        pb = _RUN[key] = with_still_here(base, policy.still_here_s)
+    return pb
 
 
 def _end_per_policy(s: Session, cid: str, case_number: str, reason: str, policy: Policy) -> str:

@@ -268,13 +268,17 @@ def cancel_timers(s: Session | Connection, conversation_id: str, kind: str) -> i
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def wellbeing(s: Session, agent: str, *, team: str, since: datetime) -> dict[str, Any]:
-    """Abuse an agent (of ``team``) received since ``since``: counts and severity, framed as care."""
+def wellbeing(s: Session, agent: str, *, team: str, since: datetime, severe_from: float = 2.0) -> dict[str, Any]:
+    """Abuse an agent (of ``team``) received since ``since``: counts and severity, framed as care.
+
+    ``severe_messages`` counts those at or above ``severe_from`` (the care policy's double weight).
+    """
     q = (
         select(
             func.count(MessageRow.id),
             func.coalesce(func.sum(MessageRow.abuse_severity), 0.0),
             func.coalesce(func.max(MessageRow.abuse_severity), 0.0),
+            func.count(MessageRow.id).filter(MessageRow.abuse_severity >= severe_from),
         )
         .join(ConversationRow, ConversationRow.id == MessageRow.conversation_id)
         .where(
@@ -284,7 +288,7 @@ def wellbeing(s: Session, agent: str, *, team: str, since: datetime) -> dict[str
             MessageRow.created_at >= since,
         )
     )
-    count, total, peak = s.execute(q).one()
+    count, total, peak, severe = s.execute(q).one()
     return {
         "agent": agent,
         "team": team,
@@ -292,6 +296,7 @@ def wellbeing(s: Session, agent: str, *, team: str, since: datetime) -> dict[str
         "abusive_messages": int(count),
         "severity_total": round(float(total), 3),
         "severity_peak": round(float(peak), 3),
+        "severe_messages": int(severe or 0),
     }
 
 

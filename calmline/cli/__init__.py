@@ -26,6 +26,14 @@ app.command("coach")(coach_command)
 app.command("serve")(serve_command)
 
 
+@app.command("model-card")
+def model_card_command() -> None:
+    """Show the shipped models' card: what data went in, under what licence, measured how."""
+    from calmline.models.learned import model_card
+
+    typer.echo(model_card())
+
+
 @app.command("bench")
 def bench_command(
     quick: Annotated[bool, typer.Option(help="Smaller samples, for a fast look.")] = False,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from importlib import resources
@@ -15,6 +14,13 @@ from calmline.analyze import analyze_many
 from calmline.errors import CalmlineError, InputError
 from calmline.io import read_conversations
 from calmline.types import CUSTOMER_LABELS, Conversation, Role, Turn
+
+#: longer customer messages are read up to this many characters (``Reader``'s default)
+MAX_CHARS = 20_000
+
+
+def _warn_long(err: InputError) -> None:
+    typer.echo(f"warning: {err}", err=True)
 
 
 class OutputFormat(StrEnum):
@@ -46,12 +52,26 @@ def analyze_command(
     include_text: Annotated[
         bool, typer.Option("--include-text", help="Copy each turn's text into the JSONL output.")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", "-w", min=1, max=256, help="Processes for --format jsonl (output keeps the input order)."
+        ),
+    ] = 1,
 ) -> None:
     """Read customer messages: signals with evidence, frustration, emotion and conversation state."""
     if text is not None:
+        if len(text) > MAX_CHARS:
+            typer.echo(
+                f"warning: --text: message of {len(text):,} characters is longer than {MAX_CHARS:,}; "
+                f"only its first {MAX_CHARS:,} are read",
+                err=True,
+            )
         conversations = iter([Conversation(id="text", turns=(Turn(role=Role.CUSTOMER, text=text),))])
         _run(conversations, output, include_text)
         return
+    if workers > 1 and output is not OutputFormat.jsonl:
+        typer.echo("note: --workers applies to --format jsonl; reading in one process.", err=True)
     bad: list[InputError] = []
 
     def on_bad(err: InputError) -> None:
@@ -63,8 +83,15 @@ def analyze_command(
         typer.echo("Reading conversations from stdin (JSONL, CSV or 'Customer: ...' lines); Ctrl-D to end.", err=True)
     fmt = None if input_format is InputFormat.auto else input_format.value
     try:
-        conversations = read_conversations(source, format=fmt, skip_bad=skip_bad, on_bad=on_bad)  # type: ignore[arg-type]
-        _run(conversations, output, include_text)
+        conversations = read_conversations(
+            source,
+            format=fmt,  # type: ignore[arg-type]
+            skip_bad=skip_bad,
+            on_bad=on_bad,
+            on_long=_warn_long,
+            max_chars=MAX_CHARS,
+        )
+        _run(conversations, output, include_text, workers)
     except CalmlineError as exc:
         typer.echo(f"error: {exc}", err=True)
         if isinstance(exc, InputError) and not skip_bad:
@@ -93,17 +120,20 @@ def labels_command() -> None:
         typer.echo(f"{label:22} {', '.join(sources)}")
 
 
-def _run(conversations: object, output: OutputFormat, include_text: bool) -> None:
+def _run(conversations: object, output: OutputFormat, include_text: bool, workers: int = 1) -> None:
     from collections.abc import Iterable
 
     assert isinstance(conversations, Iterable)
-    analyses = analyze_many(conversations)
     if output is OutputFormat.jsonl:
+        from calmline.cli._parallel import parallel_jsonl_lines
+
         out = sys.stdout
-        for a in analyses:
-            out.write(json.dumps(a.to_dict(include_text=include_text), ensure_ascii=False) + "\n")
+        write = out.write
+        for line in parallel_jsonl_lines(conversations, workers, include_text):
+            write(line)
         out.flush()
         return
+    analyses = analyze_many(conversations)
     from calmline.cli._render import render_analysis
 
     for a in analyses:

@@ -148,6 +148,8 @@ def _coach_items(draft: str | None, conversation: str | None) -> Iterator[tuple[
             text = conv.metadata.get("draft")
             if not isinstance(text, str):
                 raise InputError("missing string field 'draft'", source=label, line=lineno)
+            if not text.strip():
+                raise InputError("field 'draft' is empty: write the reply to coach", source=label, line=lineno)
             yield conv, text
 
 

@@ -89,7 +89,7 @@ OFFER = re.compile(
 )
 NEXT = re.compile(
     r"\b(?:i'?ll|i will|we'?ll|we will|i'?m going to|we'?re going to|i am going to|we are going to|(?:our|the|a|my) (?:\w+ )?"
-    r"(?:team|engineer|specialist|courier|supervisor|manager|adviser|advisor|department) (?:will|is going to)|you'?ll|you will|"
+    r"(?:team|engineer|specialist|courier|supervisor|manager|adviser|advisor|department),? (?:who )?(?:will|'ll|is going to)|you'?ll|you will|"
     r"please)\s+(?:\w+\s+){0,2}?(?:send|email|raise|book|arrange|refund|process|call|ring|ship|dispatch|escalate|pass|transfer|"
     r"update|replace|credit|reply|upload|confirm|schedule|follow up|contact|text|issue|receive|get|hear|post|reset|open|log|"
     r"cancel|waive|apply|add|trace|review|visit|deliver|collect|fix|repair|submit|return|request|hand|check back|chase|message|"
@@ -140,10 +140,10 @@ BOUNDARY_END = re.compile(
 )
 ESCALATION = re.compile(
     r"\b(?:i'?ll|i will|i can|let me|i'?m going to|i am going to|i'?ve|i have|we'?ll|we will|i'?d be happy to|happy to|i'?m)\s+"
-    r"(?:\w+\s+){0,2}?(?:transfer(?:ring)?|pass(?:ing)?|escalat(?:e|ing)|refer(?:ring)?|connect(?:ing)?|put(?:ting)? you through|"
-    r"hand(?:ing)?|bring(?:ing)? in)\b.{0,60}\b(?:supervisor|manager|team leader|specialist|senior|team|department|colleague)"
+    r"(?:\w+\s+){0,2}?(?:transfer(?:r(?:ing|ed))?|pass(?:ing|ed)?|escalat(?:e|ing|ed)|refer(?:r(?:ing|ed))?|connect(?:ing|ed)?|put(?:ting)? you through|"
+    r"hand(?:ing|ed)?|bring(?:ing)? in|brought in)\b.{0,60}\b(?:supervisor|manager|team leader|specialist|senior|team|department|colleague)"
     r"|\bwould you like (?:me to (?:transfer|escalate|pass|connect)|to speak (?:with|to) (?:a|my) (?:supervisor|manager|team leader|senior))"
-    r"|\bescalat(?:e|ing) (?:this|it|your)"
+    r"|\bescalat(?:e|ing|ed) (?:this|it|your)"
 )
 SARCASM = re.compile(
     r"\b(?:obviously|clearly you|good luck with that|as i'?m sure you know|congratulations|duh|no offen[cs]e,? but|"

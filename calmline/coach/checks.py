@@ -64,6 +64,11 @@ _WHY = {
 _ACTION_START = re.compile(r"^\s*(?:i'?ll|i will|i'?ve|i have|we'?ll|we will|let me|i can|we can|i'?m going to)\b")
 _YOUR = re.compile(r"\byour (?!frustration|feelings?|concerns?|patience|experience|situation|issue|problem)\w+")
 _SORRY_FEEL = re.compile(r"sorry (?:that |if )?you feel")
+# A question typed without its question mark, as the last sentence: an auxiliary, then who it asks about.
+_BARE_QUESTION = re.compile(
+    r"^\s*(?:do|does|did|have|has|are|is|was|were|could|would|will|can)\s+(?:you|u|your|he|she|they|it|the|this|that)\b"
+    r"(?![^.!]*\b(?:let me|i'?ll)\b)[^.!]*$"
+)
 
 
 class _Found:
@@ -114,7 +119,8 @@ def _per_sentence(f: _Found, norm: str, sents: list[tuple[int, int]], customer: 
             target = s if _grounded(s, customer) or i == 0 else norm[sents[i - 1][0] : b]
             if _grounded(target, customer):
                 f.add("paraphrase", a if target is s else sents[i - 1][0], b)
-        if "?" in s and not P.QUESTION_NOT.search(s) and not P.HOLD.search(s):
+        asked = "?" in s or (i == len(sents) - 1 and _BARE_QUESTION.match(s) is not None)  # "have you tried it"
+        if asked and not P.QUESTION_NOT.search(s) and not P.HOLD.search(s):
             f.add("question.clarifying", a, b)
         if "?" in s and P.HOLD.search(s):
             f.add("hold.permission", a, b)

@@ -32,15 +32,21 @@ MOMENTS: tuple[str, ...] = (
     "escalation",
 )
 _TOP = {"version", "base", "angry_frustration", "labels", "moments"}
+_OPTIONAL_TOP = {"filler"}
 
 
 @dataclass(frozen=True, slots=True)
 class Expectation:
-    """A label a moment expects, its weight when missing, and the one-line why."""
+    """A label a moment expects, its weight when missing, and the one-line why.
+
+    ``also``: other labels that meet the expectation as well (an apology that owns
+    the named problem answers an angry customer as well as specific empathy does).
+    """
 
     label: str
     weight: float
     why: str
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +58,7 @@ class Rubric:
     labels: Mapping[str, float]
     moments: Mapping[str, tuple[Expectation, ...]]
     origin: str
+    filler: float = 0.0
 
 
 def _number(value: Any, where: str, lo: float, hi: float) -> float:
@@ -62,7 +69,7 @@ def _number(value: Any, where: str, lo: float, hi: float) -> float:
 
 def parse_rubric(data: Any, origin: str) -> Rubric:
     """Validate decoded YAML into a :class:`Rubric`."""
-    top = check_keys(data, _TOP, origin)
+    top = check_keys(data, _TOP | _OPTIONAL_TOP, origin, _TOP)
     if top["version"] != 1:
         raise ConfigError(f"{origin}: version: expected 1, got {top['version']!r}")
     labels_raw = check_keys(top["labels"], set(AGENT_LABELS), f"{origin}: labels", set())
@@ -75,10 +82,15 @@ def parse_rubric(data: Any, origin: str) -> Rubric:
         out = []
         for i, item in enumerate(items):
             where = f"{origin}: moments.{name}[{i}]"
-            e = check_keys(item, {"label", "weight", "why"}, where)
-            if e["label"] not in AGENT_LABELS:
-                raise ConfigError(f"{where}.label: unknown label {e['label']!r}; valid: {', '.join(AGENT_LABELS)}")
-            out.append(Expectation(str(e["label"]), _number(e["weight"], f"{where}.weight", 0, 100), str(e["why"])))
+            e = check_keys(item, {"label", "weight", "why", "also"}, where, {"label", "weight", "why"})
+            also = e.get("also", [])
+            if not isinstance(also, list):
+                raise ConfigError(f"{where}.also: expected a list of labels, got {also!r}")
+            for label in [e["label"], *also]:
+                if label not in AGENT_LABELS:
+                    raise ConfigError(f"{where}: unknown label {label!r}; valid: {', '.join(AGENT_LABELS)}")
+            weight = _number(e["weight"], f"{where}.weight", 0, 100)
+            out.append(Expectation(str(e["label"]), weight, str(e["why"]), tuple(str(x) for x in also)))
         moments[str(name)] = tuple(out)
     return Rubric(
         base=_number(top["base"], f"{origin}: base", 0, 100),
@@ -86,6 +98,7 @@ def parse_rubric(data: Any, origin: str) -> Rubric:
         labels=labels,
         moments=moments,
         origin=origin,
+        filler=_number(top.get("filler", 0), f"{origin}: filler", 0, 100),
     )
 
 

@@ -14,38 +14,23 @@ from datetime import datetime
 from typing import Any
 
 from calmline.coach import _patterns as P
+from calmline.coach._improve import FILLER, PLACEHOLDER, SIGN_OFF, improve, known_ticket
 from calmline.coach.checks import detect
 from calmline.coach.rubric import Rubric, default_rubric
+from calmline.errors import InputError
 from calmline.playbook.config import Playbook
 from calmline.playbook.engine import Plan, prepare
-from calmline.playbook.reply import compose_reply
 from calmline.signals._text import normalise
-from calmline.types import Analysis, Conversation, Role, Signal
+from calmline.types import Analysis, Conversation, Role, Signal, Span
 
 __all__ = ["Missing", "Review", "coach"]
 
 _BOUNDARY = ("boundary.request", "boundary.warning", "boundary.end")
-_TO_MOVE = {
-    "empathy.specific": "acknowledge",
-    "paraphrase": "paraphrase",
-    "question.clarifying": "clarify",
-    "ownership": "own_it",
-    "alternative": "alternative",
-    "next_steps": "next_steps",
-    "timeframe": "next_steps",
-    "contact": "ticket_contact",
-    "hold.permission": "hold_permission",
-    "update.waiting": "still_here",
-    "escalation.offer": "escalate",
-    "boundary.request": "boundary",
-    "boundary.warning": "boundary",
-    "boundary.end": "boundary",
-}
-_BAD = frozenset({"dismissive", "blame", "tone.mirroring"})
 _CLOSING = re.compile(
     r"\b(?:anything else|have a (?:great|good|nice|lovely)|goodbye|all (?:set|sorted)|glad (?:i|we) could help)\b"
 )
 _ABUSE_MOMENT = {1: "abuse_request", 2: "abuse_request", 3: "abuse_warning", 4: "abuse_end"}
+_BAD = frozenset({"dismissive", "blame", "tone.mirroring", "empathy.canned"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +54,7 @@ class Review:
         missing: the expected moves the draft lacks.
         suggestion: an improved version keeping the agent's facts and voice.
         moments: the moments recognised (``angry``, ``closing``...).
+        unfilled: the placeholders left in the draft (``{timeframe}``): they earn no credit.
     """
 
     labels: tuple[Signal, ...]
@@ -76,13 +62,14 @@ class Review:
     missing: tuple[Missing, ...]
     suggestion: str
     moments: tuple[str, ...] = ()
+    unfilled: tuple[Span, ...] = ()
 
     def label_names(self) -> list[str]:
         """The labels found, in contract order."""
         return [s.label for s in self.labels]
 
     def to_dict(self, id: str | None = None) -> dict[str, Any]:
-        """The JSONL contract: ``{"id", "labels", "score", "missing", "suggestion"}``."""
+        """The JSONL contract: ``{"id", "labels", "score", "missing", "suggestion", "unfilled"}``."""
         out: dict[str, Any] = {} if id is None else {"id": id}
         out["labels"] = [
             {"label": s.label, "score": round(s.score, 3), "evidence": [e.to_dict() for e in s.evidence]}
@@ -91,6 +78,7 @@ class Review:
         out["score"] = self.score
         out["missing"] = [m.to_dict() for m in self.missing]
         out["suggestion"] = self.suggestion
+        out["unfilled"] = [e.to_dict() for e in self.unfilled]
         return out
 
 
@@ -123,36 +111,25 @@ def _moments(draft_norm: str, plan: Plan, rubric: Rubric) -> list[str]:
     return out
 
 
-def _has(label: str, found: set[str]) -> bool:
+def _has(label: str, found: set[str], also: tuple[str, ...] = ()) -> bool:
     if label in _BOUNDARY:  # a higher step of the ladder covers a lower one
         return any(b in found for b in _BOUNDARY[_BOUNDARY.index(label) :])
-    return label in found
+    return label in found or any(a in found for a in also)
 
 
-def _improve(draft: str, labels: list[Signal], missing: list[Missing], plan: Plan) -> str:
-    drop = [e for s in labels if s.label in _BAD | {"empathy.canned"} for e in s.evidence]
-    kept = []
-    for m in P.SENTENCE.finditer(draft):
-        a, b = m.start(), m.end()
-        if any(e.start < b and a < e.end for e in drop):
-            continue
-        kept.append(P.BANG_RUN.sub(".", m.group(0).strip()))
-    moves = {_TO_MOVE[x.move] for x in missing if x.move in _TO_MOVE}
-    if any(s.label == "empathy.canned" for s in labels) or any(s.label in _BAD for s in labels):
-        moves.add("acknowledge")
-    found = {s.label for s in labels}
-    seed = f"{plan.analysis.conversation.id}:coach"
-    agents = [t.turn.text for t in plan.analysis.turns if t.turn.role is Role.AGENT] + kept
-    rung = plan.ladder.rung if plan.ladder.active else 0
-    front = [m for m in ("boundary", "acknowledge", "own_it", "paraphrase") if m in moves]
-    back = [m for m in moves if m not in front]
-    head = compose_reply(plan.playbook, front, plan.values, seed=seed, previous_agent_texts=agents, rung=rung)
-    if rung >= 4 and "boundary" in moves:
-        return head
-    tail = compose_reply(plan.playbook, back, plan.values, seed=seed, previous_agent_texts=[*agents, head])
-    if "timeframe" in {x.move for x in missing} and "next_steps" in found and "{timeframe}" not in tail:
-        tail = (tail + " I expect this to be done within {timeframe}.").strip()
-    return " ".join(p for p in (head, " ".join(kept), tail) if p).strip()
+def _blank_placeholders(draft: str) -> tuple[str, tuple[Span, ...]]:
+    """``draft`` with each placeholder blanked (same length, so spans still point into it), and where they were."""
+    spans = tuple(Span(m.start(), m.end(), m.group(0)) for m in PLACEHOLDER.finditer(draft))
+    return PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), draft), spans
+
+
+def _credit(labels: list[Signal], draft: str) -> list[Signal]:
+    """The labels with evidence quoting the draft itself (blanked placeholders give none)."""
+    out = []
+    for s in labels:
+        ev = tuple(Span(e.start, e.end, draft[e.start : e.end].strip() or e.text) for e in s.evidence)
+        out.append(Signal(s.label, s.score, ev, s.source, s.explanation))
+    return out
 
 
 def coach(
@@ -163,6 +140,7 @@ def coach(
     playbook: Playbook | None = None,
     now: datetime | None = None,
     channel: str = "chat",
+    ticket: str | None = None,
 ) -> Review:
     """Review ``draft`` as the agent's next message in ``conversation``.
 
@@ -174,26 +152,43 @@ def coach(
         playbook: the playbook that sets ladder, escalation and phrasing (default: shipped).
         now: the current time (default: the last turn's timestamp).
         channel: ``chat`` or ``email``.
+        ticket: the case reference when the caller knows it (fills ``{ticket}`` in the suggestion).
 
     Returns:
         The labels with evidence, the score, the missing moves and an improved draft.
+
+    Raises:
+        InputError: the draft is empty or only whitespace.
     """
+    if not isinstance(draft, str) or not draft.strip():
+        raise InputError("the draft is empty: write the reply to coach", source="<draft>")
     rb = rubric or default_rubric()
     plan = prepare(conversation, playbook=playbook, now=now, channel=channel)
     turns = plan.analysis.turns
     customer = [t.turn.text for t in turns if t.turn.role is Role.CUSTOMER]
     prior = any(t.turn.role is Role.AGENT for t in turns)
-    labels = detect(draft, customer, prior_agent_turn=prior)
+    blanked, unfilled = _blank_placeholders(draft)
+    labels = _credit(detect(blanked, customer, prior_agent_turn=prior), draft)
     found = {s.label for s in labels}
-    moments = _moments(normalise(draft), plan, rb)
+    moments = _moments(normalise(blanked), plan, rb)
     missing: list[Missing] = []
     penalty = 0.0
     for moment in moments:
         for exp in rb.moments.get(moment, ()):
-            if not _has(exp.label, found) and exp.label not in {m.move for m in missing}:
+            if not _has(exp.label, found, exp.also) and exp.label not in {m.move for m in missing}:
                 missing.append(Missing(exp.label, exp.why))
                 penalty += exp.weight
-    raw = rb.base + sum(rb.labels.get(label, 0.0) for label in found) - penalty
-    score = round(max(0.0, min(100.0, raw)))
-    suggestion = _improve(draft, labels, missing, plan) if missing or found & (_BAD | {"empathy.canned"}) else draft
-    return Review(tuple(labels), score, tuple(missing), suggestion, tuple(moments))
+    credited = sum(rb.labels.get(label, 0.0) for label in found)
+    if not any(rb.labels.get(label, 0.0) > 0 for label in found):
+        penalty += rb.filler  # nothing the rubric credits: "ok", stock sympathy
+    score = round(max(0.0, min(100.0, rb.base + credited - penalty)))
+    needs_work = (
+        missing
+        or found & _BAD
+        or unfilled
+        or FILLER.match(draft)
+        or any(FILLER.match(m.group(0)) or SIGN_OFF.match(m.group(0)) for m in P.SENTENCE.finditer(draft))
+    )
+    known = {"ticket": t} if (t := known_ticket(plan, draft, ticket)) else {}
+    suggestion = improve(draft, labels, [m.move for m in missing], plan, known) if needs_work else draft
+    return Review(tuple(labels), score, tuple(missing), suggestion, tuple(moments), unfilled)

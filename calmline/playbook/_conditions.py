@@ -33,6 +33,7 @@ _RESOLVED = re.compile(
     r"(?:that'?s|that is) (?:everything|all i needed|what i needed|sorted)|(?:has |have )?(?:arrived|come through)|got (?:the|it|your|my)|"
     r"received (?:it|the)|problem solved|resolved|that was (?:really |so |very )?(?:painless|easy|quick|simple))\b"
 )
+_NEW_PROBLEM = re.compile(r"\b(?:but|however|except|still|again|keeps|not|never|\w+n't)\b")
 _THANKS = re.compile(r"\b(?:thanks?|thank you|cheers|ta|much appreciated)\b")
 
 
@@ -136,10 +137,18 @@ def evaluate(ctx: Context) -> dict[str, list[str]]:
         out["question"] = [
             f'open question: "{ctx.facts.issue}"' if ctx.facts.issue else "the customer asked a question"
         ]
+    sarcasm = last.signal("customer.sarcasm")
+    if sarcasm is not None:  # "thanks for nothing" is a complaint, not thanks
+        out.setdefault("complaint", []).append(f"sarcasm is a complaint: {_cite(sarcasm)}")
+        out.setdefault("upset", []).append(f"sarcasm reads as dissatisfaction: {_cite(sarcasm)}")
+        out.pop("vague", None)
     confirmed = _RESOLVED.search(text)
-    if confirmed and earlier_agents and calm and not ctx.facts.question:
+    thanks = _THANKS.search(text)
+    # A first message may confirm a fix already (advice from elsewhere): thanks plus "it works" closes too.
+    fresh = confirmed is not None and _NEW_PROBLEM.search(text, confirmed.end()) is not None
+    if confirmed and (earlier_agents or (thanks and not fresh)) and calm and not ctx.facts.question:
         out["resolved"] = [f'the customer confirms it is sorted ("{confirmed.group(0)}") after the agent\'s reply']
-    elif _THANKS.search(text) and earlier_agents and calm and not ctx.facts.question and not ctx.facts.issue:
+    elif thanks and earlier_agents and calm and not ctx.facts.question and not ctx.facts.issue:
         out["thanked"] = ["the customer thanks the agent, without confirming it is sorted"]
     if ctx.ladder.active:
         out["abuse_now"] = [s.reason for s in ctx.ladder.steps if s.turn_index == last.index]

@@ -240,6 +240,26 @@ def _topic(topic: str) -> str:
     return f"your {topic}" if topic else "this"
 
 
+_STUTTER = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.I)
+_SPACE_PUNCT = re.compile(r"\s+([,;:])")
+
+
+def _once(issue: str, codes: Iterable[str]) -> str:
+    """Each reference once in the restated issue ("... a refund for order 88123" after "your order 88123")."""
+    for code in codes:
+        first = issue.find(code)
+        if first < 0:
+            continue
+        head, rest = issue[: first + len(code)], issue[first + len(code) :]
+        rest = re.sub(
+            rf"\s+(?:for|on|of|about|with)\s+(?:(?:your|the|my)\s+)?(?:\w+\s+){{0,1}}{re.escape(code)}\b|\s*{re.escape(code)}\b",
+            "",
+            rest,
+        )
+        issue = head + rest
+    return issue
+
+
 def extract_facts(customer_turns: Iterable[TurnAnalysis], *, earlier: Iterable[TurnAnalysis] = ()) -> Facts:
     """Facts from the customer's recent turns (most recent last).
 
@@ -279,7 +299,9 @@ def extract_facts(customer_turns: Iterable[TurnAnalysis], *, earlier: Iterable[T
                         best, best_score = cand, score
     clause = _best_clause(best) if best else ""
     issue, question = _restate(_tidy(clause), "?" in clause) if clause else ("", False)
-    issue = issue.strip(" ,;:")
+    issue = _once(issue.strip(" ,;:"), orders)
+    # a stutter in the customer's words ("I I", "the the") is not repeated back; nor is a space before a comma
+    issue = _SPACE_PUNCT.sub(r"\1", _STUTTER.sub(r"\1", issue))
     if len(issue.split()) < 3:
         issue, question = "", False
     emotion = last.emotion if last is not None else None

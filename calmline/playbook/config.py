@@ -9,6 +9,7 @@ that names the file and the key and lists the valid values.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -63,7 +64,8 @@ CONDITIONS: frozenset[str] = frozenset(
         "email",
     }
 )
-_TOP = {"version", "description", "thresholds", "timing", "ladder", "escalation", "moves", "placeholders"}
+_TOP = {"version", "description", "thresholds", "timing", "ladder", "escalation", "moves", "placeholders", "care"}
+_CARE = {"break_after", "window_minutes", "counts_double_from"}
 _THRESHOLDS = {"upset", "angry", "refund_limit", "repeated_contact", "min_score", "max_moves", "reply_moves"}
 _TIMING = {"check_phrases", "solution_phrases", "still_here_after", "silence_after_solution"}
 _LADDER = {
@@ -152,6 +154,20 @@ class EscalationRule:
 
 
 @dataclass(frozen=True, slots=True)
+class CarePolicy:
+    """When to suggest a break: ``break_after`` abusive messages within ``window_minutes``,
+    a message at or above ``counts_double_from`` severity (a threat to the agent) counting as two."""
+
+    break_after: int = 3
+    window_minutes: float = 60.0
+    counts_double_from: float = 1.0
+
+    def suggest_break(self, abusive: int, severe: int) -> bool:
+        """Whether ``abusive`` messages in the window, ``severe`` of them counting double, call for a break."""
+        return abusive + severe >= self.break_after
+
+
+@dataclass(frozen=True, slots=True)
 class Playbook:
     """A validated playbook."""
 
@@ -163,6 +179,7 @@ class Playbook:
     moves: tuple[MoveRule, ...]
     placeholders: frozenset[str]
     origin: str
+    care: CarePolicy = CarePolicy()
 
     def move(self, move_id: str) -> MoveRule | None:
         """The rule for ``move_id``, or ``None`` if this playbook does not define it."""
@@ -245,7 +262,7 @@ def _moves(raw: Any, where: str) -> tuple[MoveRule, ...]:
 
 def parse_playbook(data: Any, origin: str) -> Playbook:
     """Validate decoded YAML into a :class:`Playbook`; errors name ``origin`` and the key."""
-    top = check_keys(data, _TOP, origin, _TOP - {"description"})
+    top = check_keys(data, _TOP, origin, _TOP - {"description", "care"})
     th = check_keys(top["thresholds"], _THRESHOLDS, f"{origin}: thresholds")
     w = f"{origin}: thresholds"
     thresholds = Thresholds(
@@ -287,6 +304,19 @@ def parse_playbook(data: Any, origin: str) -> Playbook:
         moves=_moves(top["moves"], f"{origin}: moves"),
         placeholders=frozenset(strings(top["placeholders"], f"{origin}: placeholders")),
         origin=origin,
+        care=_care(top.get("care", {}), f"{origin}: care"),
+    )
+
+
+def _care(data: Any, where: str) -> CarePolicy:
+    c = check_keys(data, _CARE, where, set())
+    d = CarePolicy()
+    return CarePolicy(
+        break_after=int(num(c, "break_after", where, 1, 1000)) if "break_after" in c else d.break_after,
+        window_minutes=num(c, "window_minutes", where, 1, 7 * 24 * 60) if "window_minutes" in c else d.window_minutes,
+        counts_double_from=num(c, "counts_double_from", where, 0, 1)
+        if "counts_double_from" in c
+        else d.counts_double_from,
     )
 
 
@@ -307,3 +337,18 @@ def default_playbook() -> Playbook:
     """The shipped playbook, loaded once."""
     data, origin = read_yaml(None, "calmline.playbook", "playbook.yaml")
     return parse_playbook(data, origin)
+
+
+def with_still_here(playbook: Playbook, seconds: float | None) -> Playbook:
+    """``playbook`` with its still-here limit set to ``seconds`` on every channel (``None``: unchanged).
+
+    The playbook is the one clock for holds and still-here updates: guidance ranks the
+    update and the service's timer fires from the same number. A deployment setting
+    (``CALMLINE_STILL_HERE_S``) overrides it through this function, never beside it.
+    """
+    if seconds is None:
+        return playbook
+    timing = dataclasses.replace(
+        playbook.timing, still_here_after={k: float(seconds) for k in playbook.timing.still_here_after}
+    )
+    return dataclasses.replace(playbook, timing=timing)

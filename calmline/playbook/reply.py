@@ -56,7 +56,26 @@ _TEAMS = {
     "account": "our accounts team",
     "broadband": "our network team",
     "router": "our technical team",
+    "internet": "our network team",
+    "wifi": "our network team",
+    "connection": "our network team",
+    "address": "our delivery team",
+    "payment": "our billing team",
+    "invoice": "our billing team",
 }
+
+
+_RAISABLE = frozenset({"refund", "claim", "complaint", "charge", "charges", "fee", "fees", "debit"})
+_REF_TAIL = re.compile(r"\s+(?:reference\s+|number\s+|#\s*|no\.?\s*)?[A-Za-z]{0,4}-?\d[\w-]*$")
+
+
+def _said_once(values: Mapping[str, str], parts: list[str]) -> Mapping[str, str]:
+    """The values for the next fragment: a reference already in the reply is not repeated."""
+    ref, short = values.get("_ref"), values.get("_topic_short")
+    if not ref or not short or not any(ref in p for p in parts):
+        return values
+    full = values["topic"]
+    return {k: (v.replace(full, short) if isinstance(v, str) else v) for k, v in values.items()}
 
 
 def reply_values(
@@ -92,13 +111,19 @@ def reply_values(
         action = "send your refund request to the team who can approve it"
     elif refund:
         action = f"process the refund of {facts.amounts[0]}" if facts.amounts else "raise the refund request"
+    elif facts.topic != "this" and facts.head in _RAISABLE:
+        action = f"raise {facts.topic} with {team}"  # a claim, a charge, a refund: things one raises
     elif facts.topic != "this":
-        action = f"raise {facts.topic} with {team}"
+        action = f"ask {team} to look into {facts.topic}"  # an address or a router is looked into, not raised
     elif facts.orders:
-        action = f"raise reference {facts.orders[0]} with {team}"
+        action = f"ask {team} to look into reference {facts.orders[0]}"
     else:
         action = "raise this with the team who handles it"
     values["action"] = action
+    short = _REF_TAIL.sub("", facts.topic)
+    if short != facts.topic:
+        values["_ref"] = facts.topic[len(short) :].strip()  # said once: later fragments name the topic without it
+        values["_topic_short"] = short
     values["summary"] = f"I'll {action}, and you'll hear from us within {{timeframe}}"
     if resolved:
         thing = facts.topic if facts.topic != "this" else "everything"
@@ -196,7 +221,7 @@ def compose_reply(
         rule = playbook.move(move_id)
         if rule is None:
             continue
-        part = pick(move_id, rule.phrases, values, keep, seed=seed, used=used)
+        part = pick(move_id, rule.phrases, _said_once(values, parts), keep, seed=seed, used=used)
         if part:
             parts.append(part)
     return " ".join(parts)

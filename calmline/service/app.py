@@ -155,6 +155,10 @@ def build_services(settings: Settings) -> Services:
         from calmline.playbook import load_playbook
 
         playbook = load_playbook(settings.playbook)
+    if settings.still_here_s is not None:  # one clock: the setting overrides the playbook, for guidance and timers
+        from calmline.playbook.config import default_playbook, with_still_here
+
+        playbook = with_still_here(playbook or default_playbook(), settings.still_here_s)
     policy = Policy(
         still_here_s=settings.still_here_s,
         follow_up_delay_s=settings.follow_up_delay_s,

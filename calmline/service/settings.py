@@ -22,14 +22,22 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(
         20_000, ge=1, description="Longest message or coach draft accepted, in characters (422 above)."
     )
-    still_here_s: float = Field(
-        120.0, description="Seconds before a 'still here' reminder after an agent promised to check."
+    still_here_s: float | None = Field(
+        None,
+        gt=0,
+        description="Seconds before a 'still here' update is due after an agent promised to check; overrides the "
+        "playbook's timing.still_here_after on every channel (unset: the playbook decides, chat 60 s).",
     )
     follow_up_delay_s: float = Field(
         3 * 24 * 3600.0, description="Seconds after resolving a case before the follow-up."
     )
     shift_hours: float = Field(8.0, description="Length of a shift for wellbeing exposure.")
-    break_after: int = Field(3, description="Abusive messages in a shift after which a break is suggested.")
+    break_after: int | None = Field(
+        None,
+        ge=1,
+        description="Overrides the playbook's care.break_after: abusive messages within care.window_minutes "
+        "after which a break is suggested (unset: the playbook decides, 3 in 60 minutes).",
+    )
     inbound_webhook_secret: str | None = Field(
         None, description="HMAC-SHA256 secret; the inbound webhook is off without it."
     )

@@ -27,12 +27,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 from calmline._yaml import check_keys
 from calmline.errors import ConfigError
+from calmline.signals import _plancache
+
+#: libyaml's safe loader when available (same documents, several times faster)
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = ["Pattern", "PatternLexicon", "common_macros", "load_lexicon", "load_yaml", "word_list"]
 
@@ -81,7 +85,7 @@ def load_yaml(name_or_path: str | Path) -> tuple[Any, str]:
         except FileNotFoundError:
             raise ConfigError(f"{origin}: lexicon not found") from None
     try:
-        return yaml.safe_load(text), origin
+        return yaml.load(text, Loader=_SAFE_LOADER), origin
     except yaml.YAMLError as exc:
         raise ConfigError(f"{origin}: invalid YAML: {exc}") from None
 
@@ -93,9 +97,45 @@ def _compile(raw: Any, macros: Mapping[str, str], where: str) -> re.Pattern[str]
     for _ in range(4):  # macros may use macros
         expanded = re.sub(r"%([A-Z_]+)%", lambda m: _macro(m, macros, where), expanded)
     try:
-        return re.compile(expanded)
+        # a pattern the disk cache has seen compile is compiled on first use instead
+        # (a fresh process then starts without compiling some 300 large regexes)
+        _plancache.cached("valid", expanded, 0, lambda: bool(re.compile(expanded)), bool, bool)
     except re.error as exc:
         raise ConfigError(f"{where}.regex: invalid regular expression: {exc}") from None
+    return cast(re.Pattern[str], _LazyRegex(expanded))
+
+
+class _LazyRegex:
+    """A compiled regex that compiles itself on first use (``pattern`` and ``flags`` need no compiling)."""
+
+    __slots__ = ("_rx", "flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags | re.UNICODE  # what ``re.compile(pattern).flags`` reports
+        self._rx: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_rx":  # copy/pickle probing a half-built object
+            raise AttributeError(name)
+        rx = self._rx
+        if rx is None:
+            rx = self._rx = re.compile(self.pattern, self.flags)
+        return getattr(rx, name)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_LazyRegex, (self.pattern, self.flags))
+
+    def __repr__(self) -> str:
+        return f"re.compile({self.pattern!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _LazyRegex | re.Pattern):
+            return (self.pattern, self.flags) == (other.pattern, other.flags)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.flags))
 
 
 def _macro(m: re.Match[str], macros: Mapping[str, str], where: str) -> str:

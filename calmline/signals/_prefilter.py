@@ -29,6 +29,8 @@ from collections.abc import Iterator
 from itertools import chain
 from typing import Any
 
+from calmline.signals import _plancache
+
 __all__ = ["Alternation", "is_affix_clause", "split_branches", "token_clauses", "with_affixes"]
 
 _parser: Any = importlib.import_module("re._parser")
@@ -617,7 +619,22 @@ def token_clauses(regex: re.Pattern[str]) -> tuple[frozenset[str], ...]:
     A set may also hold ``PREFIX + x`` (some token starts with ``x``) or ``SUFFIX + x``
     (some token ends with ``x``): check those against :func:`with_affixes` of the tokens.
     """
-    return _tree_clauses(requirement(regex))
+    if not isinstance(regex.pattern, str):
+        return _tree_clauses(requirement(regex))
+    return _plancache.cached(
+        "clauses",
+        regex.pattern,
+        regex.flags,
+        lambda: _tree_clauses(requirement(regex)),
+        _plancache.enc_clauses,
+        _dec_registered,
+    )
+
+
+def _dec_registered(v: Any) -> tuple[frozenset[str], ...]:
+    out = _plancache.dec_clauses(v)
+    _AFFIXES.register(out)  # as ``_tree_clauses`` does when it computes them
+    return out
 
 
 def _tree_clauses(req: Req) -> tuple[frozenset[str], ...]:
@@ -743,6 +760,7 @@ class Alternation:
         self.always = frozenset(always)
         self._all = tuple(range(len(self.sources)))
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+        self._seen_live: dict[tuple[int, ...], int] = {}
         self._live_heads: dict[tuple[int, ...], re.Pattern[str] | bool | None] = {}
 
     def branch(self, i: int) -> re.Pattern[str]:
@@ -794,6 +812,16 @@ class Alternation:
     def regex(self, live: tuple[int, ...]) -> re.Pattern[str]:
         rx = self._compiled.get(live)
         if rx is None:
+            if len(live) > 1 and live != self._all:
+                # A set of live branches seen for the first time: match with the whole
+                # alternation (compiled once; the other branches cannot match this message,
+                # so the matches are the same) and compile the subset only once it recurs.
+                seen = self._seen_live.get(live, 0)
+                if seen < _COMPILE_AFTER:
+                    if len(self._seen_live) > 4096:
+                        self._seen_live.clear()
+                    self._seen_live[live] = seen + 1
+                    return self.regex(self._all)
             if len(self._compiled) > 4096:
                 self._compiled.clear()
             rx = self._join(live)
@@ -864,6 +892,8 @@ class Alternation:
         return [m.span() for m in self.matches(norm, live)]
 
 
+#: how often a set of live branches is matched with the whole alternation before it gets its own regex
+_COMPILE_AFTER = 2
 _ZERO_WIDTH = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
 #: the most start strings worth looking for with ``str.find`` (more: scan with the regex)
 _MAX_HEADS = 24
@@ -908,14 +938,39 @@ def _seq_heads(data: Any) -> frozenset[str] | None:
     return run
 
 
+_BranchInfo = tuple[tuple[str, tuple[frozenset[str], ...], frozenset[str] | None], ...] | None
+
+
 @functools.lru_cache(maxsize=4096)
-def _branches(
-    pattern: str, flags: int
-) -> tuple[tuple[str, tuple[frozenset[str], ...], frozenset[str] | None], ...] | None:
+def _branches(pattern: str, flags: int) -> _BranchInfo:
     """The top-level branches of a pattern with their clauses and heads, if splitting is safe.
 
-    Kept per pattern: the analysis takes a while and every reader loads the same lexicons.
+    Kept per pattern: the analysis takes a while and every reader loads the same lexicons
+    (in memory here, and across processes in the disk cache of ``_plancache``).
     """
+    return _plancache.cached(
+        "branches", pattern, flags, lambda: _branches_uncached(pattern, flags), _enc_branches, _dec_branches
+    )
+
+
+def _enc_branches(v: _BranchInfo) -> Any:
+    if v is None:
+        return None
+    return [[b, _plancache.enc_clauses(cl), _plancache.enc_set(h)] for b, cl, h in v]
+
+
+def _dec_branches(v: Any) -> _BranchInfo:
+    if v is None:
+        return None
+    out = []
+    for b, cl, h in v:
+        clauses = _plancache.dec_clauses(cl)
+        _AFFIXES.register(clauses)  # as ``_tree_clauses`` does when it computes them
+        out.append((str(b), clauses, _plancache.dec_set(h)))
+    return tuple(out)
+
+
+def _branches_uncached(pattern: str, flags: int) -> _BranchInfo:
     if flags & ~re.UNICODE:
         return None
     parts = split_branches(pattern)
@@ -941,6 +996,17 @@ def _branches(
 
 @functools.lru_cache(maxsize=4096)
 def _pattern_heads(pattern: str, flags: int) -> frozenset[str] | None:
+    return _plancache.cached(
+        "heads",
+        pattern,
+        flags,
+        lambda: _pattern_heads_uncached(pattern, flags),
+        _plancache.enc_set,
+        _plancache.dec_set,
+    )
+
+
+def _pattern_heads_uncached(pattern: str, flags: int) -> frozenset[str] | None:
     if flags & re.IGNORECASE:
         return None
     try:

@@ -203,6 +203,7 @@ class Message:
         "__dict__",
         "_breaks",
         "_has_reporting",
+        "_quoted_reach",
         "masked",
         "norm",
         "quoted",
@@ -221,6 +222,7 @@ class Message:
     quoted: list[tuple[int, int]]
     _breaks: list[int]
     _has_reporting: bool
+    _quoted_reach: tuple[list[int], list[int]]
 
     def __init__(self, text: str, *, max_chars: int = 20_000) -> None:
         self.truncated = truncated = len(text) > max_chars
@@ -264,6 +266,15 @@ class Message:
             value = sorted(ranges)
         elif name == "_breaks":
             value = _clause_breaks(self.norm, self.token_set)
+        elif name == "_quoted_reach":
+            starts: list[int] = []
+            reach: list[int] = []
+            furthest = -1
+            for a, b in self.quoted:
+                furthest = max(furthest, b)
+                starts.append(a)
+                reach.append(furthest)
+            value = (starts, reach)
         elif name == "_has_reporting":
             value = _reported().search(self.norm, self.token_set)
         else:
@@ -279,23 +290,39 @@ class Message:
 
     def clause_end(self, pos: int) -> int:
         """Where the clause containing ``pos`` ends."""
-        for b in self._breaks:
-            if b > pos:
-                return b
-        return len(self.norm)
+        breaks = self._breaks
+        i = bisect_right(breaks, pos)
+        return breaks[i] if i < len(breaks) else len(self.norm)
 
     def is_quoted(self, start: int, end: int) -> bool:
         """Whether ``[start, end)`` lies in quoted or reported speech."""
         if '"' not in self.norm and not self._has_reporting:
             return False
-        return any(a <= start and end <= b for a, b in self.quoted)
+        # ``quoted`` is sorted by start: of the ranges starting at or before ``start``,
+        # does the one reaching furthest cover ``end``? (a bisection, not a scan)
+        starts, reach = self._quoted_reach
+        i = bisect_right(starts, start)
+        return i > 0 and reach[i - 1] >= end
 
     def before(self, pos: int, *, words: int = 4) -> str:
-        """The normalised text of up to ``words`` words before ``pos`` within its clause."""
+        """The normalised text of up to ``words`` words before ``pos`` within its clause.
+
+        Reads a window that grows until it holds ``words`` whole words (or reaches the
+        clause start), so the cost does not grow with the clause's length.
+        """
         start = self.clause_start(pos)
-        chunk = self.norm[start:pos]
-        parts = chunk.split()
-        return " ".join(parts[-words:])
+        if words <= 0:
+            return ""
+        norm = self.norm
+        width = 32 * words
+        while True:
+            lo = pos - width
+            if lo <= start:
+                return " ".join(norm[start:pos].split()[-words:])
+            parts = norm[lo:pos].rsplit(None, words)
+            if len(parts) > words:  # parts[0] may be a cut word; the last ``words`` are whole
+                return " ".join(parts[-words:])
+            width *= 4
 
 
 def prepare_messages(texts: Sequence[str], *, max_chars: int = 20_000) -> list[Message]:

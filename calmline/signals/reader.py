@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 from itertools import repeat
 from operator import itemgetter, or_
@@ -21,6 +21,9 @@ import numpy as np
 from calmline import registry
 from calmline.models import load_model
 from calmline.models._linear import LinearModel, predict_proba_many
+from calmline.signals import _plancache
+from calmline.models.learned import LearnedLayer, LearnedScore
+from calmline.signals._learned_mix import EMPHASIS_REASON, combine_frustration
 from calmline.signals._prefilter import with_affixes
 from calmline.signals._text import Message, prepare_messages
 from calmline.signals.base import Context, Detector
@@ -67,8 +70,13 @@ _EMOTION_WEIGHTS: Mapping[str, float] = MappingProxyType(
 _ANGRY_LABELS = frozenset({"abuse.insult", "threat.personal", "abuse.harassment", "abuse.yelling"})
 # An ultimatum (lawyers, regulators, going public) is anger on the LABELS.md scale.
 _ULTIMATUM_LABELS = frozenset({"threat.legal", "threat.public"})
+_ABUSE_LABELS = frozenset({"abuse.insult", "abuse.profanity", "abuse.harassment", "threat.personal"})
 _ANGRY_EMOJI = re.compile("[😡🤬😠👿💢🖕]")
 _SAD_EMOJI = re.compile("[😞😢😭😔☹🙁😩😫]")
+
+
+def _no_learned() -> Mapping[str, LearnedScore]:
+    return MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +88,8 @@ class Reading:
     emotion: str
     emotion_scores: Mapping[str, float]
     reasons: tuple[str, ...]
+    #: the learned layer's stacked scores with their words and reasons (empty without it)
+    learned: Mapping[str, LearnedScore] = field(default_factory=_no_learned)
 
 
 class Reader:
@@ -97,6 +107,7 @@ class Reader:
         max_chars: int = 20_000,
         emotion_model: TextModel | None = None,
         offensive_model: TextModel | None = None,
+        learned: bool = True,
     ) -> None:
         names = (*DEFAULT_DETECTORS, *registry.plugins()) if detectors is None else tuple(detectors)
         self.detectors: list[Detector] = [registry.get(n)() for n in names]
@@ -112,6 +123,8 @@ class Reader:
         self._negative_words = tone_words()["negative"]
         self._happy_words = tone_words()["happy"]
         self._plan = _Plan(self.detectors)
+        _plancache.save()  # the regex analysis, for the next process (see _plancache)
+        self.learned: LearnedLayer | None = LearnedLayer.load() if learned else None
 
     @property
     def names(self) -> list[str]:
@@ -133,24 +146,31 @@ class Reader:
 
     def score_models(self, texts: Sequence[str]) -> list[tuple[Message, list[float], float]]:
         """Prepare a batch of messages and evaluate the models on all of them at once."""
-        messages, emo, off = self._score(texts)
+        messages, emo, off, _ = self._score(texts)
         return list(zip(messages, emo.tolist(), off.tolist(), strict=True))
 
-    def _score(self, texts: Sequence[str]) -> tuple[list[Message], Any, Any]:
+    def _score(self, texts: Sequence[str]) -> tuple[list[Message], Any, Any, Any]:
+        """Messages, emotion and offensive probabilities, and the learned heads' rows (or None)."""
         messages = prepare_messages(texts, max_chars=self.max_chars)
         if not messages:
-            return [], np.zeros((0, len(self._classes))), np.zeros(0)
+            return [], np.zeros((0, len(self._classes))), np.zeros(0), None
         plain = [m.text for m in messages]
+        learned = None
         if isinstance(self.emotion_model, LinearModel) and isinstance(self.offensive_model, LinearModel):
-            emo, off = predict_proba_many([self.emotion_model, self.offensive_model], plain)  # one tokenisation
+            heads = self.learned.models if self.learned is not None else []
+            emo, off, *lp = predict_proba_many([self.emotion_model, self.offensive_model, *heads], plain)
+            if lp:  # one tokenisation for every model, learned heads included
+                learned = np.stack([p[:, 1] for p in lp], axis=1).tolist()
         else:
             emo = self.emotion_model.predict_proba(plain)
             off = self.offensive_model.predict_proba(plain)
-        return messages, emo, off[:, self._off_index]
+        if learned is None and self.learned is not None:
+            learned = self.learned.predict(plain)
+        return messages, emo, off[:, self._off_index], learned
 
     def read_many(self, texts: Sequence[str]) -> list[Reading]:
         """Read a batch of unrelated customer messages (models evaluated once for the batch)."""
-        messages, emo, off = self._score(texts)
+        messages, emo, off, learned_rows = self._score(texts)
         if not messages:
             return []
         classes = self._classes
@@ -162,14 +182,26 @@ class Reader:
         score_dicts = list(map(dict, map(zip, repeat(classes), rows)))
         run, frustration_of, emotion_of = self._plan.run, self._frustration, self._emotion
         skips = self._plan.batch_skips(messages)
+        learned = learned_rows if learned_rows is not None else repeat(None)
         out = []
-        for m, scores, proxy, o, summary, skip in zip(
-            messages, score_dicts, map(MappingProxyType, score_dicts), off.tolist(), summaries, skips, strict=True
+        for m, scores, proxy, o, summary, skip, lp in zip(
+            messages,
+            score_dicts,
+            map(MappingProxyType, score_dicts),
+            off.tolist(),
+            summaries,
+            skips,
+            learned,
+            strict=False,
         ):
             # what ``_core`` does, inlined: this loop runs once per message
             signals = run(m, scores, o, None, 0.0, summary[3], skip)
             f, reasons = frustration_of(m, summary, signals)
-            out.append(Reading(tuple(signals), f, emotion_of(summary, signals, f), proxy, tuple(reasons)))
+            if lp is None:
+                out.append(Reading(tuple(signals), f, emotion_of(summary, signals, f), proxy, tuple(reasons)))
+                continue
+            f, ls = self._with_learned(m, f, reasons, signals, o, lp, summary[2])
+            out.append(Reading(tuple(signals), f, emotion_of(summary, signals, f), proxy, tuple(reasons), ls))
         return out
 
     def finish(
@@ -197,16 +229,40 @@ class Reader:
     ) -> Reading:
         signals = self._plan.run(message, scores, offensive, previous_agent_text, previous_frustration, summary[3])
         frustration, reasons = self._frustration(message, summary, signals)
+        learned: Mapping[str, LearnedScore] = MappingProxyType({})
+        if self.learned is not None:
+            lp = self.learned.predict([message.text])[0]
+            frustration, learned = self._with_learned(message, frustration, reasons, signals, offensive, lp, summary[2])
         emotion = self._emotion(summary, signals, frustration)
-        return Reading(tuple(signals), frustration, emotion, MappingProxyType(scores), tuple(reasons))
+        return Reading(tuple(signals), frustration, emotion, MappingProxyType(scores), tuple(reasons), learned)
+
+    def _with_learned(
+        self,
+        message: Message,
+        frustration: float,
+        reasons: list[str],
+        signals: list[Signal],
+        offensive: float,
+        probs: Sequence[float],
+        sat: float,
+    ) -> tuple[float, Mapping[str, LearnedScore]]:
+        """Stack the learned heads with the rule scores; frustration follows the stacked negativity."""
+        assert self.learned is not None
+        abuse_rule = max((s.score for s in signals if s.label in _ABUSE_LABELS), default=0.0)
+        ls = self.learned.explain(message.text, probs, frustration, sat, abuse_rule, offensive)
+        return combine_frustration(frustration, ls, reasons), MappingProxyType(ls)
 
     def _frustration(self, message: Message, summary: _Summary, signals: list[Signal]) -> tuple[float, list[str]]:
         model_part, _argmax, satisfaction, negativity = summary
         parts: list[tuple[float, str]] = [model_part] if model_part is not None else []
-        angry = False
+        angry = sarcastic = swearing = False
         abuse_kinds = 0
         for s in signals:
             label = s.label
+            if label == "customer.sarcasm":
+                sarcastic = True  # sarcasm turns praise negative: no "positive message" damping
+            elif label == "abuse.profanity":
+                swearing = True
             w = FRUSTRATION_WEIGHTS.get(label, 0.0)
             if w:
                 parts.append((w * s.score, f"{label} {s.score:.2f}"))
@@ -234,22 +290,30 @@ class Reader:
             parts.sort(key=_part_weight, reverse=True)  # stable: equal weights keep their order
         reasons = list(map(_part_reason, parts))
         # is_happy: positive words outweigh negative ones and the emotion model agrees
-        if not angry:
+        if not angry and not sarcastic:
             pos = len(toks & self._happy_words)  # type: ignore[operator]
-            if pos > 0 and pos > len(neg) and satisfaction + 0.15 >= negativity:
-                value *= 0.3
-                reasons.insert(0, "positive message (happy words outweigh negative)")
+            if pos > 0 and pos > len(neg):
+                if satisfaction + 0.15 >= negativity:
+                    value *= 0.3
+                    reasons.insert(0, "positive message (happy words outweigh negative)")
+                elif swearing and abuse_kinds == 1:
+                    # the model's anger comes from the swear words themselves: swearing as emphasis
+                    value *= 0.15
+                    reasons.insert(0, EMPHASIS_REASON)
         if not reasons:
             reasons = ["no sign of negative emotion"]
         return round(min(1.0, value), 4), reasons[:5]
 
     def _emotion(self, summary: _Summary, signals: list[Signal], frustration: float) -> str:
         top = summary[1]
+        labels = {s.label for s in signals}
+        if "customer.sarcasm" in labels and top in ("satisfaction", "neutral"):
+            return "frustration"  # praise said sarcastically
         if frustration < 0.15:
             if top in ("anger", "frustration", "disappointment"):
-                return "neutral"
+                # swearing read as emphasis of a happy message (see ``_frustration``)
+                return "satisfaction" if "abuse.profanity" in labels and len(labels) == 1 else "neutral"
             return top
-        labels = {s.label for s in signals}
         if (labels & _ANGRY_LABELS and frustration >= 0.5) or (labels & _ULTIMATUM_LABELS and frustration >= 0.45):
             return "anger"
         if top in ("neutral", "satisfaction") and frustration >= 0.35:

@@ -60,7 +60,7 @@ def test_coach_with_draft_and_conversation(tmp_path):
     result = runner.invoke(app, ["coach", "--draft", "Calm down.", "--conversation", str(path), "--format", "jsonl"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert list(out) == ["id", "labels", "score", "missing", "suggestion"]
+    assert list(out) == ["id", "labels", "score", "missing", "suggestion", "unfilled"]
     assert "dismissive" in [x["label"] for x in out["labels"]]
 
 

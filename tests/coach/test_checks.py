@@ -109,3 +109,17 @@ def test_evidence_spans_point_into_the_draft():
 
 def test_first_response_is_not_an_update():
     assert "update.waiting" not in {s.label for s in detect("Still with you.", CUSTOMER, prior_agent_turn=False)}
+
+
+def test_a_question_without_its_question_mark_is_still_a_question():
+    from calmline.coach.checks import detect
+
+    assert "question.clarifying" in {s.label for s in detect("Have you talked to anyone about it", ["I feel alone"])}
+    assert "question.clarifying" in {s.label for s in detect("Ok. Did your card work after that", ["my card"])}
+    # near misses: a statement that starts like one, and the same words mid-reply
+    assert "question.clarifying" not in {s.label for s in detect("Do let me check that for you.", ["my card"])}
+    assert "question.clarifying" not in {
+        s.label
+        for s in detect("Have you heard back? No. I'll chase it today.", ["my card"])
+        if s.evidence[0].start > 20
+    }

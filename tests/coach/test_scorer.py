@@ -63,7 +63,7 @@ def test_suggestion_keeps_the_agents_facts_and_adds_missing_moves():
 
 def test_to_dict_matches_the_contract():
     out = coach("Thank you, I'll send it by Friday.", ANGRY).to_dict("d1")
-    assert list(out) == ["id", "labels", "score", "missing", "suggestion"]
+    assert list(out) == ["id", "labels", "score", "missing", "suggestion", "unfilled"]
     assert set(out["labels"][0]) == {"label", "score", "evidence"}
     assert set(out["labels"][0]["evidence"][0]) == {"start", "end", "text"}
     assert isinstance(out["score"], int) and 0 <= out["score"] <= 100

@@ -256,3 +256,43 @@ def test_first_render_is_fast(browser: Any, server: dict[str, Any]) -> None:
     print(f"\nconsole: first view rendered in {', '.join(f'{t:.0f}' for t in times)} ms after navigation")
     # the best of five: what the console costs, without the noise of a busy test machine
     assert times[0] < 200, f"first render took {times[0]:.0f} ms at best"
+
+
+def test_coach_stays_current_and_escalation_follows_guidance(browser: Any, server: dict[str, Any]) -> None:
+    """#15: a new customer message re-runs the coach; Escalate is pre-filled from guidance and shows its state."""
+    base, tokens = server["base"], server["tokens"]
+    conv = call(base, "POST", "/conversations", tokens["alice"], {})
+    call(
+        base,
+        "POST",
+        f"/conversations/{conv['id']}/messages",
+        tokens["alice"],
+        {"client_id": "c1", "role": "customer", "text": "My parcel 88213 is late."},
+    )
+    page = login(browser, server, "alice")
+    page.goto(f"{base}/console#/agent/{conv['id']}")
+    page.get_by_role("heading", name=f"{conv['case']} · alice").wait_for()
+    assert page.locator(".thread-head button, button", has_text="Escalate to").count() == 0  # near miss: no target yet
+    page.get_by_label("Send as").select_option("agent")
+    page.get_by_label("Your reply").fill("I'm sorry your parcel 88213 is late.")
+    page.locator(".coach", has_text="/100").wait_for()
+    assert "escalation.offer" not in page.locator(".coach").inner_text()
+    # the customer threatens legal action while the agent is still drafting: the coach re-runs by itself
+    call(
+        base,
+        "POST",
+        f"/conversations/{conv['id']}/messages",
+        tokens["alice"],
+        {"client_id": "c2", "role": "customer", "text": "If this isn't sorted today, I'm contacting my lawyer."},
+    )
+    page.locator(".coach", has_text="escalation.offer").wait_for()
+    button = page.get_by_role("button", name="Escalate to the complaints team")
+    button.wait_for()
+    button.click()
+    assert page.get_by_label("To", exact=True).input_value() == "the complaints team"
+    assert "threat.legal" in page.get_by_label("Reason", exact=True).input_value()
+    page.get_by_role("button", name="Escalate", exact=True).last.click()
+    done = page.get_by_role("button", name="Escalated to the complaints team")
+    done.wait_for()
+    assert done.is_disabled()
+    assert not page.errors  # type: ignore[attr-defined]

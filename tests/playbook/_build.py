@@ -39,3 +39,21 @@ def build(*items: Item, cid: str = "c1", gaps: list[float] | None = None, emotio
         turns.append(turn)
         states.append(ConversationState(frustration_last=frustration, label_counts=dict(counts)))
     return Analysis(Conversation(cid, tuple(turns)), tuple(tas), tuple(states))
+
+
+#: What an agent types over each placeholder before sending a suggested reply.
+AGENT_FILLS = {
+    "ticket": "CL-000123",
+    "timeframe": "two working days",
+    "callback_time": "3pm tomorrow",
+    "follow_up_date": "Friday",
+    "option": "send a replacement today",
+    "policy": "refunds above £100 need a manager's approval",
+}
+
+
+def filled(reply: str) -> str:
+    """``reply`` as the agent sends it: every placeholder filled in."""
+    for name, value in AGENT_FILLS.items():
+        reply = reply.replace("{" + name + "}", value)
+    return reply

@@ -71,3 +71,29 @@ def test_organisation_changes_rules_by_yaml_alone():
     manager = build(("customer", "Get me your manager now.", {"request.manager": "Get me your manager"}, 0.6))
     g = decide(manager, playbook=custom)
     assert g.escalation is not None and g.escalation.to == "the Tier 2 desk"
+
+
+def test_care_policy_counts_in_a_window_and_severe_messages_double():
+    from calmline.playbook.config import CarePolicy, default_playbook
+
+    care = default_playbook().care
+    assert (care.break_after, care.window_minutes, care.counts_double_from) == (3, 60.0, 1.0)
+    assert not care.suggest_break(1, 0) and not care.suggest_break(2, 0)
+    assert care.suggest_break(3, 0) and care.suggest_break(2, 1)  # a threat counts as two
+    assert not CarePolicy(break_after=5).suggest_break(3, 1)
+
+
+def test_care_section_is_validated(tmp_path):
+    import calmline
+
+    data = yaml.safe_load(
+        (Path(calmline.__file__).parent / "playbook" / "defaults" / "playbook.yaml").read_text(encoding="utf-8")
+    )
+    data["care"] = {"break_after": 2, "window_minuts": 30}
+    bad = tmp_path / "p.yaml"
+    bad.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"care.*window_minuts"):
+        load_playbook(bad)
+    data["care"] = {"break_after": 2}
+    bad.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert load_playbook(bad).care.break_after == 2

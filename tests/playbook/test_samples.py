@@ -12,6 +12,7 @@ from calmline.io import read_conversations
 from calmline.playbook import decide
 from calmline.playbook.reply import sentences
 from calmline.types import Analysis, Conversation, Role
+from playbook._build import filled
 
 SAMPLES = Path(__file__).resolve().parents[2] / "calmline" / "data" / "samples" / "conversations.jsonl"
 BAD = {"dismissive", "blame", "empathy.canned", "tone.mirroring"}
@@ -69,7 +70,7 @@ def test_every_sample_suggestion_reads_like_a_good_agent(samples):
             reply = g.suggested_reply
             if not reply:
                 continue
-            review = coach(reply, prefix, channel=channel)
+            review = coach(filled(reply), prefix, channel=channel)  # as sent: placeholders filled
             if review.score < 60:
                 problems.append(f"{where}: coach score {review.score}: {reply}")
             if BAD & set(review.label_names()):

@@ -223,3 +223,22 @@ def test_redact_setting_applies_to_stored_text(settings: Settings) -> None:
         )
         assert r.json()["message"]["text"] == "I'm [email], card [card]"
     services.engine.dispose()
+
+
+def test_one_insult_is_not_a_break_but_three_in_the_window_are(api: Api, conv: dict[str, Any]) -> None:
+    say(api, "alice", conv["id"], "customer", "You stupid moron")
+    one = api.as_("alice", "GET", "/wellbeing/alice").json()
+    assert one["abusive_messages"] == 1 and one["suggest_break"] is False, one  # #15: not after a single insult
+    assert one["break_policy"] == {"break_after": 3, "window_minutes": 60.0, "counts_double_from": 1.0, "in_window": 1}
+    say(api, "alice", conv["id"], "customer", "You useless idiot")
+    say(api, "alice", conv["id"], "customer", "You absolute clown")
+    assert api.as_("alice", "GET", "/wellbeing/alice").json()["suggest_break"] is True
+
+
+def test_a_threat_counts_double_toward_a_break(api: Api, conv: dict[str, Any]) -> None:
+    say(api, "alice", conv["id"], "customer", "I know where you live and I will hurt you")
+    w = api.as_("alice", "GET", "/wellbeing/alice").json()
+    assert w["break_policy"]["in_window"] == 2 and w["suggest_break"] is False
+    other = api.as_("alice", "POST", "/conversations", json={}).json()  # the threat ended the first chat
+    say(api, "alice", other["id"], "customer", "You useless idiot")
+    assert api.as_("alice", "GET", "/wellbeing/alice").json()["suggest_break"] is True

@@ -149,6 +149,15 @@ function render(v, conv, msgs, care, me) {
   // guidance: from the latest customer message
   const lastCustomer = [...msgs].reverse().find((m) => m.role === "customer" && m.guidance);
   renderGuidance(v, lastCustomer?.guidance, msgs[msgs.length - 1]?.role === "agent");
+  // a new customer message changes the moment: coach the draft again against it
+  const newest = [...msgs].reverse().find((m) => m.role === "customer");
+  if (newest && v.lastCustomerId !== undefined && newest.id !== v.lastCustomerId && v.draft.value.trim()) {
+    v.draft.dispatchEvent(new Event("input"));
+  }
+  v.lastCustomerId = newest ? newest.id : null;
+  // the Escalate button says where guidance would send it, and that it was sent
+  v.escTarget = lastCustomer?.guidance?.escalation || null;
+  if (!v.escalated) v.escalate.textContent = v.escTarget ? `Escalate to ${v.escTarget.to}` : "Escalate";
   clear(v.care);
   if (care && care.abusive_messages > 0) {
     append(v.care, [h("h2", { text: "Your shift" }), h("p", { class: care.suggest_break ? "care-note warn" : "care-note", text: care.note })]);
@@ -226,6 +235,8 @@ function renderCoach(v, r) {
       (l.evidence || []).length ? ` “${l.evidence.map((e) => e.text).join("”, “")}”` : ""))) : null,
     (r.missing || []).length ? h("div", {}, h("h3", { text: "Missing" }), h("ul", { class: "missing" },
       r.missing.map((m) => h("li", {}, h("strong", { text: m.move }), ` — ${m.why}`)))) : null,
+    (r.unfilled || []).length ? h("p", { class: "coach-unfilled", role: "note",
+      text: `Fill in before sending (no credit until then): ${r.unfilled.map((e) => e.text).join(", ")}` }) : null,
     r.suggestion ? h("div", {}, h("h3", { text: "Improved version" }), h("blockquote", { class: "suggestion", text: r.suggestion }),
       h("button", { type: "button", class: "secondary", text: "Use improved version", onclick: () => {
         v.draft.value = r.suggestion; v.draft.dispatchEvent(new Event("input")); v.draft.focus();
@@ -234,9 +245,18 @@ function renderCoach(v, r) {
 }
 
 async function escalateDialog(conv, v) {
+  // pre-filled from guidance: its target and the reasons its escalation rule fired
+  const target = v.escTarget;
   const reason = h("textarea", { name: "reason", rows: 3, maxlength: 2000, placeholder: "Why, in a sentence" });
-  const to = h("input", { name: "to", value: "supervisor", maxlength: 200 });
+  reason.value = target ? `${target.rule}: ${(target.why || []).join("; ")}`.slice(0, 2000) : "";
+  const to = h("input", { name: "to", value: target ? target.to : "supervisor", maxlength: 200 });
   const r = await ask(`Escalate ${conv.case}`, [field("Reason", reason), field("To", to)], "Escalate",
     (vals) => post(`/conversations/${conv.id}/escalations`, { reason: vals.reason, to: vals.to || "supervisor" }));
-  if (r) { announce(`Escalated to ${r.to}. The hand-off summary went with it.`); v.escalate.focus(); }
+  if (r) {
+    v.escalated = true;
+    v.escalate.textContent = `Escalated to ${r.to}`;
+    v.escalate.disabled = true;
+    announce(`Escalated to ${r.to}. The hand-off summary went with it.`);
+    v.escalate.focus();
+  }
 }

@@ -28,7 +28,7 @@ from calmline.service.deps import (
     check_text,
     visible_conversation,
 )
-from calmline.service.errors import Conflict, NotFound
+from calmline.service.errors import Conflict, NotFound, Unprocessable
 from calmline.service.schemas import CoachRequest, MessageCreate, MessageResult
 
 router = APIRouter(tags=["messages"])
@@ -236,10 +236,18 @@ def coach_draft(
 ) -> dict[str, Any]:
     """Score a draft reply for this moment: labels with evidence, 0-100, missing moves, a better version."""
     check_text(services, body.draft, "draft")
+    if not body.draft.strip():
+        raise Unprocessable("draft is empty or only whitespace: write the reply to coach")
     conv = visible_conversation(s, actor, conversation_id)
     case = store.case_of(s, conv.id)
     msgs = s.scalars(select(MessageRow).where(MessageRow.conversation_id == conv.id).order_by(MessageRow.id)).all()
-    review = coach(body.draft, to_conversation(conv.id, msgs), playbook=services.policy.playbook, channel=conv.channel)
+    review = coach(
+        body.draft,
+        to_conversation(conv.id, msgs),
+        playbook=services.policy.playbook,
+        channel=conv.channel,
+        ticket=case.number,
+    )
     out = dict(review.to_dict()) if hasattr(review, "to_dict") else {}
     out["suggestion"] = str(out.get("suggestion", "")).replace("{ticket}", case.number)
     out["case"] = case.number

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from calmline.cases import store
 from calmline.cases.models import ApiToken, AuditEntry, ConversationRow, Incident, utcnow
+from calmline.cases.pipeline import policy_playbook
 from calmline.service.deps import ActorDep, ReadSessionDep, ServicesDep, SessionDep, require, visible_conversation
 from calmline.service.errors import Conflict, Forbidden, NotFound
 from calmline.service.schemas import TokenCreate
@@ -18,9 +20,20 @@ router = APIRouter()
 
 
 def _care(services: Any, s: Any, agent: str, team: str, since: datetime) -> dict[str, Any]:
-    w = store.wellbeing(s, agent, team=team, since=since)
+    care = policy_playbook(services.policy).care  # the break policy lives in the playbook
+    if services.settings.break_after is not None:
+        care = dataclasses.replace(care, break_after=services.settings.break_after)
+    w = store.wellbeing(s, agent, team=team, since=since, severe_from=care.counts_double_from)
     n = w["abusive_messages"]
-    suggest = n >= services.settings.break_after or w["severity_peak"] >= 0.95
+    window_start = max(since, utcnow() - timedelta(minutes=care.window_minutes))
+    recent = store.wellbeing(s, agent, team=team, since=window_start, severe_from=care.counts_double_from)
+    suggest = care.suggest_break(recent["abusive_messages"], recent["severe_messages"])
+    w["break_policy"] = {
+        "break_after": care.break_after,
+        "window_minutes": care.window_minutes,
+        "counts_double_from": care.counts_double_from,
+        "in_window": recent["abusive_messages"] + recent["severe_messages"],
+    }
     if n == 0:
         note = "No abusive messages this shift."
     elif suggest:

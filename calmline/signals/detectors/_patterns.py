@@ -50,10 +50,27 @@ def is_negated(message: Message, start: int, window: int) -> bool:
     """Whether one of the ``window`` words before ``start`` (same clause) negates it."""
     if window <= 0:
         return False
-    for word in _NEG_TOKEN.findall(message.before(start, words=window)):
-        if word in _NEGATORS or word.endswith("n't"):
+    cond = 0  # words since a conditional ("if", "unless") whose clause is still open
+    words = _NEG_TOKEN.findall(message.before(start, words=window + _COND_REACH))
+    first = len(words) - window  # only the last ``window`` words can negate; earlier ones can open a condition
+    for k, word in enumerate(words):
+        if word in _CONDITIONALS:
+            cond = 1
+        elif cond and cond > 1 and word in _MAIN_SUBJECTS:
+            cond = 0  # "if this isn't sorted | I'm calling my lawyer": the main clause starts
+        elif cond:
+            cond += 1  # a negator here belongs to the condition, not to what follows
+        elif k >= first and (word in _NEGATORS or word.endswith("n't")):
             return True
     return False
+
+
+#: a negator inside a condition ("if this isn't fixed ...") does not negate the main clause
+_CONDITIONALS = frozenset({"if", "unless"})
+_COND_REACH = 8  # how far back a condition is looked for
+_MAIN_SUBJECTS = frozenset(
+    {"i", "i'm", "i'll", "im", "ill", "we", "we'll", "we're", "i've", "we've", "then", "my", "our"}
+)
 
 
 class PatternDetector(Detector):

@@ -157,8 +157,9 @@ class ProfanityDetector(Detector):
             pos += len(piece) + 1
         kept = []
         skipped = 0
+        apologies: dict[int, int] = {}
         for start, end, word in found:
-            if message.is_quoted(start, end) or self._apologised(message, start):
+            if message.is_quoted(start, end) or self._apologised(message, start, apologies):
                 skipped += 1
                 continue
             kept.append((start, end, word))
@@ -176,6 +177,17 @@ class ProfanityDetector(Detector):
             why += "; mild expletive"
         return (make_signal("abuse.profanity", score, message, [(a, b) for a, b, _ in kept], self.name, why),)
 
-    def _apologised(self, message: Message, start: int) -> bool:
-        clause = message.norm[message.clause_start(start) : start]
-        return any(p.search(clause) for p in self.apology)
+    def _apologised(self, message: Message, start: int, seen: dict[int, int]) -> bool:
+        """Whether an apology for the language comes before ``start`` in its clause.
+
+        Each clause is searched once (``seen``: clause start -> where its first apology
+        ends, or past the end when none), so a long clause full of swearing costs
+        linear, not quadratic, time.
+        """
+        cs = message.clause_start(start)
+        first = seen.get(cs)
+        if first is None:
+            clause = message.norm[cs : message.clause_end(cs)]
+            ends = [m.end() for p in self.apology if (m := p.search(clause))]
+            first = seen[cs] = cs + min(ends) if ends else len(message.norm) + 1
+        return first <= start

@@ -1,0 +1,162 @@
+"""Cross-source table for the learned layer (issue #13): real text only.
+
+    python -m bench._learned [--data ../shared/data] [--max-n 2000]
+
+Every test set below is a source the learned heads, the stackers and the rules were
+never trained or tuned on. Side by side on the same rows:
+
+* ``calmline``: the reader as shipped (rules + stacked learned heads);
+* ``rules only``: ``Reader(learned=False)`` (what shipped before #13);
+* ``VADER`` (-compound) for emotion tasks, ``alt-profanity-check`` for abuse;
+* ``TF-IDF+LR``: word 1-2-gram TF-IDF + logistic regression trained on exactly the
+  training rows of the matching learned head (the plain bar).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from bench import _datasets as ds
+from bench._metrics import auc, spearman
+
+# training/ reads the same training rows as the shipped heads
+sys.path.insert(0, str(ds.REPO / "training"))
+
+NEEDED = {
+    "goemotions, isarcasmeval, cesamard_complaints": "training rows of the heads (see training/train_learned.py)",
+    "uss_user_satisfaction": "https://github.com/sunnweiwei/user-satisfaction-simulation (dataset/)",
+    "tweeteval_offensive_hate_emotion": "https://github.com/cardiffnlp/tweeteval (datasets/)",
+    "isarcasmeval": "https://github.com/iabufarha/iSarcasmEval (test/task_A_En_test.csv)",
+    "airline_tweets": "Kaggle 'Twitter US Airline Sentiment' (Tweets.csv), CC BY-NC-SA: measuring only",
+    "olid_offenseval / conda_ingame_toxicity": "OLID (OffensEval 2019) and CONDA (ACL Findings 2021): measuring only",
+}
+
+
+def isarcasm_test(data: Path, max_n: int | None, seed: int) -> ds.Labeled:
+    texts, y = [], []
+    with (data / "isarcasmeval" / "task_A_En_test.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            texts.append(row["text"])
+            y.append(float(row["sarcastic"]))
+    return ds._take("iSarcasmEval test A", texts, y, max_n, seed)
+
+
+def airline(data: Path, max_n: int | None, seed: int) -> ds.Labeled:
+    """Tweets to airlines: negative (complaint) = 1, neutral/positive = 0."""
+    texts, y = [], []
+    with (data / "airline_tweets" / "Tweets.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            texts.append(row["text"])
+            y.append(1.0 if row["airline_sentiment"] == "negative" else 0.0)
+    return ds._take("airline tweets (negative)", texts, y, max_n, seed)
+
+
+def uss_dissatisfied(data: Path, max_n: int | None, seed: int) -> ds.Labeled:
+    d = ds.uss(data, "SGD", max_n, seed)
+    d.extra["sat"] = list(d.y)
+    d.y = [1.0 if s < 3 else 0.0 for s in d.y]
+    d.name = "USS SGD (satisfaction < 3)"
+    return d
+
+
+def tfidf_baseline(train: tuple[list[str], list[int]]) -> Callable[[list[str]], np.ndarray]:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+
+    vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+    clf = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced").fit(vec.fit_transform(train[0]), train[1])
+    return lambda texts: np.asarray(clf.predict_proba(vec.transform(texts))[:, 1])
+
+
+def run(data: Path, max_n: int | None, seed: int = 0) -> list[tuple[str, str, str, float]]:
+    import train_learned as tl  # type: ignore[import-not-found]
+
+    from bench._quality import Systems
+    from calmline.signals.reader import Reader
+
+    full, rules = Reader(), Reader(learned=False)
+    sysm = Systems()
+    neg_train = tl.read_go_negative(data / "goemotions", "train")
+    sar_all = tl.read_isarcasm(data / "isarcasmeval" / "train.En.csv")
+    sar_train = tl.split(*sar_all)[:2]
+    com_all = tl.read_cesamard(data / "cesamard_complaints" / "CESAMARD-Aspect_Dataset.csv")
+    com_train = tl.split(*com_all)[:2]
+    rows: list[tuple[str, str, str, float]] = []
+
+    def frus(reader: Reader, texts: list[str]) -> np.ndarray:
+        return np.array([r.frustration for r in reader.read_many(texts)])
+
+    def learned(reader: Reader, texts: list[str], head: str) -> np.ndarray:
+        return np.array([r.learned[head].score if head in r.learned else 0.0 for r in reader.read_many(texts)])
+
+    def abuse(reader: Reader, texts: list[str]) -> np.ndarray:
+        labels = ("abuse.insult", "abuse.profanity", "abuse.harassment", "threat.personal")
+        return np.array(
+            [max([s.score for s in r.signals if s.label in labels], default=0.0) for r in reader.read_many(texts)]
+        )
+
+    tasks: list[tuple[str, Callable[[], ds.Labeled], tuple[list[str], list[int]], str]] = [
+        ("negative emotion", lambda: uss_dissatisfied(data, max_n, seed), neg_train, "negative"),
+        ("negative emotion: anger vs joy", lambda: ds.tweeteval_emotion(data, max_n, seed), neg_train, "negative"),
+        ("sarcasm", lambda: isarcasm_test(data, max_n, seed), sar_train, "sarcasm"),
+        ("complaint", lambda: airline(data, max_n, seed), com_train, "complaint"),
+    ]
+    for task, load, train, head in tasks:
+        try:
+            d = load()
+        except FileNotFoundError as exc:
+            rows.append((task, "missing: " + str(exc), "-", float("nan")))
+            continue
+        y = np.asarray(d.y)
+        base = tfidf_baseline(train)
+        systems = {
+            "calmline (frustration)": frus(full, d.texts),
+            "rules only (frustration)": frus(rules, d.texts),
+            f"calmline learned {head} (stacked)": learned(full, d.texts, head),
+            "VADER -compound": sysm.vader(d.texts)[0],
+            "TF-IDF+LR (same training rows)": base(d.texts),
+        }
+        for name, s in systems.items():
+            rows.append((task, d.name, name, auc(y, s)))
+        if "sat" in d.extra:
+            for name, s in systems.items():
+                rows.append(
+                    (task + " (Spearman vs -satisfaction)", d.name, name, spearman(-np.asarray(d.extra["sat"]), s))
+                )
+    for load in (ds.olid, ds.conda_valid):
+        try:
+            d = load(data, max_n, seed)
+        except FileNotFoundError as exc:
+            rows.append(("abuse", "missing: " + str(exc), "-", float("nan")))
+            continue
+        y = np.asarray(d.y)
+        rows.append(("abuse", d.name, "calmline (abuse signals)", auc(y, abuse(full, d.texts))))
+        rows.append(("abuse", d.name, "calmline learned abuse (stacked)", auc(y, learned(full, d.texts, "abuse"))))
+        rows.append(("abuse", d.name, "alt-profanity-check", auc(y, sysm.profanity(d.texts))))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=ds.REPO.parent / "shared" / "data")
+    ap.add_argument("--max-n", type=int, default=2000)
+    args = ap.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"no data at {args.data}; this table needs:", file=sys.stderr)
+        for k, v in NEEDED.items():
+            print(f"  {k}: {v}", file=sys.stderr)
+        return 2
+    print("| task | test set (never trained on) | system | AUC / rho |\n|---|---|---|---|")
+    for task, name, system, value in run(args.data, args.max_n):
+        print(f"| {task} | {name} | {system} | {value:.3f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

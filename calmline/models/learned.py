@@ -1,0 +1,121 @@
+"""The learned layer under the rules (issue #13): small linear heads stacked with the rule scores.
+
+Heads (``learned_negative``, ``learned_sarcasm``, ``learned_complaint``; trained by
+``training/train_learned.py`` on permissively licensed data only) are binary linear models
+over word n-grams and hashed char n-grams, evaluated with numpy. Each head is *stacked*
+with the rule score (the reader's frustration) by the logistic regression whose
+coefficients ``training/train_learned.py`` fitted on rows the head never saw and stored in
+the head's ``.json`` under ``"stack"``. ``abuse`` stacks the shipped ``offensive`` model with
+the strongest rule abuse signal (their mean: the combination measured in issue #13).
+
+Every score says why: the words whose weights pushed it (exact per-word contributions of
+the linear head) and a one-line reason.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from calmline.models._linear import LinearModel, load_model, predict_proba_many
+
+__all__ = ["HEADS", "LearnedLayer", "LearnedScore", "model_card"]
+
+HEADS = ("negative", "sarcasm", "complaint")
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedScore:
+    """One learned score: the stacked value, the head alone, and (on demand) the words and reason.
+
+    ``words`` and ``reason`` are worked out when read (exact per-word contributions of the
+    linear head), so a batch pays for them only where someone looks.
+    """
+
+    score: float
+    head: float
+    label: str
+    rule: float
+    text: str = ""
+    model: LinearModel | None = None
+    fixed_reason: str = ""
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The word features that pushed the head towards its label, strongest first (when it is >= 0.5)."""
+        if self.model is None or self.head < 0.5:
+            return ()
+        return tuple(f for f, _ in self.model.top_features(self.text, self.label, k=3))
+
+    @property
+    def reason(self) -> str:
+        if self.fixed_reason:
+            return self.fixed_reason
+        words = self.words
+        pushed = f"; words: {', '.join(words)}" if words else ""
+        return f"learned {self.label} {self.head:.2f} stacked with rules {self.rule:.2f} -> {self.score:.2f}{pushed}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Stack:
+    w_rule: float
+    w_learned: float
+    w_inter: float
+    bias: float
+    w_sat: float = 0.0
+
+    def __call__(self, rule: float, p: float, sat: float) -> float:
+        p = min(max(p, 1e-6), 1 - 1e-6)
+        z = math.log(p / (1 - p))
+        t = self.bias + self.w_rule * rule + self.w_learned * z + self.w_inter * rule * z + self.w_sat * sat
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, t))))
+
+
+class LearnedLayer:
+    """The loaded heads with their stackers."""
+
+    def __init__(self, heads: Mapping[str, tuple[LinearModel, _Stack]]) -> None:
+        self.heads = dict(heads)
+        self.models = [m for m, _ in self.heads.values()]
+
+    @classmethod
+    def load(cls) -> LearnedLayer | None:
+        """The shipped heads, or None when the package has none (the rules then work alone)."""
+        heads: dict[str, tuple[LinearModel, _Stack]] = {}
+        for h in HEADS:
+            name = f"learned_{h}"
+            if not resources.files("calmline.models").joinpath(f"{name}.npz").is_file():
+                return None
+            model = load_model(name)
+            meta = json.loads(resources.files("calmline.models").joinpath(f"{name}.json").read_text("utf-8"))
+            heads[h] = (model, _Stack(**{k: float(v) for k, v in meta["stack"].items()}))
+        return cls(heads)
+
+    def predict(self, texts: Sequence[str]) -> list[tuple[float, ...]]:
+        """Per text, the head probabilities in ``HEADS`` order (one tokenisation for all heads)."""
+        if not texts:
+            return []
+        probs = predict_proba_many(self.models, texts)
+        return list(map(tuple, np.stack([p[:, 1] for p in probs], axis=1).tolist()))
+
+    def explain(
+        self, text: str, probs: Sequence[float], rule: float, sat: float, abuse_rule: float, offensive: float
+    ) -> dict[str, LearnedScore]:
+        """Stack each head with the rule score and say which words pushed it."""
+        out: dict[str, LearnedScore] = {}
+        for (h, (model, stack)), p in zip(self.heads.items(), probs, strict=True):
+            out[h] = LearnedScore(round(stack(rule, p, sat), 4), round(p, 4), h, rule, text, model)
+        a = 0.5 * (abuse_rule + offensive)
+        why = f"offensive model {offensive:.2f} averaged with abuse rules {abuse_rule:.2f}"
+        out["abuse"] = LearnedScore(round(a, 4), round(offensive, 4), "abuse", abuse_rule, fixed_reason=why)
+        return out
+
+
+def model_card() -> str:
+    """The packaged model card (data, licences, figures) as Markdown."""
+    return resources.files("calmline.models").joinpath("MODEL_CARD.md").read_text(encoding="utf-8")

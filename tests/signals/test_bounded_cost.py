@@ -1,0 +1,72 @@
+"""Analysis cost grows linearly with the message length (issue #19, item 4).
+
+Not a speed target (those live in ``make bench``): the test compares the cost of a
+text with that of the same text eight times longer. Linear work gives a ratio near
+8, quadratic work (the old clause rescans in the profanity apology check, the
+negation look-back and the quoted-range scan) near 64; the bound sits far from both.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from calmline.signals._text import Message
+from calmline.signals.reader import Reader
+
+ADVERSARIAL = {
+    "masked swearing": "f*ck ",
+    "capitals insult": "YOU IDIOT ",
+    "quoted insult": '"idiot" ',
+    "negated insults": "not stupid ",
+    "apology then swearing": "sorry for my language shit ",
+    "short sentences": "No. ",
+    "one character": "a",
+    "emoji": "\U0001f621",
+}
+
+
+def _cost(reader: Reader, text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.process_time()
+        reader.read(text)
+        best = min(best, time.process_time() - t0)
+    return best
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
+def test_cost_is_linear_in_length(rules_reader: Reader, name: str) -> None:
+    unit = ADVERSARIAL[name]
+    rules_reader.read(unit * 10)  # warm caches
+    short = (unit * (2_500 // len(unit) + 1))[:2_500]
+    long = (unit * (20_000 // len(unit) + 1))[:20_000]
+    ratio = _cost(rules_reader, long) / max(_cost(rules_reader, short), 1e-4)
+    assert ratio < 30, f"{name}: 8x the text cost {ratio:.0f}x the time"
+
+
+def test_before_reads_a_bounded_window() -> None:
+    m = Message("word " * 3000 + "not clever at all")
+    pos = m.norm.index("clever")
+    assert m.before(pos, words=3) == "word word not"
+    assert m.before(pos, words=1) == "not"
+    assert m.before(5, words=4) == "word"
+    assert m.before(0, words=4) == ""
+
+
+def test_quoted_ranges_are_found_by_bisection() -> None:
+    m = Message('he said "you idiot" and "fool" then ok')
+    a = m.norm.index("idiot")
+    b = m.norm.index("fool")
+    c = m.norm.index("ok")
+    assert m.is_quoted(a, a + 5)
+    assert m.is_quoted(b, b + 4)
+    assert not m.is_quoted(c, c + 2)
+
+
+def test_apology_still_excuses_the_swearing(rules_reader: Reader) -> None:
+    text = "sorry for my language " + "shit " * 3000
+    labels = {s.label for s in rules_reader.read(text).signals}
+    assert "abuse.profanity" not in labels
+    assert "abuse.profanity" in {s.label for s in rules_reader.read("shit " * 3000).signals}
