@@ -240,6 +240,9 @@ def create_app(
 
     for module in (conversations, messages, cases, people, webhooks, events):
         app.include_router(module.router)
+    from calmline.service.routes.integrations import router as integrations_router
+
+    app.include_router(integrations_router)
     from calmline.console.disputes import router as disputes_router
     from calmline.console.router import router as console_router
 

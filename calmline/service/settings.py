@@ -52,6 +52,21 @@ class Settings(BaseSettings):
     alert_backoff_s: float = Field(
         2.0, ge=0, description="First retry delay of an alert in seconds; doubles on each attempt."
     )
+    chatwoot_webhook_secret: str | None = Field(
+        None, description="Chatwoot webhook secret; POST /integrations/chatwoot/webhook is off without it."
+    )
+    chatwoot_url: str | None = Field(None, description="Chatwoot base URL for private notes (with the API token).")
+    chatwoot_api_token: str | None = Field(None, description="Chatwoot API access token (sent as api_access_token).")
+    chatwoot_note_events: str = Field(
+        "boundary,escalation",
+        description="Comma-separated: which results are posted back as private notes "
+        "(guidance, boundary, escalation); empty posts none.",
+    )
+    chatwoot_team: str = Field("default", description="Calmline team of Chatwoot conversations with no mapped team.")
+    chatwoot_teams: str = Field(
+        "", description="Chatwoot team name to Calmline team, 'Billing=billing,Tier 2=t2'; unmapped use chatwoot_team."
+    )
+    chatwoot_max_age_s: float = Field(300.0, gt=0, description="Refuse Chatwoot deliveries signed longer ago.")
     message_threads: int = Field(
         4,
         ge=1,

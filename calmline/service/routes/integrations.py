@@ -1,0 +1,168 @@
+"""Helpdesk integrations: ``POST /integrations/chatwoot/webhook`` in, private notes out.
+
+A delivery is verified and parsed by the adapter (:mod:`calmline.integrations.chatwoot`), then goes
+the same way as the generic inbound webhook: the conversation is found (or created) by its
+helpdesk key and the message is stored and analysed by ``post_message``. What the result calls
+for (``CALMLINE_CHATWOOT_NOTE_EVENTS``) is posted back as a private note, off the request thread.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from calmline.cases import store
+from calmline.cases.models import ConversationRow
+from calmline.cases.redaction import redact
+from calmline.errors import InputError
+from calmline.integrations.base import InboundEvent, NoteSender, Ref
+from calmline.integrations.chatwoot import ChatwootAdapter
+from calmline.integrations.signing import SignatureError
+from calmline.service.deps import Services, ServicesDep
+from calmline.service.errors import Forbidden, NotFound, Unauthorized
+from calmline.service.routes.messages import post_message
+from calmline.service.schemas import MessageCreate
+from calmline.service.settings import Settings
+
+router = APIRouter(tags=["integrations"])
+
+
+def adapter_for(settings: Settings) -> ChatwootAdapter:
+    if not settings.chatwoot_webhook_secret:
+        raise NotFound("the Chatwoot integration is off: set CALMLINE_CHATWOOT_WEBHOOK_SECRET")
+    return ChatwootAdapter(
+        settings.chatwoot_webhook_secret,
+        url=settings.chatwoot_url,
+        api_token=settings.chatwoot_api_token,
+        max_age_s=settings.chatwoot_max_age_s,
+    )
+
+
+def note_sender(request: Request) -> NoteSender:
+    """The app's note sender (made on first use; tests may set ``app.state.chatwoot_notes``)."""
+    sender = getattr(request.app.state, "chatwoot_notes", None)
+    if sender is None:
+        sender = request.app.state.chatwoot_notes = NoteSender()
+    return sender
+
+
+@router.post("/integrations/chatwoot/webhook", status_code=202)
+async def chatwoot_webhook(request: Request, services: ServicesDep, response: Response) -> dict[str, Any]:
+    """Receive one Chatwoot webhook delivery (message_created and conversation events; others are ignored)."""
+    adapter = adapter_for(services.settings)
+    raw = await request.body()
+    try:
+        adapter.verify(request.headers, raw)
+    except SignatureError as exc:
+        raise (Unauthorized if exc.missing else Forbidden)(str(exc)) from None
+    try:
+        event = adapter.parse(json.loads(raw))
+    except (ValueError, RecursionError) as exc:  # JSON, UTF-8 and shape errors alike
+        raise InputError(f"not a Chatwoot event: {exc}", source="chatwoot") from None
+    if event.kind == "ignored" or event.ref is None:
+        return {"event": event.event, "ignored": event.reason}
+    if event.kind == "conversation":
+        return await services.run(_follow, services, event, event.ref)
+    result = await services.run(_message, services, event, event.ref, response)
+    response.status_code = 200 if result.get("duplicate") else 201
+    if not result.get("duplicate"):
+        for text in notes(result, services.settings):
+            req = adapter.note_request(event.ref, redact(text) if services.settings.redact else text)
+            if req is not None:
+                note_sender(request).submit(req)
+    return result
+
+
+def _team_map(settings: Settings) -> dict[str, str]:
+    pairs = (item.split("=", 1) for item in settings.chatwoot_teams.split(",") if "=" in item)
+    return {k.strip().lower(): v.strip() for k, v in pairs if k.strip() and v.strip()}
+
+
+def _team_for(settings: Settings, chatwoot_team: str | None) -> str:
+    return _team_map(settings).get((chatwoot_team or "").lower(), settings.chatwoot_team)
+
+
+def _conversation(services: Services, event: InboundEvent, ref: Ref) -> tuple[str, str]:
+    """The Calmline conversation (id, team) of ``ref``, created on first sight."""
+    find = select(ConversationRow.id, ConversationRow.team).where(ConversationRow.external_id == ref.external_id)
+    with (services.reader or services.factory)() as r:
+        row = r.execute(find).first()
+    if row is not None:
+        return str(row[0]), str(row[1])
+    team = _team_for(services.settings, event.team)
+    agent = event.agent or "unassigned"
+    actor = store.Actor(f"chatwoot:{ref.account}", "admin", team)
+    with services.factory() as s:
+        try:
+            conv, _case = store.create_conversation(s, actor, agent=agent, team=team, external_id=ref.external_id)
+            store.emit(s, "conversation", {"id": conv.id, "agent": agent}, conversation_id=conv.id, team=team)
+            s.commit()
+            return conv.id, team
+        except IntegrityError:  # a concurrent delivery created it first: use that one
+            s.rollback()
+            row = s.execute(find).first()
+            s.rollback()
+            if row is None:
+                raise
+            return str(row[0]), str(row[1])
+
+
+def _message(services: Services, event: InboundEvent, ref: Ref, response: Response) -> dict[str, Any]:
+    conv_id, team = _conversation(services, event, ref)
+    actor = store.Actor(f"chatwoot:{ref.account}", "admin", team)
+    ts = datetime.fromtimestamp(event.ts, UTC) if event.ts is not None else None
+    body = MessageCreate(
+        client_id=f"chatwoot:{event.message_id}", role=event.role, text=event.text, author=event.author, ts=ts
+    )
+    return post_message(services, actor, conv_id, body, response)
+
+
+def _follow(services: Services, event: InboundEvent, ref: Ref) -> dict[str, Any]:
+    """Follow the assignee and (mapped) team; Chatwoot's status is recorded, Calmline's case keeps its own."""
+    conv_id, team = _conversation(services, event, ref)
+    actor = store.Actor(f"chatwoot:{ref.account}", "admin", team)
+    changed: dict[str, str] = {}
+    with services.factory() as s:
+        conv = s.get(ConversationRow, conv_id, with_for_update=True)
+        assert conv is not None
+        if event.agent and event.agent != conv.agent:
+            changed["agent"] = conv.agent = event.agent
+        mapped = _team_map(services.settings).get((event.team or "").lower())
+        if mapped and mapped != conv.team:
+            changed["team"] = conv.team = mapped
+        if changed:
+            store.audit(s, actor, "conversation.follow", conv_id, {"from": "chatwoot", **changed})
+        s.commit()
+        return {
+            "event": event.event,
+            "conversation": conv_id,
+            "changed": changed,
+            "chatwoot_status": event.status,
+            "status": conv.status,
+        }
+
+
+def notes(result: dict[str, Any], settings: Settings) -> list[str]:
+    """The private notes ``result`` calls for under ``CALMLINE_CHATWOOT_NOTE_EVENTS``, each saying why."""
+    wanted = {e.strip() for e in settings.chatwoot_note_events.split(",") if e.strip()}
+    guidance = result.get("guidance") or {}
+    case = result.get("case", "")
+    out: list[str] = []
+    if "boundary" in wanted:
+        for inc in result.get("incidents") or []:
+            out.append(f"Calmline boundary ({case}): {inc.get('rung')} - {inc.get('reason')}")
+    esc = guidance.get("escalation")
+    if "escalation" in wanted and esc:
+        why = ", ".join(str(w) for w in esc.get("why") or []) or "rule " + str(esc.get("rule"))
+        out.append(f"Calmline escalation ({case}) to {esc.get('to')}: {esc.get('tell_customer')} [why: {why}]")
+    if "guidance" in wanted and guidance.get("moves"):
+        moves = "; ".join(
+            f"{m.get('move')} ({', '.join(str(w) for w in m.get('why') or [])})" for m in guidance["moves"][:3]
+        )
+        out.append(f"Calmline guidance ({case}): {moves}. Suggested reply: {guidance.get('suggested_reply', '')}")
+    return out

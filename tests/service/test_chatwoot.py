@@ -1,0 +1,248 @@
+"""Chatwoot in and out: signed webhooks shaped like Chatwoot's, private notes on a local fake Chatwoot."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi")
+
+from calmline.integrations.base import NoteRequest, NoteSender
+from calmline.integrations.chatwoot import ChatwootAdapter, sign
+
+from .conftest import Api
+
+FIXTURES = Path(__file__).parent / "fixtures" / "chatwoot"
+SECRET = "cw-webhook-secret"
+TOKEN = "cw-api-token"
+PORT = 8731
+
+
+def fixture(name: str) -> bytes:
+    return (FIXTURES / f"{name}.json").read_bytes()
+
+
+class FakeChatwoot:
+    """Records the notes posted to it; answers ``status`` (a list consumed first, then 200)."""
+
+    def __init__(self, port: int) -> None:
+        self.received: list[tuple[str, dict[str, str], Any]] = []
+        self.statuses: list[int] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                fake.received.append((self.path, {k.lower(): v for k, v in self.headers.items()}, json.loads(body)))
+                code = fake.statuses.pop(0) if fake.statuses else 200
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"id": 9001}')
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def chatwoot() -> Iterator[FakeChatwoot]:
+    fake = FakeChatwoot(PORT)
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def cw_api(api: Api, chatwoot: FakeChatwoot) -> Api:
+    api.services.settings = api.services.settings.model_copy(
+        update={
+            "chatwoot_webhook_secret": SECRET,
+            "chatwoot_url": f"http://127.0.0.1:{PORT}/",
+            "chatwoot_api_token": TOKEN,
+            "chatwoot_note_events": "guidance,boundary,escalation",
+            "chatwoot_teams": "Billing=a,Tier 2=b",
+        }
+    )
+    api.client.app.state.chatwoot_notes = NoteSender(backoff_s=0.01)  # type: ignore[attr-defined]
+    return api
+
+
+def deliver(api: Api, body: bytes, *, ts: int | None = None, secret: str = SECRET) -> Any:
+    when = int(time.time()) if ts is None else ts
+    headers = {
+        "Content-Type": "application/json",
+        "X-Chatwoot-Timestamp": str(when),
+        "X-Chatwoot-Signature": sign(secret, when, body),
+        "X-Chatwoot-Delivery": "d-1",
+    }
+    return api.client.post("/integrations/chatwoot/webhook", content=body, headers=headers)
+
+
+def flush(api: Api) -> None:
+    api.client.app.state.chatwoot_notes.flush()  # type: ignore[attr-defined]
+
+
+def conversation(api: Api) -> dict[str, Any]:
+    rows = api.as_("admin", "GET", "/conversations").json()
+    rows = rows.get("items", rows) if isinstance(rows, dict) else rows
+    found = [c for c in rows if c["external_id"] == "chatwoot:7:57"]
+    assert len(found) == 1, rows
+    return dict(found[0])
+
+
+def test_incoming_message_is_analysed_and_a_private_note_lands_on_chatwoot(
+    cw_api: Api, chatwoot: FakeChatwoot
+) -> None:
+    r = deliver(cw_api, fixture("message_created"))
+    assert r.status_code in (200, 201), r.text
+    out = r.json()
+    assert out["message"]["role"] == "customer"
+    assert out["analysis"] is not None and out["analysis"]["signals"]
+    conv = conversation(cw_api)
+    assert conv["team"] == "a" and conv["agent"] == "Alice Agent"  # Chatwoot team "Billing" mapped to team a
+    flush(cw_api)
+    assert chatwoot.received, "no private note reached the fake Chatwoot"
+    path, headers, note = chatwoot.received[0]
+    assert path == "/api/v1/accounts/7/conversations/57/messages"  # the display id from the payload
+    assert headers["api_access_token"] == TOKEN
+    assert note["private"] is True and note["message_type"] == "outgoing"
+    assert note["content"].startswith("Calmline ") and out["case"] in note["content"]
+    # the team that owns it sees it; the other team does not
+    assert cw_api.as_("sue", "GET", f"/conversations/{conv['id']}").status_code == 200
+    assert cw_api.as_("tom", "GET", f"/conversations/{conv['id']}").status_code == 404
+
+
+def test_duplicate_delivery_is_idempotent_on_chatwoot_message_id(cw_api: Api, chatwoot: FakeChatwoot) -> None:
+    first = deliver(cw_api, fixture("message_created"))
+    again = deliver(cw_api, fixture("message_created"))
+    assert first.status_code == 201 and again.status_code == 200, (first.text, again.text)
+    assert again.json()["duplicate"] is True
+    assert again.json()["message"]["id"] == first.json()["message"]["id"]
+    conv = conversation(cw_api)
+    msgs = cw_api.as_("admin", "GET", f"/conversations/{conv['id']}/messages").json()
+    assert len(msgs) == 1
+    flush(cw_api)
+    notes_before = len(chatwoot.received)
+    assert notes_before >= 1
+    deliver(cw_api, fixture("message_created"))
+    flush(cw_api)
+    assert len(chatwoot.received) == notes_before  # no second note for a redelivery
+
+
+@pytest.mark.parametrize("name", ["message_created_private", "message_created_activity", "contact_created"])
+def test_private_notes_activity_and_unknown_events_are_ignored(
+    cw_api: Api, chatwoot: FakeChatwoot, name: str
+) -> None:
+    r = deliver(cw_api, fixture(name))
+    assert r.status_code == 202, r.text
+    assert r.json()["ignored"]
+    rows = cw_api.as_("admin", "GET", "/conversations").json()
+    rows = rows.get("items", rows) if isinstance(rows, dict) else rows
+    assert rows == []
+    flush(cw_api)
+    assert chatwoot.received == []
+
+
+def test_bad_missing_and_stale_signatures_are_refused(cw_api: Api) -> None:
+    body = fixture("message_created")
+    assert deliver(cw_api, body, secret="wrong").status_code == 403
+    stale = int(time.time()) - 3600
+    r = deliver(cw_api, body, ts=stale)
+    assert r.status_code == 403 and "stale" in r.text
+    assert deliver(cw_api, body, ts=int(time.time()) + 3600).status_code == 403
+    r = cw_api.client.post("/integrations/chatwoot/webhook", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 401
+    ts = int(time.time())
+    tampered = {"X-Chatwoot-Timestamp": str(ts), "X-Chatwoot-Signature": sign(SECRET, ts, body)}
+    r = cw_api.client.post("/integrations/chatwoot/webhook", content=body + b" ", headers=tampered)
+    assert r.status_code == 403
+
+
+def test_off_without_a_secret(api: Api) -> None:
+    assert deliver(api, fixture("message_created")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"not json",
+        b"\xff\xfe\x00",
+        b"[1, 2]",
+        b'{"event": 5}',
+        b'{"event": "message_created", "message_type": "incoming", "content": "hi", "id": 1}',
+        b'{"event": "message_created", "message_type": "sideways", "content": "hi", "id": 1}',
+        b'{"event": "message_created", "message_type": 0, "content": "hi", "id": 1, '
+        b'"account": {"id": 7}, "conversation": {"id": {"x": 1}}}',
+        b'{"event": "message_created", "message_type": 0, "content": ["x"], "id": 1}',
+        b'{"event": "conversation_updated", "id": 57}',
+        b"[" * 100_000,
+    ],
+)
+def test_malformed_payloads_get_a_4xx(cw_api: Api, body: bytes) -> None:
+    r = deliver(cw_api, body)
+    assert 400 <= r.status_code < 500, (r.status_code, r.text)
+
+
+def test_conversation_events_follow_assignee_and_team(cw_api: Api) -> None:
+    assert deliver(cw_api, fixture("conversation_created")).status_code == 202
+    conv = conversation(cw_api)
+    assert (conv["agent"], conv["team"]) == ("Alice Agent", "a")
+    r = deliver(cw_api, fixture("conversation_updated"))
+    assert r.status_code == 202, r.text
+    assert r.json()["changed"] == {"agent": "Bob Agent", "team": "b"}
+    conv = conversation(cw_api)
+    assert (conv["agent"], conv["team"]) == ("Bob Agent", "b")
+    r = deliver(cw_api, fixture("conversation_status_changed"))
+    assert r.status_code == 202 and r.json()["chatwoot_status"] == "resolved"
+    # a message for the same Chatwoot conversation goes into the same Calmline conversation
+    assert deliver(cw_api, fixture("message_created")).status_code == 201
+    assert conversation(cw_api)["id"] == conv["id"]
+
+
+def test_numeric_message_types_and_agent_replies() -> None:
+    adapter = ChatwootAdapter(SECRET)
+    payload = json.loads(fixture("message_created"))
+    assert adapter.parse({**payload, "message_type": 0}).role == "customer"
+    reply = adapter.parse({**payload, "message_type": 1, "content": "Sorry, checking now"})
+    assert reply.kind == "message" and reply.role == "agent"
+    assert adapter.parse({**payload, "message_type": 3}).kind == "ignored"
+    assert adapter.parse({**payload, "content": None}).kind == "ignored"  # an attachment only
+
+
+def test_note_sender_retries_then_gives_up_without_raising(chatwoot: FakeChatwoot) -> None:
+    chatwoot.statuses = [503, 200]
+    sender = NoteSender(backoff_s=0.01)
+    req = NoteRequest(f"http://127.0.0.1:{PORT}/api/v1/accounts/7/conversations/57/messages", {}, b"{}")
+    sender.submit(req)
+    sender.flush()
+    assert (sender.sent, sender.failed, len(chatwoot.received)) == (1, 0, 2)
+    chatwoot.statuses = [500, 500, 500]
+    sender.submit(req)
+    sender.flush()
+    assert (sender.sent, sender.failed, len(chatwoot.received)) == (1, 1, 5)
+    dead = NoteSender(backoff_s=0.01, attempts=2)
+    dead.submit(NoteRequest("http://127.0.0.1:8739/nothing-listens", {}, b"{}"))
+    dead.flush()
+    assert dead.failed == 1
+
+
+def test_chatwoot_outage_does_not_fail_the_inbound_delivery(cw_api: Api, chatwoot: FakeChatwoot) -> None:
+    chatwoot.statuses = [500] * 20
+    r = deliver(cw_api, fixture("message_created"))
+    assert r.status_code == 201, r.text
+    flush(cw_api)
