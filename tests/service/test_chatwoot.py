@@ -38,7 +38,7 @@ class FakeChatwoot:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 fake.received.append((self.path, {k.lower(): v for k, v in self.headers.items()}, json.loads(body)))
                 code = fake.statuses.pop(0) if fake.statuses else 200
@@ -104,9 +104,7 @@ def conversation(api: Api) -> dict[str, Any]:
     return dict(found[0])
 
 
-def test_incoming_message_is_analysed_and_a_private_note_lands_on_chatwoot(
-    cw_api: Api, chatwoot: FakeChatwoot
-) -> None:
+def test_incoming_message_is_analysed_and_a_private_note_lands_on_chatwoot(cw_api: Api, chatwoot: FakeChatwoot) -> None:
     r = deliver(cw_api, fixture("message_created"))
     assert r.status_code in (200, 201), r.text
     out = r.json()
@@ -144,9 +142,7 @@ def test_duplicate_delivery_is_idempotent_on_chatwoot_message_id(cw_api: Api, ch
 
 
 @pytest.mark.parametrize("name", ["message_created_private", "message_created_activity", "contact_created"])
-def test_private_notes_activity_and_unknown_events_are_ignored(
-    cw_api: Api, chatwoot: FakeChatwoot, name: str
-) -> None:
+def test_private_notes_activity_and_unknown_events_are_ignored(cw_api: Api, chatwoot: FakeChatwoot, name: str) -> None:
     r = deliver(cw_api, fixture(name))
     assert r.status_code == 202, r.text
     assert r.json()["ignored"]
