@@ -87,8 +87,11 @@ class ApiToken(Base):
 
 class ConversationRow(Base):
     __tablename__ = "conversations"
+    __table_args__ = (Index("uq_conversations_team_external", "team", "external_ref", unique=True),)
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    external_id: Mapped[str | None] = mapped_column(String(200), unique=True, default=None)
+    #: the helpdesk's id, unique per team (column ``external_ref``, migration 0005); with redaction
+    #: on, an id that holds personal data is stored as a keyed hash (see ``redaction.external_ref``)
+    external_id: Mapped[str | None] = mapped_column("external_ref", String(200), default=None)
     agent: Mapped[str] = mapped_column(String(120), index=True)
     team: Mapped[str] = mapped_column(String(120), index=True, default="default")
     channel: Mapped[str] = mapped_column(String(16), default="chat")

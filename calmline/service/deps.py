@@ -16,6 +16,7 @@ from fastapi import Depends, Header, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from calmline.cases import redaction
 from calmline.cases.history import HistoryCache
 from calmline.cases.models import ConversationRow
 from calmline.cases.pipeline import Policy
@@ -68,6 +69,17 @@ class Services:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.settings.message_threads, thread_name_prefix="calmline-messages")
         return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(fn, *args))
+
+    def external_ref(self, external_id: str) -> str:
+        """What is stored (and looked up) for a helpdesk's conversation id.
+
+        The id itself; with redaction on, an id holding personal data (an email, a phone number)
+        becomes a keyed hash, so it still matches the next message but is never stored.
+        """
+        if not self.settings.redact:
+            return external_id
+        key = self.settings.redact_key or self.settings.inbound_webhook_secret
+        return redaction.external_ref(external_id, key, region=self.settings.redact_region)
 
     def close(self) -> None:
         """Stop the message threads (the app's shutdown calls this)."""

@@ -17,7 +17,21 @@ class Settings(BaseSettings):
     admin_token: str | None = Field(
         None, description="Preset the first admin token (cl_<id>_<secret>) instead of printing one."
     )
-    redact: bool = Field(False, description="Redact emails, phone and card numbers in stored text and logs.")
+    redact: bool = Field(
+        False,
+        description="Redact emails, phone, card and IBAN numbers in everything stored, logged, exported or sent.",
+    )
+    redact_region: str = Field(
+        "GB",
+        min_length=2,
+        max_length=2,
+        description="Default region (ISO 3166 alpha-2) for phone numbers written without a country code.",
+    )
+    redact_key: str | None = Field(
+        None,
+        description="Key of the hash that replaces a helpdesk conversation id holding personal data "
+        "(default: the inbound webhook secret).",
+    )
     max_body_bytes: int = Field(256_000, description="Largest request body accepted (413 above).")
     max_text_chars: int = Field(
         20_000, ge=1, description="Longest message or coach draft accepted, in characters (422 above)."

@@ -52,16 +52,20 @@ async def inbound(request: Request, services: ServicesDep, response: Response) -
 
 
 def _handle(services: Services, body: InboundMessage, response: Response) -> dict[str, Any]:
-    actor = store.Actor(f"webhook:{body.team}", "admin", body.team)
-    find = select(ConversationRow.id).where(ConversationRow.external_id == body.conversation)
+    """Post into the conversation with this ``(team, external id)``; create it on first sight.
+
+    Ids are scoped by team: a delivery for team blue never lands in team red's conversation with
+    the same helpdesk id (it gets its own), and the webhook acts with its team's rights only.
+    """
+    actor = store.Actor(f"webhook:{body.team}", "supervisor", body.team)
+    ref = services.external_ref(body.conversation)
+    find = select(ConversationRow.id).where(ConversationRow.team == body.team, ConversationRow.external_id == ref)
     with (services.reader or services.factory)() as r:
         conv_id = r.scalar(find)
     if conv_id is None:
         with services.factory() as s:
             try:
-                conv, _case = store.create_conversation(
-                    s, actor, agent=body.agent, team=body.team, external_id=body.conversation
-                )
+                conv, _case = store.create_conversation(s, actor, agent=body.agent, team=body.team, external_id=ref)
                 store.emit(
                     s, "conversation", {"id": conv.id, "agent": body.agent}, conversation_id=conv.id, team=body.team
                 )
