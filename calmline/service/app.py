@@ -251,4 +251,7 @@ def create_app(
         from calmline.service.fastpath import FastMessages
 
         app.add_middleware(FastMessages, services=services, limit=settings.max_body_bytes)
+    from calmline.service.guards import CleanTarget
+
+    app.add_middleware(CleanTarget)  # outermost: before the fast path and routing
     return app

@@ -13,7 +13,7 @@ from calmline.cases.models import Case, ConversationRow, MessageRow
 from calmline.cases.pipeline import stored_analysis
 from calmline.service.deps import ActorDep, ReadSessionDep, ServicesDep, SessionDep, require, visible_conversation
 from calmline.service.errors import Conflict, Forbidden
-from calmline.service.schemas import CloseRequest, ConversationCreate, ConversationPublic
+from calmline.service.schemas import MAX_OFFSET, CloseRequest, ConversationCreate, ConversationPublic
 
 router = APIRouter(tags=["conversations"])
 
@@ -77,7 +77,7 @@ def list_conversations(
     agent: Annotated[str | None, Query(max_length=120)] = None,
     min_risk: Annotated[float | None, Query(ge=0, le=1, alias="risk")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[ConversationPublic]:
     """Conversations visible to you, riskiest first; ``risk`` is a minimum escalation risk."""
     q = select(ConversationRow, Case).join(Case, Case.conversation_id == ConversationRow.id)
