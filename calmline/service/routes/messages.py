@@ -92,7 +92,15 @@ def post_message(
     """
     settings, policy, cache = services.settings, services.policy, services.history
     check_text(services, body.text)
-    text = redact(body.text) if settings.redact else body.text
+    text = body.text
+    if settings.redact:  # before analysis (evidence quotes the text) and before any lookup by client id
+        text = redact(body.text)
+        body = body.model_copy(
+            update={
+                "client_id": services.external_ref(body.client_id),
+                "author": redact(body.author) if body.author else body.author,
+            }
+        )
     history = cache.get(conv_id)
     if history is None:  # first sight in this process: read it (the locked checks below still apply)
         with (services.reader or services.factory)() as r:
