@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -48,8 +47,8 @@ class Services:
     policy: Policy
     #: read-only sessions (on SQLite: deferred transactions, no process lock); ``factory`` is for writes
     reader: sessionmaker[Session] | None = None
-    #: verified tokens for a few seconds (saves a database round trip per request); cleared on revoke
-    token_cache: dict[str, tuple[Actor, float]] = field(default_factory=dict)
+    #: the process's one poller of the events table that every open SSE stream waits on
+    sse_hub: Any = None
     #: each conversation's analysis so far (checked against the database before every write)
     history: HistoryCache = field(init=False)
 
@@ -131,20 +130,12 @@ def _verify(services: Services, raw: str) -> Actor:
 async def actor_for(services: Services, authorization: str | None) -> Actor:
     """The actor an ``Authorization`` header stands for; :class:`Unauthorized` if none.
 
-    Async, with a thread only for the database: a sync dependency would cost a thread hop
-    on every request. Verified tokens are cached for a few seconds.
+    Async, with a thread only for the database. Checked against the database on every request
+    (no per-process cache): a revoked token stops working at once on every worker.
     """
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthorized("send an API token: 'Authorization: Bearer cl_<id>_<secret>'")
-    raw = authorization[7:].strip()
-    hit = services.token_cache.get(raw)
-    if hit is not None and hit[1] > time.monotonic():
-        return hit[0]
-    actor = await anyio.to_thread.run_sync(_verify, services, raw)
-    if len(services.token_cache) > 10_000:
-        services.token_cache.clear()
-    services.token_cache[raw] = (actor, time.monotonic() + 5.0)
-    return actor
+    return await anyio.to_thread.run_sync(_verify, services, authorization[7:].strip())
 
 
 async def get_actor(services: ServicesDep, authorization: Annotated[str | None, Header()] = None) -> Actor:
