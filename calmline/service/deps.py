@@ -53,21 +53,31 @@ class Services:
     history: HistoryCache = field(init=False)
 
     _pool: ThreadPoolExecutor | None = field(init=False, default=None)
+    _heavy: ThreadPoolExecutor | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         playbook = self.policy.playbook or default_playbook()
         self.history = HistoryCache(self.policy.window, ladder=playbook.ladder)
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+    async def run(self, fn: Callable[..., T], *args: Any, text_chars: int = 0) -> T:
         """Run ``fn(*args)`` in one of ``CALMLINE_MESSAGE_THREADS`` threads.
 
         Analysing is CPU-bound under the GIL: a few threads finish each message sooner than
         dozens sharing it, and the one holding the database's write lock is not starved.
         A plain executor: the hop costs less than anyio's general-purpose thread runner.
+        A message of ``text_chars`` over ``CALMLINE_HEAVY_TEXT_CHARS`` goes to a lane of its own
+        (one thread): however many long messages arrive at once, they queue there and never
+        occupy the threads ordinary messages need.
         """
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.settings.message_threads, thread_name_prefix="calmline-messages")
-        return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(fn, *args))
+        if text_chars > self.settings.heavy_text_chars:
+            if self._heavy is None:
+                self._heavy = ThreadPoolExecutor(1, thread_name_prefix="calmline-heavy")
+            pool = self._heavy
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.settings.message_threads, thread_name_prefix="calmline-messages")
+            pool = self._pool
+        return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args))
 
     def external_ref(self, external_id: str) -> str:
         """What is stored (and looked up) for a helpdesk's conversation id.
@@ -82,9 +92,10 @@ class Services:
 
     def close(self) -> None:
         """Stop the message threads (the app's shutdown calls this)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        for pool in (self._pool, self._heavy):
+            if pool is not None:
+                pool.shutdown(wait=True)
+        self._pool = self._heavy = None
 
 
 async def get_services(request: Request) -> Services:

@@ -59,6 +59,12 @@ class Settings(BaseSettings):
         le=64,
         description="Threads that store and analyse posted messages at once (more only queue on the GIL).",
     )
+    heavy_text_chars: int = Field(
+        2_000,
+        ge=1,
+        description="Messages longer than this are analysed on a lane of their own (one thread), "
+        "so a burst of long messages never delays ordinary ones.",
+    )
     scheduler: bool = Field(True, description="Run the timer/alert scheduler thread in this process.")
     scheduler_interval_s: float = 1.0
     playbook: str | None = Field(None, description="Path of a playbook YAML (default: the shipped one).")

@@ -251,7 +251,7 @@ async def create_message(
     conversation_id: str, body: MessageCreate, actor: ActorDep, services: ServicesDep, response: Response
 ) -> dict[str, Any]:
     """Post a customer or agent message: stored, analysed, and the guidance for the agent's next move returned."""
-    return await services.run(post_message, services, actor, conversation_id, body, response)
+    return await services.run(post_message, services, actor, conversation_id, body, response, text_chars=len(body.text))
 
 
 @router.get("/conversations/{conversation_id}/messages")

@@ -53,7 +53,7 @@ async def inbound(request: Request, services: ServicesDep, response: Response) -
     except ValidationError as exc:
         first = exc.errors()[0]
         raise InputError(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}", source="webhook") from exc
-    return await services.run(_handle, services, body, response)
+    return await services.run(_handle, services, body, response, text_chars=len(body.text))
 
 
 def _handle(services: Services, body: InboundMessage, response: Response) -> dict[str, Any]:
