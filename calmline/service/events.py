@@ -93,8 +93,10 @@ class Hub:
 
     async def wait(self, seen: tuple[int, int], timeout: float) -> tuple[int, int]:
         """Wait until the newest event id or the revocation count differ from ``seen`` (or ``timeout``)."""
-        if self.task is None:
-            self.task = asyncio.get_running_loop().create_task(self._run())
+        loop = asyncio.get_running_loop()
+        if self.task is None or self.task.get_loop() is not loop:  # none yet, or one of a finished loop
+            self.changed = asyncio.Event()
+            self.task = loop.create_task(self._run())
         if (self.latest, self.revoked) == seen:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), timeout)
