@@ -150,6 +150,12 @@ def bootstrap_admin(services: Services) -> str | None:
 
 def build_services(settings: Settings) -> Services:
     engine = make_engine(settings.database_url)
+    if settings.redact:  # every free-text column, event, audit detail and alert payload this engine writes
+        from calmline.cases import redaction
+        from calmline.cases.models import redact_on_write
+
+        redaction.configure(region=settings.redact_region)
+        redact_on_write(engine)
     playbook = None
     if settings.playbook:
         from calmline.playbook import load_playbook
@@ -255,4 +261,7 @@ def create_app(
         from calmline.service.fastpath import FastMessages
 
         app.add_middleware(FastMessages, services=services, limit=settings.max_body_bytes)
+    from calmline.service.guards import CleanTarget
+
+    app.add_middleware(CleanTarget)  # outermost: before the fast path and routing
     return app

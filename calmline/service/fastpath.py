@@ -98,7 +98,9 @@ class FastMessages:
 
         response = Response()
         try:
-            result = await self.services.run(post_message, self.services, actor, m.group(1), data, response)
+            result = await self.services.run(
+                post_message, self.services, actor, m.group(1), data, response, text_chars=len(data.text)
+            )
         except CalmlineError as exc:
             await NoSniff(error_response(exc))(scope, receive, send)
             return
