@@ -47,7 +47,7 @@ _TIPS = {
     "stalled": "Make every reply move something: acknowledge, own, or give the next step.",
     "empathy": "Open with what happened to them and how it feels, in one specific sentence.",
     "empathy.specific": "Open with what happened to them and how it feels, in one specific sentence.",
-    "paraphrase": "Restate the problem in your own words before solving it: 'so the refund for 58213 never arrived'.",
+    "paraphrase": "Restate the problem in your own words before solving it: 'so the refund you were promised never arrived'.",
     "ownership": "Say 'I'm sorry we got this wrong, I'll sort it' without an excuse attached.",
     "alternative": "Pair every no with a yes: 'I can't refund it, but I can repair or exchange it today'.",
     "next_step": "End with who does what by when: 'I'll re-issue it now; expect it within 5 working days'.",
