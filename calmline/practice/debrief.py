@@ -10,7 +10,6 @@ The score (0-100) has three parts, each reported with its points so it explains 
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from calmline.practice.engine import PracticeSession
@@ -47,7 +46,7 @@ _TIPS = {
     "stalled": "Make every reply move something: acknowledge, own, or give the next step.",
     "empathy": "Open with what happened to them and how it feels, in one specific sentence.",
     "empathy.specific": "Open with what happened to them and how it feels, in one specific sentence.",
-    "paraphrase": "Restate the problem in your own words before solving it: 'so the refund you were promised never arrived'.",
+    "paraphrase": "Restate the problem in your own words before solving it: 'so the refund never came'.",
     "ownership": "Say 'I'm sorry we got this wrong, I'll sort it' without an excuse attached.",
     "alternative": "Pair every no with a yes: 'I can't refund it, but I can repair or exchange it today'.",
     "next_step": "End with who does what by when: 'I'll re-issue it now; expect it within 5 working days'.",
@@ -90,13 +89,13 @@ def _missed(session: PracticeSession) -> list[dict[str, Any]]:
 
 
 def _tip(session: PracticeSession, missed: list[dict[str, Any]]) -> str:
-    cost: Counter[str] = Counter()
+    cost: dict[str, float] = {}
     for ex in session.exchanges:
         for e in ex.effects:
             if e.delta > 0:
-                cost[e.effect] += e.delta
+                cost[e.effect] = cost.get(e.effect, 0.0) + e.delta
     if cost:
-        worst = cost.most_common(1)[0][0]
+        worst = max(cost, key=lambda k: cost[k])
         if worst in _TIPS:
             return _TIPS[worst]
     ranked = sorted(missed, key=lambda m: (m["source"] != "persona", -len(m["replies"])))
@@ -114,7 +113,7 @@ def debrief(session: PracticeSession) -> dict[str, Any]:
     replies = session.exchanges
     avg = sum(x.review.score for x in replies) / len(replies) if replies else 0.0
     end = session.frustration
-    parts = {
+    parts: dict[str, float] = {
         "replies": round(0.4 * avg, 1),
         "calm": round(30 * (1 - end), 1),
         "outcome": OUTCOME_POINTS[outcome],

@@ -214,7 +214,9 @@ class PracticeSession:
         asked = self._repeat_question(text)
         if asked:
             out = [e for e in out if e.effect != "clarifying"]
-            out.append(Effect("repeat", 0.12 * w.get("repeat", 1.0), f"asked again for {asked}, which they already gave"))
+            out.append(
+                Effect("repeat", 0.12 * w.get("repeat", 1.0), f"asked again for {asked}, which they already gave")
+            )
         if "refusal" in review.moments and "alternative" not in labels:
             softened = labels & {"empathy.specific", "paraphrase", "ownership"} or any(
                 {"empathy.specific", "paraphrase"} & set(x.review.label_names()) for x in self.exchanges
@@ -239,9 +241,8 @@ class PracticeSession:
 
     def _abuse_turn(self, labels: set[str], abused: bool, effects: list[Effect]) -> str | None:
         if not abused or self.persona.abuse == "none":
-            if abused:  # abuse from a persona not written to be abusive: still needs a boundary
-                if not labels & _BOUNDARY:
-                    effects.append(Effect("no_boundary", 0.12, "abuse aimed at you went unanswered"))
+            if abused and not labels & _BOUNDARY:  # abuse from a persona not written to be abusive
+                effects.append(Effect("no_boundary", 0.12, "abuse aimed at you went unanswered"))
             return None
         w = self.persona.weights
         if not labels & _BOUNDARY:
@@ -284,12 +285,12 @@ def _clamp(x: float) -> float:
     return max(0.0, min(1.0, x))
 
 
-def _check(text: Any) -> str:
-    if not isinstance(text, str):
+def _check(raw: object) -> str:
+    if not isinstance(raw, str):
         raise PracticeError("a reply must be text")
-    if "\x00" in text:
+    if "\x00" in raw:
         raise PracticeError("a reply must be text, not binary data")
-    text = text.strip()
+    text = raw.strip()
     if not text:
         raise PracticeError("a reply is empty: write what you would say to the customer")
     if len(text) > MAX_REPLY_CHARS:

@@ -102,7 +102,10 @@ def test_an_org_directory_adds_and_replaces_personas(tmp_path: Path) -> None:
         ({"abuse": "yields"}, "needs 'abuse' lines"),
         ({"max_turns": 1000}, ".max_turns: expected a whole number"),
         ({"weights": {"kindness": 2}}, ".weights: unknown key(s) kindness"),
-        ({"scenario": {"facts": [], "wants": "x", "policy_allows": ["y"]}}, ".scenario.facts: expected a non-empty list"),
+        (
+            {"scenario": {"facts": [], "wants": "x", "policy_allows": ["y"]}},
+            ".scenario.facts: expected a non-empty list",
+        ),
         ({"lines": {"opening": ["hi"]}}, ".lines: missing key(s)"),
     ],
 )
