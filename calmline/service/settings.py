@@ -77,4 +77,10 @@ class Settings(BaseSettings):
     scheduler_interval_s: float = 1.0
     playbook: str | None = Field(None, description="Path of a playbook YAML (default: the shipped one).")
     channel: str = "chat"
+    practice_personas: str | None = Field(
+        None, description="A directory of your organisation's practice persona YAML files (added to the shipped ones)."
+    )
+    practice_supervisor_view: bool = Field(
+        False, description="Let supervisors see their team's practice completion and scores (off by default)."
+    )
     sse_poll_s: float = 0.25

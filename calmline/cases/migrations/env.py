@@ -11,6 +11,7 @@ from sqlalchemy import create_engine
 
 import calmline.console.disputes  # noqa: F401  (its table lives on the same metadata)
 from calmline.cases.models import Base
+from calmline.practice import store as _practice_store  # noqa: F401  (practice_sessions, migration 0008)
 
 config = context.config
 target_metadata = Base.metadata
