@@ -9,6 +9,7 @@ import typer
 
 from calmline.cli._analyze import analyze_command, demo_command, labels_command
 from calmline.cli._guide import coach_command, guide_command
+from calmline.cli._report import report_command
 from calmline.cli._serve import serve_command
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ app.command("labels")(labels_command)
 app.command("guide")(guide_command)
 app.command("coach")(coach_command)
 app.command("serve")(serve_command)
+app.command("report")(report_command)
 
 
 @app.command("bench")
