@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from calmline.errors import CalmlineError, InputError
 from calmline.io import read_conversations
 from calmline.types import Conversation
+
+if TYPE_CHECKING:
+    from calmline.insights import Totals
 
 __all__ = ["report_command"]
 
@@ -53,6 +57,9 @@ def report_command(
     team: Annotated[str | None, typer.Option(help="Only conversations of this team.")] = None,
     since: Annotated[str | None, typer.Option(help="Only conversations from this date (YYYY-MM-DD).")] = None,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Skip bad records instead of stopping.")] = False,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", help="Report over the live service database instead of a file.")
+    ] = None,
 ) -> None:
     """Write the team report (one offline HTML file with charts, or JSON) for an archive."""
     from calmline.insights import build_report
@@ -66,6 +73,9 @@ def report_command(
         raise typer.Exit(2) from None
     if dask is not None and not dask.strip():
         typer.echo("error: --dask needs a scheduler address or 'local'", err=True)
+        raise typer.Exit(2)
+    if database_url is not None and archive is not None:
+        typer.echo("error: give an ARCHIVE or --database-url, not both", err=True)
         raise typer.Exit(2)
     source = "-" if archive in (None, "-") else archive
 
@@ -82,13 +92,16 @@ def report_command(
 
     tick, close = _progress()
     try:
-        stream = (c for c in read_conversations(source, skip_bad=skip_bad, on_bad=on_bad) if keep(c))
-        totals = totals_parallel(stream, workers=workers, dask=dask, progress=tick)  # type: ignore[arg-type]
+        if database_url is not None:
+            totals = _from_database(database_url, start, team, workers, dask, tick)  # type: ignore[arg-type]
+        else:
+            stream = (c for c in read_conversations(source, skip_bad=skip_bad, on_bad=on_bad) if keep(c))
+            totals = totals_parallel(stream, workers=workers, dask=dask, progress=tick)  # type: ignore[arg-type]
     except CalmlineError as exc:
         close()  # type: ignore[operator]
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    except (OSError, RuntimeError) as exc:
+    except (OSError, RuntimeError, ValueError) as exc:
         close()  # type: ignore[operator]
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -102,3 +115,29 @@ def report_command(
         return
     Path(out).write_text(text, encoding="utf-8")
     typer.echo(f"wrote {out} ({totals.conversations} conversations)", err=True)
+
+
+def _from_database(
+    url: str, start: date | None, team: str | None, workers: int, dask: str | None, tick: Callable[[int], None]
+) -> Totals:
+    from datetime import UTC, datetime, time
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from calmline.cases.db import make_engine, make_sessionmaker
+    from calmline.insights.db import stored_conversations
+    from calmline.insights.run import totals_parallel
+
+    since = datetime.combine(start, time(), tzinfo=UTC) if start else None
+    try:
+        engine = make_engine(url, pool_size=2)
+    except Exception as exc:
+        raise ValueError(f"cannot open the database: {exc}") from None
+    try:
+        with make_sessionmaker(engine)() as s:
+            convs = stored_conversations(s, since=since, team=team)
+            return totals_parallel(convs, workers=workers, dask=dask, progress=tick)
+    except SQLAlchemyError as exc:
+        raise ValueError(f"cannot read the database: {str(exc).splitlines()[0]}") from None
+    finally:
+        engine.dispose()

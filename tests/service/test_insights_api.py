@@ -56,3 +56,24 @@ def test_bad_queries_are_4xx(api: Api) -> None:
     assert api.client.get("/insights").status_code == 401
     future = api.as_("sue", "GET", "/insights", params={"since": "2999-01-01"}).json()
     assert future["overview"]["conversations"] == 0
+
+
+def test_cli_report_over_the_live_database(api: Api, settings: Any) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from calmline.cli import app
+
+    _conversation(api, "alice", TURNED)
+    _conversation(api, "carl", TURNED)
+    runner = CliRunner()
+    args = ["report", "--database-url", settings.database_url, "-f", "json"]
+    result = runner.invoke(app, [*args, "--team", "a"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["overview"]["conversations"] == 1 and {w["agent"] for w in body["wellbeing"]} == {"alice"}
+    assert json.loads(runner.invoke(app, args).stdout)["overview"]["conversations"] == 2
+    assert runner.invoke(app, [*args, "--since", "2999-01-01"]).exit_code == 0
+    bad = runner.invoke(app, ["report", "--database-url", "nosuch://x", "-f", "json"])
+    assert bad.exit_code == 2 and "error" in bad.output
