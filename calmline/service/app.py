@@ -231,9 +231,9 @@ def create_app(
     app.state.services = services
     errors.install(app)
     from calmline.service import events
-    from calmline.service.routes import cases, conversations, insights, messages, people, webhooks
+    from calmline.service.routes import accommodations, cases, conversations, insights, messages, people, webhooks
 
-    for module in (conversations, messages, cases, people, webhooks, events, insights):
+    for module in (conversations, messages, cases, people, webhooks, events, insights, accommodations):
         app.include_router(module.router)
     from calmline.console.disputes import router as disputes_router
     from calmline.console.router import router as console_router

@@ -9,6 +9,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import calmline.cases.accommodations
 import calmline.console.disputes  # noqa: F401  (its table lives on the same metadata)
 from calmline.cases.models import Base
 
