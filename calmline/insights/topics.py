@@ -23,7 +23,7 @@ ours out off let get got getting make made need want like know one two three now
 tomorrow please thanks thank hello dear regards best via its how why yes did does doing done said
 say says told tell back way well going gone able told time times day days week weeks month months
 hour hours minute minutes whatever nothing something anything everything sure finally happen
-happened okay yeah hi hey sorry
+happened okay yeah hi hey sorry fine chat email message
 """
 _STOP = frozenset(_STOP_WORDS.split())
 _MAX_FEATURES = 4000
