@@ -46,6 +46,9 @@ def analyze_command(
     include_text: Annotated[
         bool, typer.Option("--include-text", help="Copy each turn's text into the JSONL output.")
     ] = False,
+    dask: Annotated[
+        str | None, typer.Option("--dask", help="Run on a Dask scheduler (address) or 'local'; JSONL output.")
+    ] = None,
 ) -> None:
     """Read customer messages: signals with evidence, frustration, emotion and conversation state."""
     if text is not None:
@@ -64,7 +67,10 @@ def analyze_command(
     fmt = None if input_format is InputFormat.auto else input_format.value
     try:
         conversations = read_conversations(source, format=fmt, skip_bad=skip_bad, on_bad=on_bad)  # type: ignore[arg-type]
-        _run(conversations, output, include_text)
+        if dask:
+            _run_dask(conversations, dask, include_text)
+        else:
+            _run(conversations, output, include_text)
     except CalmlineError as exc:
         typer.echo(f"error: {exc}", err=True)
         if isinstance(exc, InputError) and not skip_bad:
@@ -108,3 +114,19 @@ def _run(conversations: object, output: OutputFormat, include_text: bool) -> Non
 
     for a in analyses:
         render_analysis(a)
+
+
+def _run_dask(conversations: object, address: str, include_text: bool) -> None:
+    """``--dask``: partitions of conversations analysed on Dask, written as JSONL in input order."""
+    from collections.abc import Iterable
+
+    from calmline.insights.distributed import analyze_on_dask
+
+    assert isinstance(conversations, Iterable)
+    try:
+        for row in analyze_on_dask(conversations, address, include_text=include_text):
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    except (OSError, RuntimeError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    sys.stdout.flush()

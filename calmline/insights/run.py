@@ -16,7 +16,7 @@ from calmline.insights.reduce import Totals
 from calmline.insights.summary import summarize
 from calmline.types import Conversation
 
-__all__ = ["PARTITION", "totals_for", "totals_parallel"]
+__all__ = ["PARTITION", "chunks", "totals_for", "totals_parallel"]
 
 PARTITION = 500  # conversations per partition
 Progress = Callable[[int], None]
@@ -38,7 +38,7 @@ def _partition_totals(chunk: list[Conversation]) -> Totals:
     return totals_for(chunk)
 
 
-def _chunks(conversations: Iterable[Conversation], size: int) -> Iterator[list[Conversation]]:
+def chunks(conversations: Iterable[Conversation], size: int) -> Iterator[list[Conversation]]:
     it = iter(conversations)
     while chunk := list(islice(it, size)):
         yield chunk
@@ -62,7 +62,7 @@ def totals_parallel(
     totals = Totals()
     ctx = multiprocessing.get_context("spawn")  # no fork of a process holding models and threads
     with ctx.Pool(workers) as pool:
-        for part in pool.imap(_partition_totals, _chunks(conversations, partition)):
+        for part in pool.imap(_partition_totals, chunks(conversations, partition)):
             totals.merge(part)
             if progress is not None:
                 progress(part.conversations)
@@ -90,7 +90,7 @@ def _on_dask(
         totals = Totals()
         window = max(2 * len(client.scheduler_info().get("workers", {})), 4)  # bounded memory on the client side
         pending = dd.as_completed()
-        for chunk in _chunks(conversations, partition):
+        for chunk in chunks(conversations, partition):
             pending.add(client.submit(_partition_totals, chunk, pure=False))
             while pending.count() >= window:
                 _collect(next(pending), totals, progress)

@@ -29,3 +29,21 @@ def test_local_dask_cluster_of_two_workers_equals_one_process() -> None:
     totals = totals_parallel(read_conversations(SAMPLES), workers=2, dask="local", partition=4)
     assert totals.conversations == 14
     assert build_report(totals) == _baseline()
+
+
+def test_analyze_dask_local_equals_one_process() -> None:
+    pytest.importorskip("distributed")
+    import json
+
+    from typer.testing import CliRunner
+
+    from calmline.cli import app
+
+    runner = CliRunner()
+    args = ["analyze", str(SAMPLES), "--format", "jsonl"]
+    one = runner.invoke(app, args)
+    on_dask = runner.invoke(app, [*args, "--dask", "local"])
+    assert on_dask.exit_code == 0, on_dask.output
+    rows = [json.loads(line) for line in on_dask.stdout.splitlines() if line.startswith("{")]
+    assert rows == [json.loads(line) for line in one.stdout.splitlines()]
+    assert len(rows) == 14
