@@ -109,8 +109,9 @@ class Totals:
             a.examples.sort(key=lambda e: (-e[0], e[1]))
             del a.examples[_EXAMPLES:]
 
-    def _trim(self) -> None:
-        if len(self.sample) > TOPIC_SAMPLE:
+    def _trim(self, *, now: bool = False) -> None:
+        """Keep the TOPIC_SAMPLE smallest keys; trimmed at twice the size so each add stays O(log n) amortised."""
+        if len(self.sample) > (TOPIC_SAMPLE if now else 2 * TOPIC_SAMPLE):
             for key in sorted(self.sample)[TOPIC_SAMPLE:]:
                 del self.sample[key]
 
@@ -187,6 +188,7 @@ def build_report(t: Totals) -> dict[str, Any]:
 
 
 def _topics(t: Totals, days: list[str]) -> list[dict[str, Any]]:
+    t._trim(now=True)
     items = [t.sample[k] for k in sorted(t.sample)]
     labels, names = cluster_topics([i["id"] for i in items], [i["text"] for i in items])
     mid = days[len(days) // 2] if days else None

@@ -104,3 +104,14 @@ def test_topics_group_by_meaning_and_name_by_terms() -> None:
     assert len(set(labels[:5])) == 1 and len(set(labels[5:])) == 1 and labels[0] != labels[5]
     assert "refund" in names[labels[0]] and "router" in names[labels[5]]
     assert cluster_topics([], []) == ([], [])
+
+
+def test_topic_sample_is_bounded_and_independent_of_the_split(monkeypatch: object) -> None:
+    import calmline.insights.reduce as reduce_mod
+
+    monkeypatch.setattr(reduce_mod, "TOPIC_SAMPLE", 4)  # type: ignore[attr-defined]
+    convs = list(read_conversations(SAMPLES / "conversations.jsonl"))
+    whole = _totals(convs)
+    split = _totals(convs[:5]).merge(_totals(convs[5:]))
+    assert build_report(whole)["topics"] == build_report(split)["topics"]
+    assert sum(x["count"] for x in build_report(whole)["topics"]) == 4
