@@ -74,11 +74,17 @@ def cluster_topics(ids: Sequence[str], texts: Sequence[str], k: int | None = Non
         if _ > 0 and np.array_equal(new, labels):
             break
         labels = new
+        fit = (x * centres[labels]).sum(axis=1)  # each text's similarity to its own centre
+        fit[~x.any(axis=1)] = np.inf
         for c in range(k):
             members = x[labels == c]
             if len(members):
                 centre = members.sum(axis=0)
                 centres[c] = centre / max(float(np.linalg.norm(centre)), 1e-9)
+            else:  # an emptied topic restarts from the text that fits its own topic worst
+                worst = int(np.argmin(fit))
+                centres[c] = x[worst]
+                fit[worst] = np.inf
     names = [_name(x[labels == c], vocab) for c in range(k)]
     return [int(v) for v in labels], names
 
@@ -86,10 +92,13 @@ def cluster_topics(ids: Sequence[str], texts: Sequence[str], k: int | None = Non
 def _init(x: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
     """k-means++ on cosine distance."""
     n = x.shape[0]
-    chosen = [int(rng.integers(n))]
+    nonzero = np.flatnonzero(x.any(axis=1))
+    chosen = [int(nonzero[rng.integers(len(nonzero))]) if len(nonzero) else int(rng.integers(n))]
     dist = 1.0 - x @ x[chosen[0]]
+    empty = ~x.any(axis=1)  # texts with no kept term never seed a topic
     for _ in range(1, k):
         weights = np.clip(dist, 0.0, None) ** 2
+        weights[empty] = 0.0
         total = float(weights.sum())
         nxt = int(rng.choice(n, p=weights / total)) if total > 0 else int(rng.integers(n))
         chosen.append(nxt)
