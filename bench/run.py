@@ -300,6 +300,27 @@ def main(argv: list[str] | None = None) -> int:
                     ],
                 ),
             ]
+    from bench._report import VCPU_HOUR_USD, report_bench
+
+    results["report"] = report_bench(args.quick, log)
+    out_parts += [
+        f"\n### calmline report over a synthetic archive (the samples repeated with new ids; worker processes; "
+        f"cost = worker-core time at an assumed ${VCPU_HOUR_USD}/vCPU-hour)\n",
+        _table(
+            ["workers", "messages", "wall s", "msg/s", "core-s per 1M msgs", "USD per 1M msgs"],
+            [
+                [
+                    str(r["workers"]),
+                    f"{r['messages']:,}",
+                    _fmt(r["wall_s"], 1),
+                    f"{r['msg_per_s']:,.0f}",
+                    _fmt(r["core_s_per_million"], 0),
+                    _fmt(r["usd_per_million"], 3),
+                ]
+                for r in results["report"]
+            ],
+        ),
+    ]
     results["wall_s"] = time.perf_counter() - started
     print("\n".join(out_parts))
     print(

@@ -10,6 +10,7 @@ import typer
 from calmline.cli._analyze import analyze_command, demo_command, labels_command
 from calmline.cli._guide import coach_command, guide_command
 from calmline.cli._practice import practice_command
+from calmline.cli._report import report_command
 from calmline.cli._serve import serve_command
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ def model_card_command() -> None:
     from calmline.models.learned import model_card
 
     typer.echo(model_card())
+app.command("report")(report_command)
 
 
 @app.command("bench")

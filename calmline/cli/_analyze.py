@@ -58,6 +58,9 @@ def analyze_command(
             "--workers", "-w", min=1, max=256, help="Processes for --format jsonl (output keeps the input order)."
         ),
     ] = 1,
+    dask: Annotated[
+        str | None, typer.Option("--dask", help="Run on a Dask scheduler (address) or 'local'; JSONL output.")
+    ] = None,
 ) -> None:
     """Read customer messages: signals with evidence, frustration, emotion and conversation state."""
     if text is not None:
@@ -91,7 +94,10 @@ def analyze_command(
             on_long=_warn_long,
             max_chars=MAX_CHARS,
         )
-        _run(conversations, output, include_text, workers)
+        if dask:
+            _run_dask(conversations, dask, include_text)
+        else:
+            _run(conversations, output, include_text, workers)
     except CalmlineError as exc:
         typer.echo(f"error: {exc}", err=True)
         if isinstance(exc, InputError) and not skip_bad:
@@ -138,3 +144,19 @@ def _run(conversations: object, output: OutputFormat, include_text: bool, worker
 
     for a in analyses:
         render_analysis(a)
+
+
+def _run_dask(conversations: object, address: str, include_text: bool) -> None:
+    """``--dask``: partitions of conversations analysed on Dask, written as JSONL in input order."""
+    from collections.abc import Iterable
+
+    from calmline.insights.distributed import analyze_on_dask
+
+    assert isinstance(conversations, Iterable)
+    try:
+        for row in analyze_on_dask(conversations, address, include_text=include_text):
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    except (OSError, RuntimeError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    sys.stdout.flush()

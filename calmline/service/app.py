@@ -241,9 +241,18 @@ def create_app(
     app.state.services = services
     errors.install(app)
     from calmline.service import events
-    from calmline.service.routes import cases, conversations, messages, people, practice, webhooks
+    from calmline.service.routes import (
+        accommodations,
+        cases,
+        conversations,
+        insights,
+        messages,
+        people,
+        practice,
+        webhooks,
+    )
 
-    for module in (conversations, messages, cases, people, webhooks, events, practice):
+    for module in (conversations, messages, cases, people, webhooks, events, practice, insights, accommodations):
         app.include_router(module.router)
     from calmline.console.disputes import router as disputes_router
     from calmline.console.router import router as console_router
