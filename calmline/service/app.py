@@ -227,9 +227,14 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
         description="Live analysis, guidance and case memory for difficult support conversations.",
+        docs_url=None,  # served offline by calmline.service.openapi
+        redoc_url=None,
     )
     app.state.services = services
     errors.install(app)
+    from calmline.service import openapi
+
+    openapi.install(app)
     from calmline.service import events
     from calmline.service.routes import cases, conversations, messages, meta, people, webhooks
 
