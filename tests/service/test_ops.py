@@ -122,7 +122,12 @@ def test_json_formatter_one_object_per_line_with_redaction() -> None:
 
 def test_json_formatter_without_redaction_keeps_text() -> None:
     logger, stream = _capture(JsonFormatter(redact=False), "calmline.test.plain")
-    logger.warning("mail %s", "jane.doe@example.com")
+    factory = logging.getLogRecordFactory()  # an app built with redact=True earlier redacts records as they are made
+    logging.setLogRecordFactory(logging.LogRecord)
+    try:
+        logger.warning("mail %s", "jane.doe@example.com")
+    finally:
+        logging.setLogRecordFactory(factory)
     assert json.loads(stream.getvalue())["message"] == "mail jane.doe@example.com"
 
 
