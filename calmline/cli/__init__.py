@@ -20,6 +20,25 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from calmline import __version__
+
+        typer.echo(f"calmline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Read, guide and coach difficult customer-support conversations - offline and explainable."""
+
+
 app.command("analyze")(analyze_command)
 app.command("demo")(demo_command)
 app.command("labels")(labels_command)

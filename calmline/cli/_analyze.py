@@ -11,9 +11,9 @@ from typing import Annotated
 import typer
 
 from calmline.analyze import analyze_many
-from calmline.errors import CalmlineError, InputError
+from calmline.errors import CalmlineError, InputError, InputFormatError
 from calmline.io import read_conversations
-from calmline.types import CUSTOMER_LABELS, Conversation, Role, Turn
+from calmline.types import CUSTOMER_LABELS, LABEL_MEANINGS, Conversation, Role, Turn
 
 #: longer customer messages are read up to this many characters (``Reader``'s default)
 MAX_CHARS = 20_000
@@ -100,11 +100,16 @@ def analyze_command(
             _run(conversations, output, include_text, workers)
     except CalmlineError as exc:
         typer.echo(f"error: {exc}", err=True)
-        if isinstance(exc, InputError) and not skip_bad:
+        if _skipping_helps(exc, skip_bad):
             typer.echo("hint: --skip-bad processes the valid records and reports the bad ones.", err=True)
         raise typer.Exit(2) from None
     if bad:
         typer.echo(f"{len(bad)} bad record(s) skipped.", err=True)
+
+
+def _skipping_helps(exc: CalmlineError, skip_bad: bool) -> bool:
+    """Only a bad record among others can be skipped: not a missing, empty, binary or undecodable file."""
+    return isinstance(exc, InputError) and not isinstance(exc, InputFormatError) and not skip_bad
 
 
 def demo_command(
@@ -116,20 +121,29 @@ def demo_command(
         _run(read_conversations(Path(sample)), output, include_text=True)
 
 
-def labels_command() -> None:
-    """List the customer signal labels and the detectors that produce them."""
+def labels_command(
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="pretty or jsonl.")] = OutputFormat.pretty,
+) -> None:
+    """List the customer signal labels: what each means and the detectors that produce it (docs/labels.md)."""
     from calmline import registry
 
     names = registry.available()
     for label in CUSTOMER_LABELS:
         sources = [n for n in names if n.rsplit(".", 1)[0] == label]
-        typer.echo(f"{label:22} {', '.join(sources)}")
+        meaning = LABEL_MEANINGS[label]
+        if output is OutputFormat.jsonl:
+            typer.echo(json.dumps({"label": label, "meaning": meaning, "detectors": sources}))
+        else:
+            typer.echo(f"{label:20} {meaning}\n{'':20} detectors: {', '.join(sources)}")
 
 
 def _run(conversations: object, output: OutputFormat, include_text: bool, workers: int = 1) -> None:
     from collections.abc import Iterable
 
     assert isinstance(conversations, Iterable)
+    from calmline.cli._progress import progress
+
+    conversations = progress(conversations, "conversations analysed")
     if output is OutputFormat.jsonl:
         from calmline.cli._parallel import parallel_jsonl_lines
 

@@ -63,6 +63,7 @@ class FastMessages:
         if scope["type"] != "http" or scope["method"] != "POST" or (m := _PATH.fullmatch(scope["path"])) is None:
             await self.app(scope, receive, send)
             return
+        scope["calmline.route"] = "/conversations/{conversation_id}/messages"  # for the metrics
         authorization: str | None = None
         plain_json = False
         for k, v in scope["headers"]:

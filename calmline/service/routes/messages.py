@@ -20,6 +20,7 @@ from calmline.cases.pgwrite import can_write_at_once, write_at_once
 from calmline.cases.pipeline import ConversationLike, Plan, analyse_message, apply_plan, plan_message, result_of
 from calmline.cases.redaction import redact
 from calmline.coach import coach
+from calmline.service import metrics
 from calmline.service.deps import (
     ActorDep,
     ReadSessionDep,
@@ -134,6 +135,7 @@ def post_message(
             )
         except Exception:  # stored pending instead; the scheduler re-analyses it
             log.exception("analysing a message of %s failed; it is stored pending", conv_id)
+            metrics.ANALYSIS_FAILURES.inc()
             return None
 
     plan = plan_for(history)
@@ -197,6 +199,7 @@ def post_message(
             raise
         return _existing(services, existing.id, conv_id)
     if plan is not None and msg.analysis is not None:
+        metrics.MESSAGES_ANALYSED.labels(when="posted").inc()
         cache.append(history, msg.analysis, turn, msg.id)
     else:
         cache.forget(conv_id)
