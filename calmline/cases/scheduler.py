@@ -10,8 +10,6 @@ Run it alone with ``python -m calmline.cases.scheduler DATABASE_URL``.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import os
@@ -30,6 +28,7 @@ from calmline.cases.db import is_postgres, make_engine, make_sessionmaker, migra
 from calmline.cases.models import Case, Delivery, Reminder, Timer, case_number, utcnow
 from calmline.cases.pipeline import Policy, analyse_pending
 from calmline.service import metrics
+from calmline.integrations.signing import sign_headers
 
 __all__ = ["Scheduler", "deliver_due", "fire_due", "worker_id"]
 
@@ -114,10 +113,6 @@ def fire_due(
     return fired
 
 
-def _sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
 def http_post(url: str, body: bytes, headers: dict[str, str]) -> int:
     import httpx
 
@@ -134,6 +129,7 @@ def deliver_due(
     max_attempts: int = 5,
     backoff_s: float = 2.0,
     limit: int = 20,
+    legacy_signature: bool = True,
 ) -> list[int]:
     """Send due webhook alerts; failures retry with exponential backoff. Nothing is sent without ``url``."""
     if not url:
@@ -162,9 +158,15 @@ def deliver_due(
         if row is None:
             continue
         body = json.dumps({"id": did, **payload}, default=str).encode()
-        headers = {"Content-Type": "application/json", "X-Calmline-Event": event, "X-Calmline-Delivery": str(did)}
+        key = f"calmline-delivery-{did}"  # the same on every attempt: receivers drop repeats by it
+        headers = {
+            "Content-Type": "application/json",
+            "X-Calmline-Event": event,
+            "X-Calmline-Delivery": str(did),
+            "Idempotency-Key": key,
+        }
         if secret:
-            headers["X-Calmline-Signature"] = _sign(secret, body)
+            headers.update(sign_headers(secret, key, body, legacy=legacy_signature))
         error: str | None = None
         try:
             status = post(url, body, headers)
@@ -208,44 +210,63 @@ class Scheduler:
         webhook_secret: str | None = None,
         max_attempts: int = 5,
         backoff_s: float = 2.0,
+        legacy_signature: bool = True,
     ) -> None:
         self.factory, self.policy, self.interval_s = factory, policy, interval_s
         self.webhook_url, self.webhook_secret = webhook_url, webhook_secret
         self.max_attempts, self.backoff_s = max_attempts, backoff_s
+        self.legacy_signature = legacy_signature
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._sender: threading.Thread | None = None
+        self.post: Poster = http_post
 
     def tick(self) -> list[int]:
+        """Fire due timers and re-analyse stale pending messages (alerts go out on their own thread)."""
         fired = fire_due(self.factory, policy=self.policy)
         metrics.TIMERS_FIRED.inc(len(fired))
         for tid in fired:
             log.info("fired timer %d by %s", tid, worker_id(), extra={"event": "timer_fired", "timer": tid})
-        deliver_due(
-            self.factory,
-            url=self.webhook_url,
-            secret=self.webhook_secret,
-            max_attempts=self.max_attempts,
-            backoff_s=self.backoff_s,
-        )
         analyse_pending(self.factory, self.policy, older_than_s=30)
         return fired
 
-    def _run(self) -> None:
+    def deliver(self) -> list[int]:
+        """Send due alerts (on the delivery thread: a slow receiver never delays a timer)."""
+        return deliver_due(
+            self.factory,
+            url=self.webhook_url,
+            secret=self.webhook_secret,
+            post=self.post,
+            max_attempts=self.max_attempts,
+            backoff_s=self.backoff_s,
+            legacy_signature=self.legacy_signature,
+        )
+
+    def _loop(self, step: Callable[[], object], what: str) -> None:
         while not self._stop.is_set():
             try:
-                self.tick()
+                step()
             except Exception:  # the loop must survive a bad tick (database restarting...)
-                log.exception("scheduler tick failed")
+                log.exception("scheduler %s failed", what)
             self._stop.wait(self.interval_s)
+
+    def _run(self) -> None:
+        self._loop(self.tick, "tick")
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="calmline-scheduler", daemon=True)
         self._thread.start()
+        if self.webhook_url:
+            self._sender = threading.Thread(
+                target=self._loop, args=(self.deliver, "delivery"), name="calmline-alerts", daemon=True
+            )
+            self._sender.start()
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        for thread in (self._thread, self._sender):
+            if thread is not None:
+                thread.join(timeout=10)
 
 
 def main(argv: list[str] | None = None) -> None:

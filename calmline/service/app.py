@@ -216,6 +216,7 @@ def create_app(
                 webhook_secret=settings.alert_webhook_secret,
                 max_attempts=settings.alert_max_attempts,
                 backoff_s=settings.alert_backoff_s,
+                legacy_signature=settings.webhook_legacy_signatures,
             )
             sched.start()
         app.state.scheduler = sched

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     inbound_webhook_secret: str | None = Field(
         None, description="HMAC-SHA256 secret; the inbound webhook is off without it."
     )
+    webhook_legacy_signatures: bool = Field(
+        True,
+        description="Also accept (inbound) and send (outbound) the deprecated X-Calmline-Signature "
+        "(HMAC of the body alone, no timestamp); turn off once every sender signs with webhook-signature.",
+    )
     alert_webhook_url: str | None = Field(None, description="Where alerts are POSTed; nothing is sent without it.")
     alert_webhook_secret: str | None = Field(None, description="Signs outbound alerts (X-Calmline-Signature).")
     alert_max_attempts: int = Field(5, ge=1, description="Attempts per alert before it is marked failed.")

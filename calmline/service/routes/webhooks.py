@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from typing import Any
 
@@ -15,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from calmline.cases import store
 from calmline.cases.models import ConversationRow
 from calmline.errors import InputError
+from calmline.integrations.signing import SignatureError, legacy_signature, verify
 from calmline.service.deps import Services, ServicesDep
 from calmline.service.errors import Forbidden, NotFound, Unauthorized
 from calmline.service.routes.messages import post_message
@@ -24,8 +23,8 @@ router = APIRouter(tags=["webhooks"])
 
 
 def signature(secret: str, body: bytes) -> str:
-    """The header value a sender computes: ``sha256=<hex hmac of the raw body>``."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    """The deprecated header value: ``sha256=<hex hmac of the raw body>`` (see :mod:`calmline.integrations.signing`)."""
+    return legacy_signature(secret, body)
 
 
 @router.post(
@@ -38,12 +37,13 @@ async def inbound(request: Request, services: ServicesDep, response: Response) -
     if not secret:
         raise NotFound("the inbound webhook is off: set CALMLINE_INBOUND_WEBHOOK_SECRET")
     raw = await request.body()
-    given = request.headers.get("x-calmline-signature", "")
-    if not given:
-        raise Unauthorized("missing X-Calmline-Signature header (sha256=<hex HMAC-SHA256 of the body>)")
-    # Compare bytes: a header with non-ASCII characters is simply a wrong signature (str compare_digest raises).
-    if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), signature(secret, raw).encode()):
-        raise Forbidden("bad signature: sign the raw body with HMAC-SHA256 and the shared secret")
+    try:
+        form = verify(secret, request.headers, raw, legacy=services.settings.webhook_legacy_signatures)
+    except SignatureError as exc:
+        raise (Unauthorized if exc.missing else Forbidden)(str(exc)) from None
+    if form == "legacy":
+        response.headers["Deprecation"] = "true"
+        response.headers["Link"] = '<docs/service.md#signing>; rel="deprecation"'
     try:  # json.loads, like the other routes: it reads a lone surrogate escape (replaced by the model)
         data = json.loads(raw)
     except (ValueError, RecursionError) as exc:

@@ -1,0 +1,1 @@
+"""Helpdesk integrations and the signing of Calmline's own webhooks."""
