@@ -27,8 +27,8 @@ from calmline.cases import store
 from calmline.cases.db import is_postgres, make_engine, make_sessionmaker, migrate
 from calmline.cases.models import Case, Delivery, Reminder, Timer, case_number, utcnow
 from calmline.cases.pipeline import Policy, analyse_pending
-from calmline.service import metrics
 from calmline.integrations.signing import sign_headers
+from calmline.service import metrics
 
 __all__ = ["Scheduler", "deliver_due", "fire_due", "worker_id"]
 

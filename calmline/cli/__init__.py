@@ -54,6 +54,8 @@ def model_card_command() -> None:
     from calmline.models.learned import model_card
 
     typer.echo(model_card())
+
+
 app.command("report")(report_command)
 
 
