@@ -2,6 +2,11 @@
 
 Starts ``calmline serve`` in a subprocess on loopback against a temp SQLite file and, when
 ``CALMLINE_BENCH_PG_URL`` is set, PostgreSQL; clients post at a target rate (open loop).
+
+Two connection modes: ``sticky`` (each conversation keeps its own keep-alive connection, so with
+``--workers N`` one worker sees all of a conversation) and ``rotating`` (every message takes the
+next free connection of a shared pool, as behind a load balancer or with several consoles open:
+a conversation's messages reach different workers, whose histories go stale).
 """
 
 from __future__ import annotations
@@ -69,9 +74,22 @@ class _Conn:
             self.writer.close()
 
 
-async def _drive(base: str, *, clients: int, rate: float, seconds: float) -> dict[str, Any]:
+async def _drive(base: str, *, clients: int, rate: float, seconds: float, mode: str = "sticky") -> dict[str, Any]:
     host, port = base.removeprefix("http://").rsplit(":", 1)
     conns = [_Conn(host, int(port), ADMIN) for _ in range(clients)]
+    pool: asyncio.Queue[_Conn] = asyncio.Queue()
+    for c in conns:
+        pool.put_nowait(c)
+
+    async def post(k: int, path: str, body: dict[str, Any]) -> int:
+        if mode == "sticky":
+            return (await conns[k].request("POST", path, body))[0]
+        c = await pool.get()  # the longest-idle connection: consecutive messages rotate over them
+        try:
+            return (await c.request("POST", path, body))[0]
+        finally:
+            pool.put_nowait(c)
+
     try:
         convs = []
         for i, c in enumerate(conns):
@@ -98,8 +116,8 @@ async def _drive(base: str, *, clients: int, rate: float, seconds: float) -> dic
                     return
                 role, text = _LINES[n % len(_LINES)]
                 t0 = time.perf_counter()
-                status, _ = await conns[k].request(
-                    "POST", f"/conversations/{convs[k]}/messages", {"client_id": f"c{i}", "role": role, "text": text}
+                status = await post(
+                    k, f"/conversations/{convs[k]}/messages", {"client_id": f"c{i}", "role": role, "text": text}
                 )
                 latencies.append(time.perf_counter() - t0)
                 errors += status >= 400
@@ -122,6 +140,7 @@ async def _drive(base: str, *, clients: int, rate: float, seconds: float) -> dic
     latencies.sort()
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
     return {
+        "connections": mode,
         "messages": len(latencies),
         "errors": errors,
         "target_rate": rate,
@@ -133,7 +152,9 @@ async def _drive(base: str, *, clients: int, rate: float, seconds: float) -> dic
     }
 
 
-def _run_one(db: str, url: str, *, clients: int, rate: float, seconds: float, workers: int) -> dict[str, Any]:
+def _run_one(
+    db: str, url: str, *, clients: int, rate: float, seconds: float, workers: int, mode: str = "sticky"
+) -> dict[str, Any]:
     import httpx
 
     port = _port()
@@ -153,7 +174,7 @@ def _run_one(db: str, url: str, *, clients: int, rate: float, seconds: float, wo
                 time.sleep(0.05)
         if workers > 1:  # the first worker answers /health; give the others time to load before connecting
             time.sleep(6.0)
-        row = asyncio.run(_drive(f"http://127.0.0.1:{port}", clients=clients, rate=rate, seconds=seconds))
+        row = asyncio.run(_drive(f"http://127.0.0.1:{port}", clients=clients, rate=rate, seconds=seconds, mode=mode))
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -167,23 +188,28 @@ def _run_one(db: str, url: str, *, clients: int, rate: float, seconds: float, wo
     }
 
 
-def service_bench(quick: bool, workers: tuple[int, ...] = (1, 2)) -> list[dict[str, Any]]:
+def service_bench(
+    quick: bool, workers: tuple[int, ...] = (1, 2), modes: tuple[str, ...] = ("sticky", "rotating")
+) -> list[dict[str, Any]]:
     """Post-message latency (p50/p99) and throughput at 200 messages/s offered by 50 clients,
-    with one uvicorn worker and with one per core (``calmline serve --workers N``)."""
+    with one uvicorn worker and with one per core (``calmline serve --workers N``); with several
+    workers, also with rotating connections (a conversation's messages reach different workers)."""
     seconds = 5.0 if quick else 20.0
+    runs = [(n, m) for n in workers for m in modes if m == "sticky" or n > 1]
     rows = []
-    for n in workers:
+    for n, m in runs:
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{tmp}/bench.db"
-            rows.append(_run_one("sqlite", url, clients=50, rate=200, seconds=seconds, workers=n))
+            rows.append(_run_one("sqlite", url, clients=50, rate=200, seconds=seconds, workers=n, mode=m))
     pg = os.environ.get("CALMLINE_BENCH_PG_URL")
     if pg:
-        for n in workers:
-            rows.append(_run_one("postgresql", pg, clients=50, rate=200, seconds=seconds, workers=n))
+        for n, m in runs:
+            rows.append(_run_one("postgresql", pg, clients=50, rate=200, seconds=seconds, workers=n, mode=m))
     return rows
 
 
 if __name__ == "__main__":
     only = tuple(int(a.split("=", 1)[1]) for a in sys.argv if a.startswith("--workers="))
-    for row in service_bench("--quick" in sys.argv, only or (1, 2)):
+    modes = tuple(a.split("=", 1)[1] for a in sys.argv if a.startswith("--connections="))
+    for row in service_bench("--quick" in sys.argv, only or (1, 2), modes or ("sticky", "rotating")):
         print(row)

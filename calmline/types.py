@@ -17,6 +17,7 @@ from typing import Any
 __all__ = [
     "CUSTOMER_LABELS",
     "EMOTIONS",
+    "LABEL_MEANINGS",
     "Analysis",
     "Conversation",
     "ConversationState",
@@ -43,6 +44,23 @@ CUSTOMER_LABELS: tuple[str, ...] = (
     "customer.waiting",
     "customer.sarcasm",
 )
+
+#: What each customer label means, in one line (``calmline labels``; the full contract is docs/labels.md).
+LABEL_MEANINGS: dict[str, str] = {
+    "abuse.insult": "Name-calling or demeaning remarks aimed at the agent or staff (not at a product or the bot).",
+    "abuse.profanity": "Swearing, including masked, leetspeak, spaced-out and abbreviated forms (not minced oaths).",
+    "abuse.yelling": "Shouting in text: several words in capitals or hostile runs of '!!!' / '???'.",
+    "abuse.harassment": "Sexual, sexist, racist or other identity-based remarks or advances aimed at the agent.",
+    "threat.personal": "Intimidation of the agent: harm, their job, their whereabouts, exposing them.",
+    "threat.legal": "Lawyers, suing, regulators, ombudsmen or chargebacks raised as a threat.",
+    "threat.public": "Going public: social media, reviews, the press, posting the chat.",
+    "threat.churn": "A stated intent to cancel, close the account, not renew or switch provider.",
+    "request.manager": "Asks for a supervisor, someone senior, an escalation or another person.",
+    "request.refund": "Asks for money back, compensation, a credit or a fee removed, or chases one owed.",
+    "customer.repeating": "Says they already explained or sent something, or contacted support several times.",
+    "customer.waiting": "Complains of waiting: hold or queue time, no reply or callback, a delay of days or weeks.",
+    "customer.sarcasm": "Praise or thanks that means the opposite ('thanks for nothing').",
+}
 
 #: The dominant-emotion values of a customer turn.
 EMOTIONS: tuple[str, ...] = (

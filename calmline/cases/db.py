@@ -19,6 +19,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from calmline.errors import ConfigError
+
 __all__ = ["is_postgres", "make_engine", "make_read_sessionmaker", "make_sessionmaker", "migrate"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -48,6 +50,11 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
     url = _normalise_url(url)
     u = make_url(url)
+    if u.get_backend_name() == "postgresql" and u.get_driver_name() == "psycopg":
+        import importlib.util
+
+        if importlib.util.find_spec("psycopg") is None:
+            raise ConfigError("PostgreSQL needs the psycopg driver: pip install 'calmline[postgres]'")
     if u.get_backend_name() == "sqlite":
         memory = u.database in (None, "", ":memory:")
         kwargs: dict[str, Any] = {

@@ -207,7 +207,7 @@ class HistoryCache:
             # Only newer messages arrived (from another process): read just those.
             newer = s.scalars(
                 select(MessageRow)
-                .where(MessageRow.conversation_id == conv_id, MessageRow.id > entry.last_id)
+                .where(MessageRow.conversation_id == conv_id, MessageRow.id > entry.last_id, MessageRow.id <= last)
                 .order_by(MessageRow.id)
             ).all()
             if len(newer) == count - entry.count and all(
@@ -230,7 +230,10 @@ class HistoryCache:
                 reversed(
                     s.scalars(
                         select(MessageRow)
-                        .where(MessageRow.conversation_id == conv_id)
+                        # at most the fingerprint's newest message: outside a transaction (READ
+                        # COMMITTED), a message committed since the fingerprint was read must not
+                        # slip into a history labelled with the older fingerprint
+                        .where(MessageRow.conversation_id == conv_id, MessageRow.id <= last)
                         .order_by(MessageRow.id.desc())
                         .limit(keep)
                     ).all()

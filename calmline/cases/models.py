@@ -22,8 +22,10 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from calmline.cases.redaction import redact, redact_data
 
 __all__ = [
     "ApiToken",
@@ -36,9 +38,12 @@ __all__ = [
     "Event",
     "Incident",
     "MessageRow",
+    "RedactedJSON",
+    "RedactedText",
     "Reminder",
     "Timer",
     "case_number",
+    "redact_on_write",
     "table",
     "utcnow",
 ]
@@ -70,6 +75,38 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+_REDACT = "calmline_redact"
+
+
+def redact_on_write(engine: Engine) -> None:
+    """Redact every free-text column (:class:`RedactedText`, :class:`RedactedJSON`) this engine writes."""
+    setattr(engine.dialect, _REDACT, True)
+
+
+class RedactedText(TypeDecorator[str]):
+    """Free text that may hold personal data: redacted on the way in when the engine redacts.
+
+    One place for every ORM and Core write (reasons, notes, resolutions, closing reasons...), so a
+    new write path cannot forget it; the stored type is plain text.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return redact(value) if value and getattr(dialect, _REDACT, False) else value
+
+
+class RedactedJSON(TypeDecorator[Any]):
+    """JSON whose strings may hold personal data (event data, audit details, alert payloads)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return redact_data(value) if value and getattr(dialect, _REDACT, False) else value
+
+
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
 
@@ -87,13 +124,16 @@ class ApiToken(Base):
 
 class ConversationRow(Base):
     __tablename__ = "conversations"
+    __table_args__ = (Index("uq_conversations_team_external", "team", "external_ref", unique=True),)
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    external_id: Mapped[str | None] = mapped_column(String(200), unique=True, default=None)
+    #: the helpdesk's id, unique per team (column ``external_ref``, migration 0005); with redaction
+    #: on, an id that holds personal data is stored as a keyed hash (see ``redaction.external_ref``)
+    external_id: Mapped[str | None] = mapped_column("external_ref", String(200), default=None)
     agent: Mapped[str] = mapped_column(String(120), index=True)
     team: Mapped[str] = mapped_column(String(120), index=True, default="default")
     channel: Mapped[str] = mapped_column(String(16), default="chat")
     status: Mapped[str] = mapped_column(String(16), index=True, default="open")
-    closed_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    closed_reason: Mapped[str | None] = mapped_column(RedactedText, default=None)
     risk: Mapped[float] = mapped_column(Float, default=0.0)
     trend: Mapped[str] = mapped_column(String(16), default="steady")
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -130,7 +170,7 @@ class Case(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="open")
-    resolution: Mapped[str | None] = mapped_column(Text, default=None)
+    resolution: Mapped[str | None] = mapped_column(RedactedText, default=None)
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -145,9 +185,9 @@ class Escalation(Base):
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
     team: Mapped[str] = mapped_column(String(120), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True, default="open")
-    to: Mapped[str] = mapped_column(String(200), default="supervisor")
-    reason: Mapped[str] = mapped_column(Text, default="")
-    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    to: Mapped[str] = mapped_column(RedactedText, default="supervisor")
+    reason: Mapped[str] = mapped_column(RedactedText, default="")
+    summary: Mapped[dict[str, Any]] = mapped_column(RedactedJSON, default=dict)
     created_by: Mapped[str] = mapped_column(String(120))
     claimed_by: Mapped[str | None] = mapped_column(String(120), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -163,7 +203,7 @@ class Timer(Base):
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
     team: Mapped[str] = mapped_column(String(120), default="default")
     owner: Mapped[str | None] = mapped_column(String(120), default=None)
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(RedactedText, default="")
     due_at: Mapped[datetime] = mapped_column()
     status: Mapped[str] = mapped_column(String(16), default="pending")
     fired_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -203,7 +243,7 @@ class AuditEntry(Base):
     role: Mapped[str] = mapped_column(String(16))
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str] = mapped_column(String(200))
-    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    detail: Mapped[dict[str, Any]] = mapped_column(RedactedJSON, default=dict)
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -215,7 +255,7 @@ class Event(Base):
     conversation_id: Mapped[str | None] = mapped_column(String(40), index=True, default=None)
     team: Mapped[str] = mapped_column(String(120), index=True, default="default")
     type: Mapped[str] = mapped_column(String(32))
-    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(RedactedJSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -226,11 +266,11 @@ class Delivery(Base):
     __table_args__ = (Index("ix_deliveries_due", "status", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     event: Mapped[str] = mapped_column(String(32))
-    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    payload: Mapped[dict[str, Any]] = mapped_column(RedactedJSON, default=dict)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    last_error: Mapped[str | None] = mapped_column(RedactedText, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -24,6 +24,7 @@ from calmline.cases.models import ConversationRow, Escalation, Incident, Message
 from calmline.playbook import decide
 from calmline.playbook.config import Playbook, default_playbook, with_still_here
 from calmline.playbook.model import LadderState
+from calmline.service import metrics
 from calmline.types import Analysis, Conversation, ConversationState, Role, Turn, TurnAnalysis
 
 __all__ = [
@@ -439,7 +440,9 @@ def analyse_pending(factory: sessionmaker[Session], policy: Policy, *, older_tha
     for mid in ids:
         try:
             with factory() as s, s.begin():
-                done += analyse_message(s, mid, policy) is not None
+                analysed = analyse_message(s, mid, policy) is not None
+            done += analysed
+            metrics.MESSAGES_ANALYSED.labels(when="deferred").inc(analysed)
         except Exception:  # keep going: one bad message must not block the rest
             log.exception("re-analysing message %s failed", mid)
     return done

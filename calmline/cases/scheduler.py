@@ -28,6 +28,7 @@ from calmline.cases.db import is_postgres, make_engine, make_sessionmaker, migra
 from calmline.cases.models import Case, Delivery, Reminder, Timer, case_number, utcnow
 from calmline.cases.pipeline import Policy, analyse_pending
 from calmline.integrations.signing import sign_headers
+from calmline.service import metrics
 
 __all__ = ["Scheduler", "deliver_due", "fire_due", "worker_id"]
 
@@ -184,6 +185,15 @@ def deliver_due(
                 d.last_error = error
                 d.status = "failed" if d.attempts >= max_attempts else "pending"
                 d.next_attempt_at = now + timedelta(seconds=backoff_s * 2 ** (d.attempts - 1))
+                log.warning(
+                    "alert %d attempt %d failed: %s",
+                    did,
+                    d.attempts,
+                    error,
+                    extra={"event": "webhook_failed", "delivery": did, "gave_up": d.status == "failed"},
+                )
+            outcome = d.status if d.status != "pending" else "retry"
+        metrics.WEBHOOK_DELIVERIES.labels(outcome=outcome).inc()
     return sent
 
 
@@ -214,8 +224,9 @@ class Scheduler:
     def tick(self) -> list[int]:
         """Fire due timers and re-analyse stale pending messages (alerts go out on their own thread)."""
         fired = fire_due(self.factory, policy=self.policy)
+        metrics.TIMERS_FIRED.inc(len(fired))
         for tid in fired:
-            print(f"fired timer {tid} by {worker_id()}", flush=True)
+            log.info("fired timer %d by %s", tid, worker_id(), extra={"event": "timer_fired", "timer": tid})
         analyse_pending(self.factory, self.policy, older_than_s=30)
         return fired
 
@@ -261,10 +272,13 @@ class Scheduler:
 def main(argv: list[str] | None = None) -> None:
     """``python -m calmline.cases.scheduler URL [INTERVAL]``: run the scheduler alone."""
     args = sys.argv[1:] if argv is None else argv
+    from calmline.service.logs import configure_logging
+
+    configure_logging("info")
     engine = make_engine(args[0])
     migrate(engine)
     sched = Scheduler(make_sessionmaker(engine), Policy(), interval_s=float(args[1]) if len(args) > 1 else 0.2)
-    print(f"scheduler {worker_id()} ready", flush=True)
+    log.info("scheduler %s ready", worker_id(), extra={"event": "scheduler_ready"})
     sched._run()
 
 

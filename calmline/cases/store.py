@@ -142,6 +142,8 @@ def verify_token(s: Session, raw: str) -> ApiToken | None:
     parts = raw.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
+    if not (parts[1].isascii() and parts[1].isprintable()) or len(parts[1]) > TOKEN_ID_MAX:
+        return None  # never looked up (PostgreSQL refuses a NUL byte in a parameter)
     row = s.get(ApiToken, parts[1])
     if row is None or row.revoked_at is not None:
         return None

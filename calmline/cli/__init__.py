@@ -9,6 +9,8 @@ import typer
 
 from calmline.cli._analyze import analyze_command, demo_command, labels_command
 from calmline.cli._guide import coach_command, guide_command
+from calmline.cli._practice import practice_command
+from calmline.cli._report import report_command
 from calmline.cli._serve import serve_command
 
 app = typer.Typer(
@@ -18,12 +20,32 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from calmline import __version__
+
+        typer.echo(f"calmline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Read, guide and coach difficult customer-support conversations - offline and explainable."""
+
+
 app.command("analyze")(analyze_command)
 app.command("demo")(demo_command)
 app.command("labels")(labels_command)
 app.command("guide")(guide_command)
 app.command("coach")(coach_command)
 app.command("serve")(serve_command)
+app.command("practice")(practice_command)
 
 
 @app.command("model-card")
@@ -32,6 +54,9 @@ def model_card_command() -> None:
     from calmline.models.learned import model_card
 
     typer.echo(model_card())
+
+
+app.command("report")(report_command)
 
 
 @app.command("bench")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from enum import StrEnum
 from importlib import resources
@@ -11,9 +12,9 @@ from typing import Annotated
 import typer
 
 from calmline.analyze import analyze_many
-from calmline.errors import CalmlineError, InputError
+from calmline.errors import CalmlineError, InputError, InputFormatError
 from calmline.io import read_conversations
-from calmline.types import CUSTOMER_LABELS, Conversation, Role, Turn
+from calmline.types import CUSTOMER_LABELS, LABEL_MEANINGS, Conversation, Role, Turn
 
 #: longer customer messages are read up to this many characters (``Reader``'s default)
 MAX_CHARS = 20_000
@@ -58,6 +59,9 @@ def analyze_command(
             "--workers", "-w", min=1, max=256, help="Processes for --format jsonl (output keeps the input order)."
         ),
     ] = 1,
+    dask: Annotated[
+        str | None, typer.Option("--dask", help="Run on a Dask scheduler (address) or 'local'; JSONL output.")
+    ] = None,
 ) -> None:
     """Read customer messages: signals with evidence, frustration, emotion and conversation state."""
     if text is not None:
@@ -91,14 +95,22 @@ def analyze_command(
             on_long=_warn_long,
             max_chars=MAX_CHARS,
         )
-        _run(conversations, output, include_text, workers)
+        if dask:
+            _run_dask(conversations, dask, include_text)
+        else:
+            _run(conversations, output, include_text, workers)
     except CalmlineError as exc:
         typer.echo(f"error: {exc}", err=True)
-        if isinstance(exc, InputError) and not skip_bad:
+        if _skipping_helps(exc, skip_bad):
             typer.echo("hint: --skip-bad processes the valid records and reports the bad ones.", err=True)
         raise typer.Exit(2) from None
     if bad:
         typer.echo(f"{len(bad)} bad record(s) skipped.", err=True)
+
+
+def _skipping_helps(exc: CalmlineError, skip_bad: bool) -> bool:
+    """Only a bad record among others can be skipped: not a missing, empty, binary or undecodable file."""
+    return isinstance(exc, InputError) and not isinstance(exc, InputFormatError) and not skip_bad
 
 
 def demo_command(
@@ -110,20 +122,29 @@ def demo_command(
         _run(read_conversations(Path(sample)), output, include_text=True)
 
 
-def labels_command() -> None:
-    """List the customer signal labels and the detectors that produce them."""
+def labels_command(
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="pretty or jsonl.")] = OutputFormat.pretty,
+) -> None:
+    """List the customer signal labels: what each means and the detectors that produce it (docs/labels.md)."""
     from calmline import registry
 
     names = registry.available()
     for label in CUSTOMER_LABELS:
         sources = [n for n in names if n.rsplit(".", 1)[0] == label]
-        typer.echo(f"{label:22} {', '.join(sources)}")
+        meaning = LABEL_MEANINGS[label]
+        if output is OutputFormat.jsonl:
+            typer.echo(json.dumps({"label": label, "meaning": meaning, "detectors": sources}))
+        else:
+            typer.echo(f"{label:20} {meaning}\n{'':20} detectors: {', '.join(sources)}")
 
 
 def _run(conversations: object, output: OutputFormat, include_text: bool, workers: int = 1) -> None:
     from collections.abc import Iterable
 
     assert isinstance(conversations, Iterable)
+    from calmline.cli._progress import progress
+
+    conversations = progress(conversations, "conversations analysed")
     if output is OutputFormat.jsonl:
         from calmline.cli._parallel import parallel_jsonl_lines
 
@@ -138,3 +159,19 @@ def _run(conversations: object, output: OutputFormat, include_text: bool, worker
 
     for a in analyses:
         render_analysis(a)
+
+
+def _run_dask(conversations: object, address: str, include_text: bool) -> None:
+    """``--dask``: partitions of conversations analysed on Dask, written as JSONL in input order."""
+    from collections.abc import Iterable
+
+    from calmline.insights.distributed import analyze_on_dask
+
+    assert isinstance(conversations, Iterable)
+    try:
+        for row in analyze_on_dask(conversations, address, include_text=include_text):
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    except (OSError, RuntimeError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    sys.stdout.flush()

@@ -87,7 +87,9 @@ def guide_command(
         pb = load_playbook(playbook)
         source = "-" if path in (None, "-") else path
         convs = read_conversations(source, skip_bad=skip_bad, on_bad=lambda e: typer.echo(f"skipped: {e}", err=True))
-        for analysis in analyze_many(convs):
+        from calmline.cli._progress import progress
+
+        for analysis in progress(analyze_many(convs), "conversations guided"):
             turns = guide_turns(analysis, playbook=pb, channel=channel.value)
             if output is OutputFormat.jsonl:
                 sys.stdout.write(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging.config
 import os
-from typing import Annotated
+import tempfile
+from typing import Annotated, Any
 
 import typer
+
+from calmline.errors import CalmlineError
 
 __all__ = ["serve_command"]
 
@@ -18,7 +22,10 @@ def serve_command(
     ] = None,
     scheduler: Annotated[bool, typer.Option(help="Run the timer and alert scheduler in this process.")] = True,
     workers: Annotated[int, typer.Option(help="Uvicorn worker processes.")] = 1,
-    log_level: Annotated[str, typer.Option(help="Uvicorn log level.")] = "warning",
+    log_level: Annotated[
+        str, typer.Option(help="Log level (debug, info, warning, error); logs are JSON lines on stderr.")
+    ] = "warning",
+    access_log: Annotated[bool, typer.Option(help="One JSON line per request (logger calmline.access).")] = True,
     demo: Annotated[
         bool, typer.Option(help="Seed demo conversations; print the console URL and login tokens.")
     ] = False,
@@ -28,6 +35,7 @@ def serve_command(
         import uvicorn
 
         from calmline.service.app import create_app
+        from calmline.service.logs import log_config
         from calmline.service.settings import Settings
     except ImportError as exc:
         typer.echo(
@@ -50,12 +58,24 @@ def serve_command(
         typer.echo(f"Console: http://{host}:{port}{seed.url_path}")
         typer.echo(f"  agent token (alex):      {seed.token}")
         typer.echo(f"  supervisor token (sam): {seed.supervisor_token}")
+    try:  # a wrong URL or a missing driver: say so before starting workers
+        from calmline.cases.db import make_engine
+
+        make_engine(settings.database_url).dispose()
+    except CalmlineError as exc:
+        typer.echo(f"Cannot serve: {exc}", err=True)
+        raise typer.Exit(2) from None
+    config = log_config(log_level)
+    if access_log:
+        config["loggers"]["calmline.access"] = {"level": "INFO"}
+    logging.config.dictConfig(config)
+    common: dict[str, Any] = {"host": host, "port": port, "log_config": config, "access_log": False}
     if workers > 1:
-        uvicorn.run(
-            "calmline.service.app:create_app", factory=True, host=host, port=port, workers=workers, log_level=log_level
-        )
+        # each worker writes its metrics here and /metrics adds them up, whichever worker answers
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="calmline-metrics-"))
+        uvicorn.run("calmline.service.app:create_app", factory=True, workers=workers, **common)
     else:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+        uvicorn.run(create_app(settings), **common)
 
 
 if __name__ == "__main__":  # python -m calmline.cli._serve (tests, before registration)

@@ -25,8 +25,14 @@ ABUSE_FULL = 2
 
 @router.get("/cursor")
 def cursor(actor: ActorDep, s: ReadSessionDep) -> dict[str, int]:
-    """The newest event id: a live stream started after it skips the backlog."""
-    return {"last_event_id": int(s.scalar(select(func.coalesce(func.max(Event.id), 0))) or 0)}
+    """The newest event id of the caller's team: a live stream started after it skips the backlog.
+
+    Per team: the installation's newest id would tell an agent how busy other teams are.
+    """
+    q = select(func.coalesce(func.max(Event.id), 0))
+    if actor.role != "admin":
+        q = q.where(Event.team == actor.team)
+    return {"last_event_id": int(s.scalar(q) or 0)}
 
 
 @router.get("/me")

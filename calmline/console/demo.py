@@ -132,7 +132,9 @@ def seed_demo(app_or_settings: Any) -> DemoSeed:
     now = utcnow()
     for external, agent, minutes, turns, extra in DEMO:
         with services.factory() as s:
-            existing = s.scalar(select(ConversationRow.id).where(ConversationRow.external_id == external))
+            existing = s.scalar(
+                select(ConversationRow.id).where(ConversationRow.team == TEAM, ConversationRow.external_id == external)
+            )
             if existing:
                 ids[external] = existing
                 continue

@@ -19,11 +19,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import StreamingResponse
 from pydantic import AfterValidator, Field
-from sqlalchemy import Float, ForeignKey, Integer, String, Text, select, update
+from sqlalchemy import Float, ForeignKey, Integer, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from calmline.cases import store
-from calmline.cases.models import Base, ConversationRow, MessageRow, utcnow
+from calmline.cases.models import Base, ConversationRow, MessageRow, RedactedJSON, RedactedText, utcnow
 from calmline.service.deps import ActorDep, ReadSessionDep, SessionDep, require, visible_conversation
 from calmline.service.errors import Conflict, NotFound, ServiceError
 from calmline.service.schemas import MAX_ID, Short, Strict, no_control
@@ -46,10 +46,10 @@ class Dispute(Base):
     kind: Mapped[str] = mapped_column(String(16))
     label: Mapped[str | None] = mapped_column(String(120), default=None)
     score: Mapped[float | None] = mapped_column(Float, default=None)
-    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    evidence: Mapped[list[Any]] = mapped_column(RedactedJSON, default=list)
     reason_code: Mapped[str] = mapped_column(String(32))
-    reason: Mapped[str] = mapped_column(Text)
-    expected: Mapped[str | None] = mapped_column(String(200), default=None)
+    reason: Mapped[str] = mapped_column(RedactedText)
+    expected: Mapped[str | None] = mapped_column(RedactedText, default=None)
     status: Mapped[str] = mapped_column(String(16), index=True, default="open")
     created_by: Mapped[str] = mapped_column(String(120))
     reviewed_by: Mapped[str | None] = mapped_column(String(120), default=None)

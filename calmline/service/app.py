@@ -150,6 +150,12 @@ def bootstrap_admin(services: Services) -> str | None:
 
 def build_services(settings: Settings) -> Services:
     engine = make_engine(settings.database_url)
+    if settings.redact:  # every free-text column, event, audit detail and alert payload this engine writes
+        from calmline.cases import redaction
+        from calmline.cases.models import redact_on_write
+
+        redaction.configure(region=settings.redact_region)
+        redact_on_write(engine)
     playbook = None
     if settings.playbook:
         from calmline.playbook import load_playbook
@@ -189,14 +195,14 @@ def create_app(
         token = bootstrap_admin(services)
         if token:
             base = os.environ.get("CALMLINE_BASE_URL", "http://HOST:PORT")
-            print(
-                f"First start: admin token (shown once, stored hashed):\n  {token}\n"
-                f"Use it as a bearer token, e.g.:\n"
-                f"  curl -H 'Authorization: Bearer {token}' {base}/conversations\n"
-                f"  curl -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' \\\n"
-                f'       -d \'{{"name": "alice", "role": "agent"}}\' {base}/admin/tokens\n'
-                f"The API is described at {base}/docs",
-                flush=True,
+            log.warning(
+                "First start: admin token (shown once, stored hashed): %s. Use it as a bearer token, e.g. "
+                "curl -H 'Authorization: Bearer %s' %s/conversations ; the API is described at %s/docs",
+                token,
+                token,
+                base,
+                base,
+                extra={"event": "admin_token_created"},
             )
         warm_up(services.policy)  # load lexicons, models and the playbook now, not on the first message
         analyse_pending(services.factory, services.policy)
@@ -232,13 +238,28 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
         description="Live analysis, guidance and case memory for difficult support conversations.",
+        docs_url=None,  # served offline by calmline.service.openapi
+        redoc_url=None,
     )
     app.state.services = services
     errors.install(app)
-    from calmline.service import events
-    from calmline.service.routes import cases, conversations, messages, people, webhooks
+    from calmline.service import openapi
 
-    for module in (conversations, messages, cases, people, webhooks, events):
+    openapi.install(app)
+    from calmline.service import events
+    from calmline.service.routes import (
+        accommodations,
+        cases,
+        conversations,
+        insights,
+        messages,
+        meta,
+        people,
+        practice,
+        webhooks,
+    )
+
+    for module in (conversations, messages, cases, people, webhooks, events, practice, insights, accommodations, meta):
         app.include_router(module.router)
     from calmline.service.routes.integrations import router as integrations_router
 
@@ -249,14 +270,19 @@ def create_app(
     app.include_router(disputes_router)
     app.include_router(console_router)
 
-    @app.get("/health", tags=["meta"])
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
-
     app.add_middleware(NoSniff)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     if fast_path:
         from calmline.service.fastpath import FastMessages
 
         app.add_middleware(FastMessages, services=services, limit=settings.max_body_bytes)
+    from calmline.service.logs import AccessLog
+    from calmline.service.metrics import HttpMetrics
+
+    app.add_middleware(HttpMetrics)  # outermost: they see every answer, the 413s and the fast path's too
+    app.add_middleware(AccessLog)
+
+    from calmline.service.guards import CleanTarget
+
+    app.add_middleware(CleanTarget)  # outermost: before the fast path and routing
     return app

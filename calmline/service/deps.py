@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from fastapi import Depends, Header, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from calmline.cases import redaction
 from calmline.cases.history import HistoryCache
 from calmline.cases.models import ConversationRow
 from calmline.cases.pipeline import Policy
@@ -47,33 +47,55 @@ class Services:
     policy: Policy
     #: read-only sessions (on SQLite: deferred transactions, no process lock); ``factory`` is for writes
     reader: sessionmaker[Session] | None = None
-    #: verified tokens for a few seconds (saves a database round trip per request); cleared on revoke
-    token_cache: dict[str, tuple[Actor, float]] = field(default_factory=dict)
+    #: the process's one poller of the events table that every open SSE stream waits on
+    sse_hub: Any = None
     #: each conversation's analysis so far (checked against the database before every write)
     history: HistoryCache = field(init=False)
 
     _pool: ThreadPoolExecutor | None = field(init=False, default=None)
+    _heavy: ThreadPoolExecutor | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         playbook = self.policy.playbook or default_playbook()
         self.history = HistoryCache(self.policy.window, ladder=playbook.ladder)
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+    async def run(self, fn: Callable[..., T], *args: Any, text_chars: int = 0) -> T:
         """Run ``fn(*args)`` in one of ``CALMLINE_MESSAGE_THREADS`` threads.
 
         Analysing is CPU-bound under the GIL: a few threads finish each message sooner than
         dozens sharing it, and the one holding the database's write lock is not starved.
         A plain executor: the hop costs less than anyio's general-purpose thread runner.
+        A message of ``text_chars`` over ``CALMLINE_HEAVY_TEXT_CHARS`` goes to a lane of its own
+        (one thread): however many long messages arrive at once, they queue there and never
+        occupy the threads ordinary messages need.
         """
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.settings.message_threads, thread_name_prefix="calmline-messages")
-        return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(fn, *args))
+        if text_chars > self.settings.heavy_text_chars:
+            if self._heavy is None:
+                self._heavy = ThreadPoolExecutor(1, thread_name_prefix="calmline-heavy")
+            pool = self._heavy
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.settings.message_threads, thread_name_prefix="calmline-messages")
+            pool = self._pool
+        return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args))
+
+    def external_ref(self, external_id: str) -> str:
+        """What is stored (and looked up) for a helpdesk's conversation id.
+
+        The id itself; with redaction on, an id holding personal data (an email, a phone number)
+        becomes a keyed hash, so it still matches the next message but is never stored.
+        """
+        if not self.settings.redact:
+            return external_id
+        key = self.settings.redact_key or self.settings.inbound_webhook_secret
+        return redaction.external_ref(external_id, key, region=self.settings.redact_region)
 
     def close(self) -> None:
         """Stop the message threads (the app's shutdown calls this)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        for pool in (self._pool, self._heavy):
+            if pool is not None:
+                pool.shutdown(wait=True)
+        self._pool = self._heavy = None
 
 
 async def get_services(request: Request) -> Services:
@@ -119,20 +141,12 @@ def _verify(services: Services, raw: str) -> Actor:
 async def actor_for(services: Services, authorization: str | None) -> Actor:
     """The actor an ``Authorization`` header stands for; :class:`Unauthorized` if none.
 
-    Async, with a thread only for the database: a sync dependency would cost a thread hop
-    on every request. Verified tokens are cached for a few seconds.
+    Async, with a thread only for the database. Checked against the database on every request
+    (no per-process cache): a revoked token stops working at once on every worker.
     """
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthorized("send an API token: 'Authorization: Bearer cl_<id>_<secret>'")
-    raw = authorization[7:].strip()
-    hit = services.token_cache.get(raw)
-    if hit is not None and hit[1] > time.monotonic():
-        return hit[0]
-    actor = await anyio.to_thread.run_sync(_verify, services, raw)
-    if len(services.token_cache) > 10_000:
-        services.token_cache.clear()
-    services.token_cache[raw] = (actor, time.monotonic() + 5.0)
-    return actor
+    return await anyio.to_thread.run_sync(_verify, services, authorization[7:].strip())
 
 
 async def get_actor(services: ServicesDep, authorization: Annotated[str | None, Header()] = None) -> Actor:

@@ -7,16 +7,18 @@ process wrote, and a client resumes with ``Last-Event-ID`` after a disconnect.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
-from sqlalchemy import select
+from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
-from calmline.cases.models import Event
+from calmline.cases.models import ApiToken, Event
 from calmline.service.deps import (
     ActorDep,
     ReadSessionDep,
@@ -29,6 +31,7 @@ from calmline.service.errors import Forbidden
 from calmline.service.schemas import MAX_ID
 
 router = APIRouter(tags=["events"])
+log = logging.getLogger("calmline.service")
 
 
 def _fetch(services: Services, *, conversation_id: str | None, team: str | None, after: int) -> list[Event]:
@@ -53,21 +56,101 @@ def _format(e: Event) -> str:
     return f"id: {e.id}\nevent: {e.type}\ndata: {data}\n\n"
 
 
+class Hub:
+    """One poller per process for every open stream: idle streams cost nothing but a waiting task.
+
+    Each ``CALMLINE_SSE_POLL_S`` it reads the newest event id and the number of revoked tokens
+    (two indexed aggregates), and wakes the streams only when one changed: a stream then reads
+    its own events, or re-checks its token and ends if it was revoked. It stops when no stream waits.
+    """
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.latest, self.revoked = -1, -1
+        self.changed = asyncio.Event()
+        self.streams = 0
+        self.task: asyncio.Task[None] | None = None
+
+    def _probe(self) -> tuple[int, int]:
+        with (self.services.reader or self.services.factory)() as s:
+            latest = s.scalar(select(func.coalesce(func.max(Event.id), 0))) or 0
+            revoked = s.scalar(select(func.count(ApiToken.id)).where(ApiToken.revoked_at.is_not(None))) or 0
+            return int(latest), int(revoked)
+
+    async def _run(self) -> None:
+        while self.streams > 0:
+            try:
+                latest, revoked = await run_in_threadpool(self._probe)
+            except Exception:  # a database hiccup: the streams wait for the next probe
+                log.exception("polling the events table failed")
+                latest, revoked = self.latest, self.revoked
+            if (latest, revoked) != (self.latest, self.revoked):
+                self.latest, self.revoked = latest, revoked
+                self.changed.set()
+                self.changed = asyncio.Event()
+            await asyncio.sleep(self.services.settings.sse_poll_s)
+        self.task = None
+
+    async def wait(self, seen: tuple[int, int], timeout: float) -> tuple[int, int]:
+        """Wait until the newest event id or the revocation count differ from ``seen`` (or ``timeout``)."""
+        loop = asyncio.get_running_loop()
+        if self.task is None or self.task.get_loop() is not loop:  # none yet, or one of a finished loop
+            self.changed = asyncio.Event()
+            self.task = loop.create_task(self._run())
+        if (self.latest, self.revoked) == seen:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), timeout)
+        return self.latest, self.revoked
+
+
+def hub_of(services: Services) -> Hub:
+    if services.sse_hub is None:
+        services.sse_hub = Hub(services)
+    hub: Hub = services.sse_hub
+    return hub
+
+
+def _live(services: Services, token_id: str | None) -> bool:
+    if token_id is None:
+        return True
+    with (services.reader or services.factory)() as s:
+        row = s.get(ApiToken, token_id)
+        return row is not None and row.revoked_at is None
+
+
 async def _stream(
-    services: Services, *, conversation_id: str | None, team: str | None, after: int, follow: bool, max_s: float
+    services: Services,
+    *,
+    conversation_id: str | None,
+    team: str | None,
+    after: int,
+    follow: bool,
+    max_s: float,
+    token_id: str | None = None,
 ) -> AsyncIterator[str]:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + max_s
-    yield ": calmline stream\n\n"
-    while True:
-        events = await run_in_threadpool(_fetch, services, conversation_id=conversation_id, team=team, after=after)
-        for e in events:
-            after = e.id
-            yield _format(e)
-        if not follow or loop.time() > deadline:
-            return
-        if not events:
-            await asyncio.sleep(services.settings.sse_poll_s)
+    hub = hub_of(services)
+    hub.streams += 1
+    try:
+        yield ": calmline stream\n\n"
+        seen = (hub.latest, hub.revoked)
+        while True:
+            events = await run_in_threadpool(_fetch, services, conversation_id=conversation_id, team=team, after=after)
+            for e in events:
+                after = e.id
+                yield _format(e)
+            if not follow or loop.time() > deadline:
+                return
+            if len(events) == 200:
+                continue  # more backlog
+            now = await hub.wait(seen, deadline - loop.time())
+            if now[1] != seen[1] and not await run_in_threadpool(_live, services, token_id):
+                yield "event: revoked\ndata: {}\n\n"  # the token was revoked: end the stream now
+                return
+            seen = now
+    finally:
+        hub.streams -= 1
 
 
 def _start(services: Services, after: int | None, last_event_id: str | None) -> int:
@@ -103,6 +186,7 @@ def conversation_events(
         after=_start(services, after, last_event_id),
         follow=follow,
         max_s=max_s,
+        token_id=actor.token_id,
     )
     return StreamingResponse(gen, media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
@@ -128,6 +212,7 @@ def team_events(
         after=_start(services, after, last_event_id),
         follow=follow,
         max_s=max_s,
+        token_id=actor.token_id,
     )
     return StreamingResponse(gen, media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 

@@ -63,6 +63,7 @@ class FastMessages:
         if scope["type"] != "http" or scope["method"] != "POST" or (m := _PATH.fullmatch(scope["path"])) is None:
             await self.app(scope, receive, send)
             return
+        scope["calmline.route"] = "/conversations/{conversation_id}/messages"  # for the metrics
         authorization: str | None = None
         plain_json = False
         for k, v in scope["headers"]:
@@ -98,7 +99,9 @@ class FastMessages:
 
         response = Response()
         try:
-            result = await self.services.run(post_message, self.services, actor, m.group(1), data, response)
+            result = await self.services.run(
+                post_message, self.services, actor, m.group(1), data, response, text_chars=len(data.text)
+            )
         except CalmlineError as exc:
             await NoSniff(error_response(exc))(scope, receive, send)
             return

@@ -3,25 +3,44 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 #: the largest id an ``INTEGER`` column holds (PostgreSQL int4): bigger ids are rejected, never looked up
 MAX_ID = 2**31 - 1
 #: the longest follow-up delay accepted (a year)
 MAX_FOLLOW_UP_S = 365 * 24 * 3600.0
+#: the largest offset a listing accepts (bigger ones overflow the databases' 64-bit OFFSET)
+MAX_OFFSET = 1_000_000
+#: timestamps a client may send (message ``ts``, callback ``at``), in UTC
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
-def clean_text(value: str) -> str:
-    """Unicode stored safely: lone surrogates and NUL bytes (rejected by databases) are replaced.
+def clean_text(value: object) -> object:
+    """Unicode stored safely: lone surrogates and NUL bytes (rejected by databases) become U+FFFD.
 
-    Message text only; its length limit is ``CALMLINE_MAX_TEXT_CHARS``, checked by the routes.
+    Message text and drafts only (run before the string check, which would refuse a lone
+    surrogate); their length limit is ``CALMLINE_MAX_TEXT_CHARS``, checked by the routes.
     """
-    value = value.replace("\x00", "\ufffd")
-    return value.encode("utf-8", "replace").decode("utf-8")
+    if not isinstance(value, str):
+        return value
+    return _SURROGATE.sub("\ufffd", value.replace("\x00", "\ufffd"))
+
+
+def sane_time(value: datetime) -> datetime:
+    """A client timestamp between 1970 and 2100 (UTC; naive means UTC), else a validation error."""
+    try:
+        utc = value.astimezone(UTC) if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    except (OverflowError, ValueError):  # e.g. 0001-01-01T00:00:00+14:00 has no UTC equivalent
+        raise ValueError("the time is out of range (1970-2100 UTC)") from None
+    if not EARLIEST <= utc < LATEST:
+        raise ValueError("the time is out of range (1970-2100 UTC)")
+    return value
 
 
 def no_control(value: str) -> str:
@@ -31,7 +50,9 @@ def no_control(value: str) -> str:
     return value
 
 
-Text = Annotated[str, Field(min_length=1), AfterValidator(clean_text)]
+Text = Annotated[str, Field(min_length=1), BeforeValidator(clean_text)]
+#: a timestamp sent by a client (see :func:`sane_time`)
+Time = Annotated[datetime, AfterValidator(sane_time)]
 Name = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f]+$"), AfterValidator(no_control)]
 #: free-text fields: no control characters (see :func:`no_control`)
 Key = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(no_control)]
@@ -74,7 +95,7 @@ class MessageCreate(Strict):
     role: Literal["customer", "agent", "system"]
     text: Text
     author: Short | None = None
-    ts: datetime | None = None
+    ts: Time | None = None
 
 
 class MessageResult(BaseModel):
@@ -99,7 +120,7 @@ class EscalationCreate(Strict):
 
 
 class CallbackCreate(Strict):
-    at: datetime = Field(description="The agreed time (ISO 8601; naive means UTC).")
+    at: Time = Field(description="The agreed time (ISO 8601; naive means UTC; 1970-2100).")
     owner: Name = Field(description="Who calls back.")
     note: Long = ""
 
@@ -129,4 +150,4 @@ class InboundMessage(Strict):
     agent: Name
     team: Name = "default"
     author: Short | None = None
-    ts: datetime | None = None
+    ts: Time | None = None

@@ -17,7 +17,21 @@ class Settings(BaseSettings):
     admin_token: str | None = Field(
         None, description="Preset the first admin token (cl_<id>_<secret>) instead of printing one."
     )
-    redact: bool = Field(False, description="Redact emails, phone and card numbers in stored text and logs.")
+    redact: bool = Field(
+        False,
+        description="Redact emails, phone, card and IBAN numbers in everything stored, logged, exported or sent.",
+    )
+    redact_region: str = Field(
+        "GB",
+        min_length=2,
+        max_length=2,
+        description="Default region (ISO 3166 alpha-2) for phone numbers written without a country code.",
+    )
+    redact_key: str | None = Field(
+        None,
+        description="Key of the hash that replaces a helpdesk conversation id holding personal data "
+        "(default: the inbound webhook secret).",
+    )
     max_body_bytes: int = Field(256_000, description="Largest request body accepted (413 above).")
     max_text_chars: int = Field(
         20_000, ge=1, description="Longest message or coach draft accepted, in characters (422 above)."
@@ -73,8 +87,20 @@ class Settings(BaseSettings):
         le=64,
         description="Threads that store and analyse posted messages at once (more only queue on the GIL).",
     )
+    heavy_text_chars: int = Field(
+        2_000,
+        ge=1,
+        description="Messages longer than this are analysed on a lane of their own (one thread), "
+        "so a burst of long messages never delays ordinary ones.",
+    )
     scheduler: bool = Field(True, description="Run the timer/alert scheduler thread in this process.")
     scheduler_interval_s: float = 1.0
     playbook: str | None = Field(None, description="Path of a playbook YAML (default: the shipped one).")
     channel: str = "chat"
+    practice_personas: str | None = Field(
+        None, description="A directory of your organisation's practice persona YAML files (added to the shipped ones)."
+    )
+    practice_supervisor_view: bool = Field(
+        False, description="Let supervisors see their team's practice completion and scores (off by default)."
+    )
     sse_poll_s: float = 0.25

@@ -21,8 +21,8 @@ import numpy as np
 from calmline import registry
 from calmline.models import load_model
 from calmline.models._linear import LinearModel, predict_proba_many
-from calmline.signals import _plancache
 from calmline.models.learned import LearnedLayer, LearnedScore
+from calmline.signals import _plancache
 from calmline.signals._learned_mix import EMPHASIS_REASON, combine_frustration
 from calmline.signals._prefilter import with_affixes
 from calmline.signals._text import Message, prepare_messages

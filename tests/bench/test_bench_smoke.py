@@ -180,3 +180,14 @@ def test_service_load_generator_against_a_real_server(tmp_path: Path) -> None:
     row = _run_one("sqlite", f"sqlite:///{tmp_path}/b.db", clients=2, rate=10, seconds=1.0, workers=1)
     assert row["messages"] == 10 and row["errors"] == 0
     assert 0 < row["p50_ms"] <= row["p99_ms"] <= row["max_ms"]
+
+
+def test_report_bench_synthetic_archive(tmp_path: Path) -> None:
+    from bench._report import synthetic_archive
+    from calmline.io import read_conversations
+
+    path = tmp_path / "a.jsonl"
+    n = synthetic_archive(path, 500)
+    convs = list(read_conversations(path))
+    assert n >= 500 and sum(len(c.turns) for c in convs) == n
+    assert len({c.id for c in convs}) == len(convs)

@@ -19,6 +19,7 @@ ASSETS = [
     "supervisor.js",
     "review.js",
     "disputes.js",
+    "practice.js",
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -133,7 +134,8 @@ def test_two_schedulers_fire_each_timer_exactly_once(backend: str, tmp_path: Pat
         for p in procs:
             p.terminate()
             outs.append(p.communicate(timeout=10)[0].decode())
-    fired = [line.split()[2] for out in outs for line in out.splitlines() if line.startswith("fired timer")]
+    records = [json.loads(line) for out in outs for line in out.splitlines() if line.startswith("{")]
+    fired = [r["timer"] for r in records if r.get("event") == "timer_fired"]
     counts = Counter(fired)
     assert set(counts.values()) == {1}, outs  # no timer fired twice
     with factory() as s:

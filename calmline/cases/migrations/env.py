@@ -9,8 +9,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import calmline.cases.accommodations
 import calmline.console.disputes  # noqa: F401  (its table lives on the same metadata)
 from calmline.cases.models import Base
+from calmline.practice import store as _practice_store  # noqa: F401  (practice_sessions, migration 0008)
 
 config = context.config
 target_metadata = Base.metadata

@@ -2,6 +2,8 @@
 import { ApiError, get, token } from "./api.js";
 import { agentView } from "./agent.js";
 import { h, clear } from "./dom.js";
+import { practiceView } from "./practice.js";
+import { insightsView } from "./insights.js";
 import { reviewView } from "./review.js";
 import { queueView } from "./supervisor.js";
 
@@ -52,7 +54,7 @@ async function route() {
   clear(view).appendChild(root);
   view.setAttribute("aria-busy", "true");
   try {
-    const views = { agent: agentView, queue: queueView, review: reviewView };
+    const views = { agent: agentView, queue: queueView, review: reviewView, practice: practiceView, insights: insightsView };
     const stop = await (views[name] || agentView)(root, me, decodeURIComponent(id)) || (() => {});
     if (mine === generation) teardown = stop; else stop();  // the user moved on while it loaded
   } catch (e) {

@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from calmline.cases import store
 from calmline.cases.models import Case, ConversationRow, MessageRow
 from calmline.cases.pipeline import stored_analysis
-from calmline.service.deps import ActorDep, ReadSessionDep, SessionDep, require, visible_conversation
+from calmline.service.deps import ActorDep, ReadSessionDep, ServicesDep, SessionDep, require, visible_conversation
 from calmline.service.errors import Conflict, Forbidden
-from calmline.service.schemas import CloseRequest, ConversationCreate, ConversationPublic
+from calmline.service.schemas import MAX_OFFSET, CloseRequest, ConversationCreate, ConversationPublic
 
 router = APIRouter(tags=["conversations"])
 
@@ -36,25 +36,34 @@ def public(conv: ConversationRow, case: Case) -> ConversationPublic:
 
 
 @router.post("/conversations", status_code=201, response_model=ConversationPublic)
-def create_conversation(body: ConversationCreate, actor: ActorDep, s: SessionDep) -> ConversationPublic:
-    """Open a conversation (and its case). Agents open their own; supervisors assign within their team."""
+def create_conversation(
+    body: ConversationCreate, actor: ActorDep, services: ServicesDep, s: SessionDep
+) -> ConversationPublic:
+    """Open a conversation (and its case). Agents open their own; supervisors assign within their team.
+
+    ``external_id`` (the helpdesk's id) is unique within the team: another team's conversation
+    with the same id is a different conversation, and its existence is never revealed.
+    """
     agent, team = body.agent or actor.name, body.team or actor.team
     if actor.role == "agent" and (agent != actor.name or team != actor.team):
         raise Forbidden("agents open conversations for themselves in their own team")
     if actor.role == "supervisor" and team != actor.team:
         raise Forbidden("supervisors open conversations in their own team")
-    taken = Conflict(f"a conversation with external_id {body.external_id!r} exists")
-    if body.external_id and s.scalar(select(ConversationRow.id).where(ConversationRow.external_id == body.external_id)):
+    external = services.external_ref(body.external_id) if body.external_id else None
+    taken = Conflict(f"team {team!r} already has a conversation with this external_id")
+    if external and s.scalar(
+        select(ConversationRow.id).where(ConversationRow.team == team, ConversationRow.external_id == external)
+    ):
         raise taken
     try:
         conv, case = store.create_conversation(
-            s, actor, agent=agent, team=team, channel=body.channel, external_id=body.external_id
+            s, actor, agent=agent, team=team, channel=body.channel, external_id=external
         )
         store.emit(
             s, "conversation", {"id": conv.id, "agent": agent, "case": case.number}, conversation_id=conv.id, team=team
         )
         s.commit()
-    except IntegrityError as exc:  # a concurrent create with the same external_id won
+    except IntegrityError as exc:  # a concurrent create with the same (team, external_id) won
         s.rollback()
         raise taken from exc
     return public(conv, case)
@@ -68,7 +77,7 @@ def list_conversations(
     agent: Annotated[str | None, Query(max_length=120)] = None,
     min_risk: Annotated[float | None, Query(ge=0, le=1, alias="risk")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[ConversationPublic]:
     """Conversations visible to you, riskiest first; ``risk`` is a minimum escalation risk."""
     q = select(ConversationRow, Case).join(Case, Case.conversation_id == ConversationRow.id)

@@ -20,6 +20,7 @@ from calmline.cases.pgwrite import can_write_at_once, write_at_once
 from calmline.cases.pipeline import ConversationLike, Plan, analyse_message, apply_plan, plan_message, result_of
 from calmline.cases.redaction import redact
 from calmline.coach import coach
+from calmline.service import metrics
 from calmline.service.deps import (
     ActorDep,
     ReadSessionDep,
@@ -92,7 +93,15 @@ def post_message(
     """
     settings, policy, cache = services.settings, services.policy, services.history
     check_text(services, body.text)
-    text = redact(body.text) if settings.redact else body.text
+    text = body.text
+    if settings.redact:  # before analysis (evidence quotes the text) and before any lookup by client id
+        text = redact(body.text)
+        body = body.model_copy(
+            update={
+                "client_id": services.external_ref(body.client_id),
+                "author": redact(body.author) if body.author else body.author,
+            }
+        )
     history = cache.get(conv_id)
     if history is None:  # first sight in this process: read it (the locked checks below still apply)
         with (services.reader or services.factory)() as r:
@@ -126,45 +135,61 @@ def post_message(
             )
         except Exception:  # stored pending instead; the scheduler re-analyses it
             log.exception("analysing a message of %s failed; it is stored pending", conv_id)
+            metrics.ANALYSIS_FAILURES.inc()
             return None
 
     plan = plan_for(history)
+    stale_tries = 0
     try:
-        result = (
-            _write_at_once(services, actor, msg, history, plan, now)
-            if can_write_at_once(services.engine.dialect.name, plan)
-            else None
-        )
-        if result is None:  # the locked transaction (any database; PostgreSQL when a check failed)
-            with services.factory() as s, s.begin():
-                conn = s.connection()
-                conv = conn.execute(_LOCK_CONVERSATION, {"conversation": conv_id}).first()
-                if conv is None or not actor.can_see(conv):
-                    raise NotFound(f"no conversation {conv_id!r} visible to you")
-                if conv.status == "closed":
-                    existing = store.find_message(s, conv.id, body.client_id)
-                    if existing is None:
-                        raise _closed(conv)
-                    raise _Duplicate(existing.id)
-                fingerprint = (int(conv.message_count), int(conv.last_message_id or 0))
-                if not history.matches(*fingerprint) or history.channel != conv.channel:
-                    history = cache.current(s, conv.id, known=fingerprint)  # another message arrived meanwhile
-                    plan = plan_for(history)
-                # Inserting the message (analysed, or pending if analysing failed) runs into the unique
-                # (conversation, client_id) constraint if the original is already stored.
-                if plan is None:
-                    s.add(msg)
-                    s.flush()
-                    result = result_of(msg, conv, history.case_number, [], [])
-                else:
-                    result = apply_plan(s, msg, conv, history.case_number, plan, policy, now=now)
-                store.audit(
-                    conn,
-                    actor,
-                    "message.create",
-                    f"{conv.id}/{msg.id}",
-                    {"client_id": body.client_id, "role": body.role},
-                )
+        while True:
+            result = (
+                _write_at_once(services, actor, msg, history, plan, now)
+                if can_write_at_once(services.engine.dialect.name, plan)
+                else None
+            )
+            if result is not None:
+                break
+            try:  # the locked transaction (any database; PostgreSQL when a check failed)
+                with services.factory() as s, s.begin():
+                    conn = s.connection()
+                    conv = conn.execute(_LOCK_CONVERSATION, {"conversation": conv_id}).first()
+                    if conv is None or not actor.can_see(conv):
+                        raise NotFound(f"no conversation {conv_id!r} visible to you")
+                    if conv.status == "closed":
+                        existing = store.find_message(s, conv.id, body.client_id)
+                        if existing is None:
+                            raise _closed(conv)
+                        raise _Duplicate(existing.id)
+                    fingerprint = (int(conv.message_count), int(conv.last_message_id or 0))
+                    if not history.matches(*fingerprint) or history.channel != conv.channel:
+                        # Another message arrived meanwhile. Analysing holds the GIL for milliseconds:
+                        # never inside the write lock (on SQLite it stalls every writer of every
+                        # worker) unless several tries lost the race; let go, re-read, try again.
+                        if stale_tries < _STALE_TRIES:
+                            raise _Stale
+                        history = cache.current(s, conv.id, known=fingerprint)
+                        plan = plan_for(history)
+                    # Inserting the message (analysed, or pending if analysing failed) runs into the unique
+                    # (conversation, client_id) constraint if the original is already stored.
+                    if plan is None:
+                        s.add(msg)
+                        s.flush()
+                        result = result_of(msg, conv, history.case_number, [], [])
+                    else:
+                        result = apply_plan(s, msg, conv, history.case_number, plan, policy, now=now)
+                    store.audit(
+                        conn,
+                        actor,
+                        "message.create",
+                        f"{conv.id}/{msg.id}",
+                        {"client_id": body.client_id, "role": body.role},
+                    )
+                break
+            except _Stale:  # rolled back, lock released: catch up outside it
+                stale_tries += 1
+                with (services.reader or services.factory)() as r:
+                    history = cache.current(r, conv_id)
+                plan = plan_for(history)
     except _Duplicate as dup:
         return _existing(services, dup.message_id, conv_id)
     except IntegrityError:  # the original (or a concurrent retry) is already stored
@@ -174,6 +199,7 @@ def post_message(
             raise
         return _existing(services, existing.id, conv_id)
     if plan is not None and msg.analysis is not None:
+        metrics.MESSAGES_ANALYSED.labels(when="posted").inc()
         cache.append(history, msg.analysis, turn, msg.id)
     else:
         cache.forget(conv_id)
@@ -205,6 +231,14 @@ def _closed(conv: ConversationLike) -> Conflict:
     return Conflict(f"conversation {conv.id} is closed ({conv.closed_reason}); open a new one")
 
 
+#: how often a write finding the history stale lets go of the lock to re-analyse outside it
+_STALE_TRIES = 3
+
+
+class _Stale(Exception):
+    """The history changed since the analysis: analyse again outside the write lock."""
+
+
 class _Duplicate(Exception):
     def __init__(self, message_id: int) -> None:
         super().__init__(message_id)
@@ -220,7 +254,7 @@ async def create_message(
     conversation_id: str, body: MessageCreate, actor: ActorDep, services: ServicesDep, response: Response
 ) -> dict[str, Any]:
     """Post a customer or agent message: stored, analysed, and the guidance for the agent's next move returned."""
-    return await services.run(post_message, services, actor, conversation_id, body, response)
+    return await services.run(post_message, services, actor, conversation_id, body, response, text_chars=len(body.text))
 
 
 @router.get("/conversations/{conversation_id}/messages")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -43,25 +44,33 @@ async def inbound(request: Request, services: ServicesDep, response: Response) -
     if form == "legacy":
         response.headers["Deprecation"] = "true"
         response.headers["Link"] = '<docs/service.md#signing>; rel="deprecation"'
+    try:  # json.loads, like the other routes: it reads a lone surrogate escape (replaced by the model)
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"the body is not valid JSON: {exc}", source="webhook") from exc
     try:
-        body = InboundMessage.model_validate_json(raw)
+        body = InboundMessage.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise InputError(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}", source="webhook") from exc
-    return await services.run(_handle, services, body, response)
+    return await services.run(_handle, services, body, response, text_chars=len(body.text))
 
 
 def _handle(services: Services, body: InboundMessage, response: Response) -> dict[str, Any]:
-    actor = store.Actor(f"webhook:{body.team}", "admin", body.team)
-    find = select(ConversationRow.id).where(ConversationRow.external_id == body.conversation)
+    """Post into the conversation with this ``(team, external id)``; create it on first sight.
+
+    Ids are scoped by team: a delivery for team blue never lands in team red's conversation with
+    the same helpdesk id (it gets its own), and the webhook acts with its team's rights only.
+    """
+    actor = store.Actor(f"webhook:{body.team}", "supervisor", body.team)
+    ref = services.external_ref(body.conversation)
+    find = select(ConversationRow.id).where(ConversationRow.team == body.team, ConversationRow.external_id == ref)
     with (services.reader or services.factory)() as r:
         conv_id = r.scalar(find)
     if conv_id is None:
         with services.factory() as s:
             try:
-                conv, _case = store.create_conversation(
-                    s, actor, agent=body.agent, team=body.team, external_id=body.conversation
-                )
+                conv, _case = store.create_conversation(s, actor, agent=body.agent, team=body.team, external_id=ref)
                 store.emit(
                     s, "conversation", {"id": conv.id, "agent": body.agent}, conversation_id=conv.id, team=body.team
                 )

@@ -1,0 +1,97 @@
+"""Accommodations: recorded with amount, reason and approver; suggested from the agent's words; consistency."""
+
+from __future__ import annotations
+
+import pytest
+
+from calmline.cases.accommodations import suggest_from_agent_text
+from tests.service.conftest import Api, say
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "amount", "currency"),
+    [
+        ("I've refunded £20 to your card.", "refund", 20.0, "GBP"),
+        ("I'll waive the late fee this time.", "waived_fee", None, None),
+        ("I've added a $15.50 credit to your account.", "credit", 15.5, "USD"),
+        ("I'll make an exception and extend the return window.", "exception", None, None),
+    ],
+)
+def test_agent_words_suggest_an_accommodation(text: str, kind: str, amount: float | None, currency: str | None) -> None:
+    hit = suggest_from_agent_text(text)
+    assert hit is not None and (hit["kind"], hit["amount"], hit["currency"]) == (kind, amount, currency)
+    assert hit["evidence"] in text
+
+
+@pytest.mark.parametrize(
+    "text", ["I can't refund that, sorry.", "Your refund policy is on the website.", "The fee is £5.", ""]
+)
+def test_no_suggestion_without_one(text: str) -> None:
+    assert suggest_from_agent_text(text) is None
+
+
+def _conv(api: Api, who: str) -> str:
+    r = api.as_(who, "POST", "/conversations", json={})
+    assert r.status_code == 201
+    return str(r.json()["id"])
+
+
+def test_record_list_suggest_and_consistency(api: Api) -> None:
+    ids = [_conv(api, "alice") for _ in range(4)]
+    for cid, amount in zip(ids, [20, 22, 25, 200], strict=True):
+        r = api.as_(
+            "sue",
+            "POST",
+            f"/conversations/{cid}/accommodations",
+            json={
+                "kind": "refund",
+                "amount": amount,
+                "currency": "GBP",
+                "reason": "late parcel",
+                "topic": "late parcel",
+            },
+        )
+        assert r.status_code == 201, r.text
+        assert r.json()["approved_by"] == "sue"
+    carl = _conv(api, "carl")
+    assert (
+        api.as_(
+            "carl",
+            "POST",
+            f"/conversations/{carl}/accommodations",
+            json={"kind": "credit", "amount": 5, "currency": "EUR", "reason": "outage"},
+        ).status_code
+        == 201
+    )
+
+    say(api, "alice", ids[0], "customer", "Where is my parcel?")
+    say(api, "alice", ids[0], "agent", "I'm sorry. I've refunded £20 to your card just now.")
+    first = api.as_("alice", "POST", f"/conversations/{ids[0]}/accommodations/suggest").json()
+    assert [(x["kind"], x["amount"], x["status"]) for x in first] == [("refund", 20.0, "suggested")]
+    assert api.as_("alice", "POST", f"/conversations/{ids[0]}/accommodations/suggest").json() == []  # once
+
+    assert {a["agent"] for a in api.as_("sue", "GET", "/accommodations").json()} == {"alice"}
+    assert {a["agent"] for a in api.as_("carl", "GET", "/accommodations").json()} == {"carl"}
+    assert api.as_("bob", "GET", "/accommodations").json() == []
+
+    report = api.as_("sue", "GET", "/insights/consistency").json()
+    group = next(g for g in report if g["topic"] == "late parcel")
+    flagged = [i for i in group["items"] if i["outlier"]]
+    assert [i["amount"] for i in flagged] == [200.0] and "median" in flagged[0]["outlier"]
+    assert api.as_("alice", "GET", "/insights/consistency").status_code == 403
+    assert all(g["topic"] != "unspecified" for g in report)  # team b's credit is not in team a's report
+
+
+def test_bad_accommodations_are_4xx(api: Api) -> None:
+    cid = _conv(api, "alice")
+    url = f"/conversations/{cid}/accommodations"
+    assert api.as_("alice", "POST", url, json={"kind": "bribe", "reason": "x"}).status_code == 422
+    assert api.as_("alice", "POST", url, json={"kind": "refund", "amount": 5, "reason": "x"}).status_code == 422
+    assert (
+        api.as_(
+            "alice", "POST", url, json={"kind": "refund", "amount": -1, "currency": "GBP", "reason": "x"}
+        ).status_code
+        == 422
+    )
+    assert api.as_("alice", "POST", url, json={"kind": "refund", "reason": "x", "extra": 1}).status_code == 422
+    assert api.as_("carl", "POST", url, json={"kind": "refund", "reason": "x"}).status_code == 404
