@@ -96,10 +96,10 @@ def flush(api: Api) -> None:
     api.client.app.state.chatwoot_notes.flush()  # type: ignore[attr-defined]
 
 
-def conversation(api: Api) -> dict[str, Any]:
+def conversation(api: Api, team: str = "a") -> dict[str, Any]:
     rows = api.as_("admin", "GET", "/conversations").json()
     rows = rows.get("items", rows) if isinstance(rows, dict) else rows
-    found = [c for c in rows if c["external_id"] == "chatwoot:7:57"]
+    found = [c for c in rows if c["external_id"] == "chatwoot:7:57" and c["team"] == team]
     assert len(found) == 1, rows
     return dict(found[0])
 
@@ -198,16 +198,34 @@ def test_conversation_events_follow_assignee_and_team(cw_api: Api) -> None:
     assert deliver(cw_api, fixture("conversation_created")).status_code == 202
     conv = conversation(cw_api)
     assert (conv["agent"], conv["team"]) == ("Alice Agent", "a")
+    # reassigned to Bob and moved to "Tier 2" (team b): team b gets its own conversation, team a's stays
     r = deliver(cw_api, fixture("conversation_updated"))
     assert r.status_code == 202, r.text
-    assert r.json()["changed"] == {"agent": "Bob Agent", "team": "b"}
-    conv = conversation(cw_api)
-    assert (conv["agent"], conv["team"]) == ("Bob Agent", "b")
-    r = deliver(cw_api, fixture("conversation_status_changed"))
+    assert r.json()["team"] == "b"
+    moved = conversation(cw_api, "b")
+    assert moved["agent"] == "Bob Agent" and moved["id"] != conv["id"]
+    assert cw_api.as_("tom", "GET", f"/conversations/{moved['id']}").status_code == 200
+    assert cw_api.as_("tom", "GET", f"/conversations/{conv['id']}").status_code == 404
+    assert conversation(cw_api, "a")["agent"] == "Alice Agent"
+    # status changes are reported; reassignment within the team is followed
+    status = json.loads(fixture("conversation_status_changed"))
+    status["meta"]["assignee"]["name"] = "Sue Supervisor"
+    r = deliver(cw_api, json.dumps(status).encode())
     assert r.status_code == 202 and r.json()["chatwoot_status"] == "resolved"
-    # a message for the same Chatwoot conversation goes into the same Calmline conversation
+    assert r.json()["changed"] == {"agent": "Sue Supervisor"}
+    assert conversation(cw_api)["agent"] == "Sue Supervisor"
+    # a message for the same Chatwoot conversation (team Billing) goes into the same Calmline conversation
     assert deliver(cw_api, fixture("message_created")).status_code == 201
     assert conversation(cw_api)["id"] == conv["id"]
+
+
+def test_another_teams_conversation_with_the_same_id_is_never_used(cw_api: Api) -> None:
+    r = cw_api.as_("carl", "POST", "/conversations", json={"external_id": "chatwoot:7:57"})
+    assert r.status_code == 201, r.text
+    assert deliver(cw_api, fixture("message_created")).status_code == 201
+    theirs = cw_api.as_("carl", "GET", f"/conversations/{r.json()['id']}/messages").json()
+    assert theirs == []
+    assert conversation(cw_api, "a")["id"] != r.json()["id"]
 
 
 def test_numeric_message_types_and_agent_replies() -> None:

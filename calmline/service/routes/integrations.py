@@ -88,33 +88,43 @@ def _team_for(settings: Settings, chatwoot_team: str | None) -> str:
 
 
 def _conversation(services: Services, event: InboundEvent, ref: Ref) -> tuple[str, str]:
-    """The Calmline conversation (id, team) of ``ref``, created on first sight."""
-    find = select(ConversationRow.id, ConversationRow.team).where(ConversationRow.external_id == ref.external_id)
-    with (services.reader or services.factory)() as r:
-        row = r.execute(find).first()
-    if row is not None:
-        return str(row[0]), str(row[1])
+    """The Calmline conversation (id, team) of ``ref`` in the team its Chatwoot team maps to, made on first sight.
+
+    A Chatwoot conversation lives in one Calmline team at a time, keyed by ``(team, external id)``
+    like the generic webhook's: moved to a team that maps elsewhere, it continues in that team's own
+    conversation; the old team keeps what it saw and never sees the rest.
+    """
     team = _team_for(services.settings, event.team)
+    key = services.external_ref(ref.external_id)
+    find = select(ConversationRow.id).where(ConversationRow.team == team, ConversationRow.external_id == key)
+    with (services.reader or services.factory)() as r:
+        conv_id = r.scalar(find)
+    if conv_id is not None:
+        return str(conv_id), team
     agent = event.agent or "unassigned"
-    actor = store.Actor(f"chatwoot:{ref.account}", "admin", team)
     with services.factory() as s:
         try:
-            conv, _case = store.create_conversation(s, actor, agent=agent, team=team, external_id=ref.external_id)
+            conv, _case = store.create_conversation(s, _actor(ref, team), agent=agent, team=team, external_id=key)
             store.emit(s, "conversation", {"id": conv.id, "agent": agent}, conversation_id=conv.id, team=team)
             s.commit()
             return conv.id, team
         except IntegrityError:  # a concurrent delivery created it first: use that one
             s.rollback()
-            row = s.execute(find).first()
+            conv_id = s.scalar(find)
             s.rollback()
-            if row is None:
+            if conv_id is None:
                 raise
-            return str(row[0]), str(row[1])
+            return str(conv_id), team
+
+
+def _actor(ref: Ref, team: str) -> store.Actor:
+    """The integration acts with its team's rights only (like the generic webhook)."""
+    return store.Actor(f"chatwoot:{ref.account}", "supervisor", team)
 
 
 def _message(services: Services, event: InboundEvent, ref: Ref, response: Response) -> dict[str, Any]:
     conv_id, team = _conversation(services, event, ref)
-    actor = store.Actor(f"chatwoot:{ref.account}", "admin", team)
+    actor = _actor(ref, team)
     ts = datetime.fromtimestamp(event.ts, UTC) if event.ts is not None else None
     body = MessageCreate(
         client_id=f"chatwoot:{event.message_id}", role=event.role, text=event.text, author=event.author, ts=ts
@@ -123,24 +133,23 @@ def _message(services: Services, event: InboundEvent, ref: Ref, response: Respon
 
 
 def _follow(services: Services, event: InboundEvent, ref: Ref) -> dict[str, Any]:
-    """Follow the assignee and (mapped) team; Chatwoot's status is recorded, Calmline's case keeps its own."""
+    """Follow the assignee (and the team, by mapping to the team's own conversation); Chatwoot's status is
+    reported back, while Calmline's case keeps its own life cycle (resolving it is the agent's decision)."""
     conv_id, team = _conversation(services, event, ref)
-    actor = store.Actor(f"chatwoot:{ref.account}", "admin", team)
     changed: dict[str, str] = {}
     with services.factory() as s:
         conv = s.get(ConversationRow, conv_id, with_for_update=True)
-        assert conv is not None
+        if conv is None:  # deleted between the two transactions
+            raise NotFound(f"no conversation {conv_id!r}")
         if event.agent and event.agent != conv.agent:
             changed["agent"] = conv.agent = event.agent
-        mapped = _team_map(services.settings).get((event.team or "").lower())
-        if mapped and mapped != conv.team:
-            changed["team"] = conv.team = mapped
         if changed:
-            store.audit(s, actor, "conversation.follow", conv_id, {"from": "chatwoot", **changed})
+            store.audit(s, _actor(ref, team), "conversation.follow", conv_id, {"from": "chatwoot", **changed})
         s.commit()
         return {
             "event": event.event,
             "conversation": conv_id,
+            "team": team,
             "changed": changed,
             "chatwoot_status": event.status,
             "status": conv.status,
