@@ -171,7 +171,11 @@ def emit(
     """Publish a live update (read by the SSE streams); alert events also queue a webhook when ``alerts``."""
     s.add(Event(type=type, data=data, conversation_id=conversation_id, team=team))
     if alerts and type in ALERT_EVENTS:
-        s.add(Delivery(event=type, payload={"event": type, "conversation_id": conversation_id, "team": team, **data}))
+        payload = {"event": type, "conversation_id": conversation_id, "team": team, **data}
+        if conversation_id is not None:  # the helpdesk's own id too (e.g. chatwoot:{account}:{conversation})
+            ext = s.scalar(select(ConversationRow.external_id).where(ConversationRow.id == conversation_id))
+            payload.setdefault("external_id", ext)
+        s.add(Delivery(event=type, payload=payload))
 
 
 def emit_many(

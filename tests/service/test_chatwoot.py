@@ -260,3 +260,20 @@ def test_chatwoot_outage_does_not_fail_the_inbound_delivery(cw_api: Api, chatwoo
     r = deliver(cw_api, fixture("message_created"))
     assert r.status_code == 201, r.text
     flush(cw_api)
+
+
+def test_alerts_carry_the_helpdesk_ids(cw_api: Api) -> None:
+    import dataclasses
+
+    from sqlalchemy import select
+
+    from calmline.cases.models import Delivery
+
+    cw_api.services.policy = dataclasses.replace(cw_api.services.policy, alerts=True)
+    assert deliver(cw_api, fixture("message_created")).status_code == 201
+    conv = conversation(cw_api)
+    r = cw_api.as_("sue", "POST", f"/conversations/{conv['id']}/escalations", json={"reason": "refund dispute"})
+    assert r.status_code == 201, r.text
+    with cw_api.services.factory() as s:
+        payloads = [d.payload for d in s.scalars(select(Delivery)).all()]
+    assert payloads and all(p["external_id"] == "chatwoot:7:57" for p in payloads), payloads
