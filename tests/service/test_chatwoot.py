@@ -277,3 +277,16 @@ def test_alerts_carry_the_helpdesk_ids(cw_api: Api) -> None:
     with cw_api.services.factory() as s:
         payloads = [d.payload for d in s.scalars(select(Delivery)).all()]
     assert payloads and all(p["external_id"] == "chatwoot:7:57" for p in payloads), payloads
+
+
+def test_redaction_covers_stored_text_and_notes(cw_api: Api, chatwoot: FakeChatwoot) -> None:
+    cw_api.services.settings = cw_api.services.settings.model_copy(update={"redact": True})
+    payload = json.loads(fixture("message_created"))
+    payload["content"] += " Write to dana.private@example.com or call +44 20 7946 0958, you idiots."
+    r = deliver(cw_api, json.dumps(payload).encode())
+    assert r.status_code == 201, r.text
+    assert "dana.private@example.com" not in r.text and "7946" not in r.text
+    flush(cw_api)
+    assert chatwoot.received
+    for _path, _headers, note in chatwoot.received:
+        assert "dana.private@example.com" not in note["content"] and "7946 0958" not in note["content"]
