@@ -82,3 +82,26 @@ def test_record_accommodation_from_the_agent_view(browser: Any, server: dict[str
         ("waived_fee", 4.0, "recorded"),
     ]
     assert not page.errors
+
+    # two more on the same situation, then the supervisor's Insights view puts them side by side
+    for amount in (12, 100):
+        body = {"kind": "refund", "amount": amount, "currency": "GBP", "reason": f"double charge {amount}"}
+        call(base, "POST", f"/conversations/{conv['id']}/accommodations", tok["sue"], body)
+    sup = login(browser, server, "sue")
+    sup.goto(base + "/console#/insights")
+    section = sup.locator("section", has=sup.get_by_role("heading", name="Consistent discretion"))
+    section.wait_for()
+    group = section.locator(".acc-group").filter(has_text="4 recorded")
+    assert "median 12.25" in group.inner_text()
+    outliers = group.locator("li.acc-outlier")
+    assert outliers.count() == 2
+    assert "Refund 100.00 GBP" in outliers.filter(has_text="more than twice").inner_text()
+    assert "Waived fee 4.00 GBP" in outliers.filter(has_text="under half").inner_text()
+    assert section.locator("script").count() == 0
+    sup.screenshot(path=str(server["shots"] / "insights-consistency.png"), full_page=True)
+    assert not sup.errors
+
+    agent = login(browser, server, "alice")
+    agent.goto(base + "/console#/insights")
+    agent.get_by_role("heading", name="Your recognition and wellbeing").wait_for()
+    assert agent.get_by_role("heading", name="Consistent discretion").count() == 0

@@ -81,3 +81,20 @@ export async function accommodationDialog(conv, opener) {
   if (opener) opener.focus();
   return r;
 }
+
+// The consistency report for supervisors (GET /insights/consistency): similar situations side by side,
+// what each received, and what stands out either way; every value goes in as text.
+export async function consistencySection() {
+  let groups = null, problem = "";
+  try { groups = await get("/insights/consistency"); } catch (x) { problem = x.message; }
+  const body = groups === null ? [h("p", { class: "error", text: `Could not load the consistency report: ${problem}` })]
+    : !groups.length ? [h("p", { class: "muted", text: "No accommodations recorded yet." })]
+    : groups.map((g) => h("div", { class: "acc-group" },
+        h("h3", { text: `${g.topic} · ${g.frustration} frustration · ${g.count} recorded` }),
+        h("p", { class: "muted", text: [g.median_amount !== null ? `median ${Number(g.median_amount).toFixed(2)}` : "no amounts",
+          ...Object.entries(g.by_agent).map(([a, v]) => `${a} averages ${Number(v).toFixed(2)}`)].join(" · ") }),
+        h("ul", {}, g.items.map((i) => h("li", { class: i.outlier ? "acc-outlier" : "" },
+          `${i.agent}: ${describe(i)} — ${i.reason}${i.approved_by ? ` · approved by ${i.approved_by}` : ""}`,
+          i.outlier ? h("strong", { text: ` · stands out: ${i.outlier}` }) : null)))));
+  return h("section", { class: "panel" }, h("h2", { text: "Consistent discretion" }), ...body);
+}
