@@ -20,6 +20,7 @@ ASSETS = [
     "review.js",
     "disputes.js",
     "practice.js",
+    "accommodations.js",
 ]
 
 

@@ -95,3 +95,25 @@ def test_bad_accommodations_are_4xx(api: Api) -> None:
     )
     assert api.as_("alice", "POST", url, json={"kind": "refund", "reason": "x", "extra": 1}).status_code == 422
     assert api.as_("carl", "POST", url, json={"kind": "refund", "reason": "x"}).status_code == 404
+
+
+def test_confirming_a_suggestion_records_it_once_and_lists_by_conversation(api: Api) -> None:
+    cid, other = _conv(api, "alice"), _conv(api, "alice")
+    say(api, "alice", cid, "customer", "You charged me twice!")
+    say(api, "alice", cid, "agent", "I'm sorry about that. I've refunded £12.50 to your card.")
+    (sug,) = api.as_("alice", "POST", f"/conversations/{cid}/accommodations/suggest").json()
+    url = f"/conversations/{cid}/accommodations"
+    # a suggestion belongs to its conversation and is confirmed once
+    body = {"kind": "refund", "amount": 12.5, "currency": "GBP", "reason": "double charge", "approved_by": "sue"}
+    elsewhere = f"/conversations/{other}/accommodations"
+    wrong = api.as_("alice", "POST", elsewhere, json={**body, "suggestion_id": sug["id"]})
+    assert wrong.status_code == 422
+    r = api.as_("alice", "POST", url, json={**body, "suggestion_id": sug["id"]})
+    assert r.status_code == 201, r.text
+    assert (r.json()["id"], r.json()["status"], r.json()["reason"]) == (sug["id"], "recorded", "double charge")
+    assert api.as_("alice", "POST", url, json={**body, "suggestion_id": sug["id"]}).status_code == 422
+    assert api.as_("alice", "POST", url, json={**body, "suggestion_id": 10**9}).status_code == 422
+    mine = api.as_("alice", "GET", f"/accommodations?conversation_id={cid}").json()
+    assert [(a["id"], a["status"], a["approved_by"]) for a in mine] == [(sug["id"], "recorded", "sue")]
+    assert api.as_("alice", "GET", f"/accommodations?conversation_id={other}").json() == []
+    assert api.as_("tom", "GET", f"/accommodations?conversation_id={cid}").json() == []  # another team

@@ -3,6 +3,7 @@
 import { follow, get, newId, post } from "./api.js";
 import { announce, append, ask, clear, clock, family, field, h, highlight, pct, sparkline, when } from "./dom.js";
 import { dispute } from "./disputes.js";
+import { accommodationDialog } from "./accommodations.js";
 
 const RUNGS = [
   "Acknowledge the frustration and ask for respectful communication",
@@ -91,6 +92,7 @@ function skeleton(id) {
     field("Your reply", v.draft),
     h("div", { class: "row" }, field("Send as", v.role), v.send));
   v.escalate = h("button", { type: "button", class: "secondary", text: "Escalate" });
+  v.accommodate = h("button", { type: "button", class: "secondary", text: "Record accommodation" });
   v.thread = h("section", { class: "panel thread", "aria-labelledby": "thread-title" }, v.header, v.messages, v.form, v.coach);
   v.trend = h("div", { class: "trend" });
   v.ladder = h("div", { class: "ladder" });
@@ -114,9 +116,11 @@ function render(v, conv, msgs, care, me) {
     h("span", { class: `badge status-${conv.status}`, text: conv.status }),
     h("span", { class: "muted", text: `risk ${pct(conv.risk)} · ${conv.trend}` }),
     v.escalate,
+    v.accommodate,
   ]);
   v.escalate.disabled = conv.status === "closed";
   v.escalate.onclick = () => escalateDialog(conv, v);
+  v.accommodate.onclick = () => accommodationDialog(conv, v.accommodate);
   clear(v.messages);
   msgs.forEach((m, i) => {
     const t = turns[i] || m.analysis || {};

@@ -2,6 +2,7 @@
 // Every label goes in as text (svg()/h() never parse HTML); agents see only their own recognition and wellbeing.
 import { get } from "./api.js";
 import { append, clear, h, pct, svg } from "./dom.js";
+import { consistencySection } from "./accommodations.js";
 
 const W = 640;
 
@@ -60,6 +61,7 @@ export async function insightsView(root, me) {
   parts.push(section("Wellbeing",
     barChart(r.wellbeing.map((w) => [w.agent, w.abuse_signals]), "Abuse signals received"),
     h("ul", {}, r.wellbeing.map((w) => h("li", { class: "care", text: `${w.agent}: ${w.care}` })))));
+  if (me.role !== "agent") parts.push(await consistencySection());
   append(clear(root), [h("div", { class: "insights" }, parts)]);
   return () => {};
 }

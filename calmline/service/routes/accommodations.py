@@ -25,6 +25,9 @@ class AccommodationCreate(Strict):
     approved_by: Name | None = Field(None, description="Who approved it (default: the caller if a supervisor).")
     topic: str | None = Field(None, min_length=1, max_length=200)
     customer_value: float | None = Field(None, ge=0, le=1e12)
+    suggestion_id: int | None = Field(
+        None, ge=1, le=2**62, description="Confirms this suggestion (same conversation) instead of adding a row."
+    )
 
 
 def _public(a: Accommodation) -> dict[str, Any]:
@@ -56,22 +59,28 @@ def create_accommodation(
     if body.amount is not None and body.currency is None:
         raise Unprocessable("an amount needs its currency (ISO code such as GBP)")
     approver = body.approved_by or (actor.name if actor.role in ("supervisor", "admin") else None)
-    row = Accommodation(
-        conversation_id=conv.id,
-        team=conv.team,
-        agent=conv.agent,
-        kind=body.kind,
-        amount=body.amount,
-        currency=body.currency,
-        reason=body.reason,
-        approved_by=approver,
-        status="recorded",
-        topic=body.topic,
-        frustration=float((conv.state or {}).get("frustration_peak", 0.0)),
-        customer_value=body.customer_value,
-        created_by=actor.name,
-    )
-    s.add(row)
+    values: dict[str, Any] = {
+        "kind": body.kind,
+        "amount": body.amount,
+        "currency": body.currency,
+        "reason": body.reason,
+        "approved_by": approver,
+        "status": "recorded",
+        "topic": body.topic,
+        "frustration": float((conv.state or {}).get("frustration_peak", 0.0)),
+        "customer_value": body.customer_value,
+        "created_by": actor.name,
+    }
+    if body.suggestion_id is not None:
+        # confirming a suggestion turns it into the record, so it is neither counted twice nor left pending
+        row = s.get(Accommodation, body.suggestion_id)
+        if row is None or row.conversation_id != conv.id or row.status != "suggested":
+            raise Unprocessable("suggestion_id is not a pending suggestion on this conversation")
+        for k, v in values.items():
+            setattr(row, k, v)
+    else:
+        row = Accommodation(conversation_id=conv.id, team=conv.team, agent=conv.agent, **values)
+        s.add(row)
     s.commit()
     return _public(row)
 
@@ -115,10 +124,15 @@ def suggest_accommodations(conversation_id: str, actor: ActorDep, s: SessionDep)
 
 @router.get("/accommodations")
 def list_accommodations(
-    actor: ActorDep, s: ReadSessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+    actor: ActorDep,
+    s: ReadSessionDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    conversation_id: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
 ) -> list[dict[str, Any]]:
-    """Agents see their own; supervisors their team; admins all."""
+    """Agents see their own; supervisors their team; admins all (optionally one conversation's)."""
     q = select(Accommodation).order_by(Accommodation.id.desc()).limit(limit)
+    if conversation_id is not None:
+        q = q.where(Accommodation.conversation_id == conversation_id)
     if actor.role == "agent":
         q = q.where(Accommodation.agent == actor.name, Accommodation.team == actor.team)
     elif actor.role == "supervisor":
