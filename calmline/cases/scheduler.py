@@ -10,14 +10,14 @@ Run it alone with ``python -m calmline.cases.scheduler DATABASE_URL``.
 
 from __future__ import annotations
 
-import json
+import functools
 import logging
 import os
 import socket
 import sys
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -25,15 +25,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from calmline.cases import store
 from calmline.cases.db import is_postgres, make_engine, make_sessionmaker, migrate
-from calmline.cases.models import Case, Delivery, Reminder, Timer, case_number, utcnow
+from calmline.cases.models import Case, Reminder, Timer, case_number, utcnow
+from calmline.cases.outbox import Poster, deliver_due, http_post
 from calmline.cases.pipeline import Policy, analyse_pending
-from calmline.integrations.signing import sign_headers
 from calmline.service import metrics
 
 __all__ = ["Scheduler", "deliver_due", "fire_due", "worker_id"]
 
 log = logging.getLogger("calmline.scheduler")
-Poster = Callable[[str, bytes, dict[str, str]], int]
 
 
 def _rowcount(result: Any) -> int:
@@ -113,90 +112,6 @@ def fire_due(
     return fired
 
 
-def http_post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    import httpx
-
-    return httpx.post(url, content=body, headers=headers, timeout=5.0).status_code
-
-
-def deliver_due(
-    factory: sessionmaker[Session],
-    *,
-    url: str | None,
-    secret: str | None = None,
-    post: Poster = http_post,
-    now: datetime | None = None,
-    max_attempts: int = 5,
-    backoff_s: float = 2.0,
-    limit: int = 20,
-    legacy_signature: bool = True,
-) -> list[int]:
-    """Send due webhook alerts; failures retry with exponential backoff. Nothing is sent without ``url``."""
-    if not url:
-        return []
-    now = now or utcnow()
-    sent: list[int] = []
-    with factory() as s:
-        ids = s.scalars(
-            select(Delivery.id)
-            .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
-            .order_by(Delivery.id)
-            .limit(limit)
-        ).all()
-    for did in ids:
-        with factory() as s, s.begin():  # claim: push the next attempt out so no one else takes it meanwhile
-            claimed = _rowcount(
-                s.execute(
-                    update(Delivery)
-                    .where(Delivery.id == did, Delivery.status == "pending", Delivery.next_attempt_at <= now)
-                    .values(next_attempt_at=now + timedelta(seconds=60))
-                    .execution_options(synchronize_session=False)
-                )
-            )
-            row = s.get(Delivery, did) if claimed == 1 else None
-            payload, event, attempts = (row.payload, row.event, row.attempts) if row else ({}, "", 0)
-        if row is None:
-            continue
-        body = json.dumps({"id": did, **payload}, default=str).encode()
-        key = f"calmline-delivery-{did}"  # the same on every attempt: receivers drop repeats by it
-        headers = {
-            "Content-Type": "application/json",
-            "X-Calmline-Event": event,
-            "X-Calmline-Delivery": str(did),
-            "Idempotency-Key": key,
-        }
-        if secret:
-            headers.update(sign_headers(secret, key, body, legacy=legacy_signature))
-        error: str | None = None
-        try:
-            status = post(url, body, headers)
-            if not 200 <= status < 300:
-                error = f"HTTP {status}"
-        except Exception as exc:  # network errors are retried
-            error = f"{type(exc).__name__}: {exc}"
-        with factory() as s, s.begin():
-            d = s.get(Delivery, did)
-            assert d is not None
-            d.attempts = attempts + 1
-            if error is None:
-                d.status = "sent"
-                sent.append(did)
-            else:
-                d.last_error = error
-                d.status = "failed" if d.attempts >= max_attempts else "pending"
-                d.next_attempt_at = now + timedelta(seconds=backoff_s * 2 ** (d.attempts - 1))
-                log.warning(
-                    "alert %d attempt %d failed: %s",
-                    did,
-                    d.attempts,
-                    error,
-                    extra={"event": "webhook_failed", "delivery": did, "gave_up": d.status == "failed"},
-                )
-            outcome = d.status if d.status != "pending" else "retry"
-        metrics.WEBHOOK_DELIVERIES.labels(outcome=outcome).inc()
-    return sent
-
-
 class Scheduler:
     """A background thread: fire timers, deliver alerts, re-analyse stale pending messages."""
 
@@ -208,18 +123,25 @@ class Scheduler:
         interval_s: float = 1.0,
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
-        max_attempts: int = 5,
+        max_attempts: int | None = None,
         backoff_s: float = 2.0,
+        max_backoff_s: float = 3600.0,
+        retry_s: float = 24 * 3600.0,
+        timeout_s: float = 10.0,
+        concurrency: int = 4,
         legacy_signature: bool = True,
     ) -> None:
         self.factory, self.policy, self.interval_s = factory, policy, interval_s
         self.webhook_url, self.webhook_secret = webhook_url, webhook_secret
-        self.max_attempts, self.backoff_s = max_attempts, backoff_s
+        self.max_attempts, self.backoff_s, self.max_backoff_s = max_attempts, backoff_s, max_backoff_s
+        self.retry_s, self.concurrency = retry_s, concurrency
+        #: how long a claimed attempt keeps other threads and processes off its alert: past the HTTP timeout
+        self.lease_s = max(60.0, 2 * timeout_s + 30.0)
         self.legacy_signature = legacy_signature
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._sender: threading.Thread | None = None
-        self.post: Poster = http_post
+        self.post: Poster = functools.partial(http_post, timeout=timeout_s)
 
     def tick(self) -> list[int]:
         """Fire due timers and re-analyse stale pending messages (alerts go out on their own thread)."""
@@ -231,7 +153,7 @@ class Scheduler:
         return fired
 
     def deliver(self) -> list[int]:
-        """Send due alerts (on the delivery thread: a slow receiver never delays a timer)."""
+        """Send due alerts, a few at once (on the delivery thread: a slow receiver never delays a timer)."""
         return deliver_due(
             self.factory,
             url=self.webhook_url,
@@ -239,6 +161,11 @@ class Scheduler:
             post=self.post,
             max_attempts=self.max_attempts,
             backoff_s=self.backoff_s,
+            max_backoff_s=self.max_backoff_s,
+            retry_s=self.retry_s,
+            lease_s=self.lease_s,
+            concurrency=self.concurrency,
+            limit=max(20, 4 * self.concurrency),
             legacy_signature=self.legacy_signature,
         )
 

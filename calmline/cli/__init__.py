@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from calmline.cli._alerts import alerts_app
 from calmline.cli._analyze import analyze_command, demo_command, labels_command
 from calmline.cli._guide import coach_command, guide_command
 from calmline.cli._practice import practice_command
@@ -57,6 +58,7 @@ def model_card_command() -> None:
 
 
 app.command("report")(report_command)
+app.add_typer(alerts_app, name="alerts")
 
 
 @app.command("bench")

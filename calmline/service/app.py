@@ -216,6 +216,10 @@ def create_app(
                 webhook_secret=settings.alert_webhook_secret,
                 max_attempts=settings.alert_max_attempts,
                 backoff_s=settings.alert_backoff_s,
+                max_backoff_s=settings.alert_max_backoff_s,
+                retry_s=settings.alert_retry_s,
+                timeout_s=settings.alert_timeout_s,
+                concurrency=settings.alert_concurrency,
                 legacy_signature=settings.webhook_legacy_signatures,
             )
             sched.start()
@@ -269,6 +273,9 @@ def create_app(
 
     app.include_router(disputes_router)
     app.include_router(console_router)
+    from calmline.service.routes.deliveries import router as deliveries_router
+
+    app.include_router(deliveries_router)
 
     app.add_middleware(NoSniff)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

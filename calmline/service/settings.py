@@ -62,10 +62,24 @@ class Settings(BaseSettings):
     )
     alert_webhook_url: str | None = Field(None, description="Where alerts are POSTed; nothing is sent without it.")
     alert_webhook_secret: str | None = Field(None, description="Signs outbound alerts (X-Calmline-Signature).")
-    alert_max_attempts: int = Field(5, ge=1, description="Attempts per alert before it is marked failed.")
-    alert_backoff_s: float = Field(
-        2.0, ge=0, description="First retry delay of an alert in seconds; doubles on each attempt."
+    alert_max_attempts: int | None = Field(
+        None,
+        ge=1,
+        description="Optional cap on attempts per alert; by default an alert retries for CALMLINE_ALERT_RETRY_S.",
     )
+    alert_backoff_s: float = Field(
+        2.0, ge=0, le=3600, description="First retry delay of an alert in seconds; doubles on each attempt."
+    )
+    alert_max_backoff_s: float = Field(3600.0, ge=0, le=86400, description="Longest delay between two attempts.")
+    alert_retry_s: float = Field(
+        86400.0,
+        ge=0,
+        le=30 * 86400,
+        description="How long after it was queued a failing alert is retried before it is marked failed "
+        "(an admin can still replay it).",
+    )
+    alert_timeout_s: float = Field(10.0, gt=0, le=300, description="HTTP timeout of one alert attempt.")
+    alert_concurrency: int = Field(4, ge=1, le=64, description="Alerts sent at once (per process).")
     chatwoot_webhook_secret: str | None = Field(
         None, description="Chatwoot webhook secret; POST /integrations/chatwoot/webhook is off without it."
     )
