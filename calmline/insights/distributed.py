@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from calmline.analyze import analyze_many
-from calmline.insights.run import PARTITION, chunks
+from calmline.insights.run import PARTITION, chunks, dask_client, window_of
 from calmline.types import Conversation
 
 __all__ = ["analyze_on_dask"]
@@ -26,21 +26,8 @@ def analyze_on_dask(
     partition: int = PARTITION,
 ) -> Iterator[dict[str, Any]]:
     """Each analysis as ``Analysis.to_dict``, in input order; a bounded window of partitions in flight."""
-    try:
-        import distributed
-    except ImportError as exc:  # pragma: no cover - depends on the extra
-        raise RuntimeError("--dask needs the dask extra: pip install 'calmline[dask]'") from exc
-    dd: Any = distributed
-    cluster: Any = None
-    if address == "local":
-        cluster = dd.LocalCluster(
-            n_workers=max(workers, 2), threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = dd.Client(cluster)
-    else:
-        client = dd.Client(address)
-    try:
-        window = max(2 * len(client.scheduler_info().get("workers", {})), 4)
+    with dask_client(address, workers) as (client, _):
+        window = window_of(client)
         pending: deque[Any] = deque()
         for chunk in chunks(conversations, partition):
             pending.append(client.submit(_analyse_partition, chunk, include_text, pure=False))
@@ -48,7 +35,3 @@ def analyze_on_dask(
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()

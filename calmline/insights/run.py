@@ -8,6 +8,7 @@ depend on how the archive was split.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
@@ -69,15 +70,14 @@ def totals_parallel(
     return totals
 
 
-def _on_dask(
-    conversations: Iterable[Conversation], address: str, workers: int, progress: Progress | None, partition: int
-) -> Totals:
+@contextmanager
+def dask_client(address: str, workers: int) -> Iterator[tuple[Any, Any]]:
+    """A Dask client on ``address`` (or a local cluster of ``workers`` processes for 'local'), and the module."""
     try:
         import distributed
-
-        dd: Any = distributed
     except ImportError as exc:  # pragma: no cover - depends on the extra
         raise RuntimeError("--dask needs the dask extra: pip install 'calmline[dask]'") from exc
+    dd: Any = distributed
     cluster: Any = None
     if address == "local":
         cluster = dd.LocalCluster(
@@ -87,8 +87,24 @@ def _on_dask(
     else:
         client = dd.Client(address)
     try:
+        yield client, dd
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def window_of(client: Any) -> int:
+    """Partitions kept in flight: bounded memory on the client side."""
+    return max(2 * len(client.scheduler_info().get("workers", {})), 4)
+
+
+def _on_dask(
+    conversations: Iterable[Conversation], address: str, workers: int, progress: Progress | None, partition: int
+) -> Totals:
+    with dask_client(address, workers) as (client, dd):
         totals = Totals()
-        window = max(2 * len(client.scheduler_info().get("workers", {})), 4)  # bounded memory on the client side
+        window = window_of(client)
         pending = dd.as_completed()
         for chunk in chunks(conversations, partition):
             pending.add(client.submit(_partition_totals, chunk, pure=False))
@@ -97,10 +113,6 @@ def _on_dask(
         for future in pending:
             _collect(future, totals, progress)
         return totals
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 def _collect(future: Any, totals: Totals, progress: Progress | None) -> None:
