@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, TypeVar
 
@@ -30,28 +29,14 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-@contextmanager
-def _session(url: str) -> Iterator[object]:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from calmline.cases.db import make_engine, make_sessionmaker
-
-    try:
-        engine = make_engine(url, pool_size=1)
-    except Exception as exc:
-        raise _fail(f"cannot open the database: {exc}") from None
-    try:
-        with make_sessionmaker(engine)() as s:
-            yield s
-    except SQLAlchemyError as exc:
-        raise _fail(f"cannot read the database: {str(exc).splitlines()[0]}") from None
-    finally:
-        engine.dispose()
-
-
 def _run(url: str, fn: Callable[[object], T]) -> T:
-    with _session(url) as s:
-        return fn(s)
+    from calmline.cli._db import DatabaseError, database_session
+
+    try:
+        with database_session(url) as s:
+            return fn(s)
+    except DatabaseError as exc:
+        raise _fail(str(exc)) from None
 
 
 def _user() -> str:

@@ -122,22 +122,11 @@ def _from_database(
 ) -> Totals:
     from datetime import UTC, datetime, time
 
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from calmline.cases.db import make_engine, make_sessionmaker
+    from calmline.cli._db import database_session
     from calmline.insights.db import stored_conversations
     from calmline.insights.run import totals_parallel
 
     since = datetime.combine(start, time(), tzinfo=UTC) if start else None
-    try:
-        engine = make_engine(url, pool_size=2)
-    except Exception as exc:
-        raise ValueError(f"cannot open the database: {exc}") from None
-    try:
-        with make_sessionmaker(engine)() as s:
-            convs = stored_conversations(s, since=since, team=team)
-            return totals_parallel(convs, workers=workers, dask=dask, progress=tick)
-    except SQLAlchemyError as exc:
-        raise ValueError(f"cannot read the database: {str(exc).splitlines()[0]}") from None
-    finally:
-        engine.dispose()
+    with database_session(url, pool_size=2) as s:
+        convs = stored_conversations(s, since=since, team=team)
+        return totals_parallel(convs, workers=workers, dask=dask, progress=tick)
