@@ -62,8 +62,8 @@ class Systems:
         emotions: list[str] = []
         prev = previous if previous is not None else [None] * n
         scored = self.reader.score_models(list(texts))
-        for i, ((msg, emo, off), pa) in enumerate(zip(scored, prev, strict=True)):
-            reading = self.reader.finish(msg, emo, off, previous_agent_text=pa)
+        for i, ((msg, emo, off, learned), pa) in enumerate(zip(scored, prev, strict=True)):
+            reading = self.reader.finish(msg, emo, off, previous_agent_text=pa, learned=learned)
             frus[i] = reading.frustration
             emotions.append(reading.emotion)
             model[i] = float(off)

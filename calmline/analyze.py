@@ -53,9 +53,9 @@ def _analyze_chunk(chunk: list[Conversation], reader: Reader) -> Iterator[Analys
         last_agent: str | None = None
         for i, turn in enumerate(conv.turns):
             if turn.role is Role.CUSTOMER:
-                message, emo, off = next(scored)
+                message, emo, off, learned = next(scored)
                 previous = tracker.frustrations[-1] if tracker.frustrations else 0.0
-                r = reader.finish(message, emo, off, last_agent, previous)
+                r = reader.finish(message, emo, off, last_agent, previous, learned=learned)
                 ta = TurnAnalysis(i, turn, r.signals, r.frustration, r.emotion, r.emotion_scores, r.reasons)
             else:
                 if turn.role is Role.AGENT:

@@ -144,10 +144,14 @@ class Reader:
         off = self.offensive_model.predict_proba_one(message.text)[self._off_index]
         return self.finish(message, emo, off, previous_agent_text, previous_frustration)
 
-    def score_models(self, texts: Sequence[str]) -> list[tuple[Message, list[float], float]]:
-        """Prepare a batch of messages and evaluate the models on all of them at once."""
-        messages, emo, off, _ = self._score(texts)
-        return list(zip(messages, emo.tolist(), off.tolist(), strict=True))
+    def score_models(self, texts: Sequence[str]) -> list[tuple[Message, list[float], float, Sequence[float] | None]]:
+        """Prepare a batch of messages and evaluate the models on all of them at once.
+
+        Each item is (message, emotion probabilities, offensive probability, learned heads' row or None),
+        ready for :meth:`finish`.
+        """
+        messages, emo, off, learned = self._score(texts)
+        return list(zip(messages, emo.tolist(), off.tolist(), learned or repeat(None), strict=False))
 
     def _score(self, texts: Sequence[str]) -> tuple[list[Message], Any, Any, Any]:
         """Messages, emotion and offensive probabilities, and the learned heads' rows (or None)."""
@@ -177,7 +181,9 @@ class Reader:
         rows = emo.tolist()
         summaries = _emotion_summaries(classes, emo)
         if summaries is None:  # unusual classes: the per-message path
-            return [self.finish(m, e, o) for m, e, o in zip(messages, rows, off.tolist(), strict=True)]
+            learned = learned_rows or repeat(None)
+            batch = zip(messages, rows, off.tolist(), learned, strict=False)
+            return [self.finish(m, e, o, learned=lp) for m, e, o, lp in batch]
         # the emotion scores of each message (rows have one value per class: checked above)
         score_dicts = list(map(dict, map(zip, repeat(classes), rows)))
         run, frustration_of, emotion_of = self._plan.run, self._frustration, self._emotion
@@ -211,11 +217,17 @@ class Reader:
         offensive: float,
         previous_agent_text: str | None = None,
         previous_frustration: float = 0.0,
+        *,
+        learned: Sequence[float] | None = None,
     ) -> Reading:
-        """Run the detectors on a prepared message whose model scores are known."""
+        """Run the detectors on a prepared message whose model scores are known.
+
+        ``learned`` is the learned heads' row from :meth:`score_models`; without it they are evaluated here.
+        """
         scores = dict(zip(self._classes, map(float, emo), strict=True))
+        summary = _emotion_summary(scores)
         return self._core(
-            message, scores, float(offensive), previous_agent_text, previous_frustration, _emotion_summary(scores)
+            message, scores, float(offensive), previous_agent_text, previous_frustration, summary, learned
         )
 
     def _core(
@@ -226,12 +238,13 @@ class Reader:
         previous_agent_text: str | None,
         previous_frustration: float,
         summary: _Summary,
+        learned_probs: Sequence[float] | None = None,
     ) -> Reading:
         signals = self._plan.run(message, scores, offensive, previous_agent_text, previous_frustration, summary[3])
         frustration, reasons = self._frustration(message, summary, signals)
         learned: Mapping[str, LearnedScore] = MappingProxyType({})
         if self.learned is not None:
-            lp = self.learned.predict([message.text])[0]
+            lp = learned_probs if learned_probs is not None else self.learned.predict([message.text])[0]
             frustration, learned = self._with_learned(message, frustration, reasons, signals, offensive, lp, summary[2])
         emotion = self._emotion(summary, signals, frustration)
         return Reading(tuple(signals), frustration, emotion, MappingProxyType(scores), tuple(reasons), learned)
