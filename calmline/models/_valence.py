@@ -38,15 +38,14 @@ class Valence:
 
     def score(self, text: str) -> float:
         lex = self.words
-        toks = [t.lower() for t in _TOKEN.findall(text)]
-        total = 0.0
-        for i, tok in enumerate(toks):
-            v = lex.get(tok)
-            if v is None:
-                continue
-            if any(t in _NEGATORS for t in toks[max(0, i - _WINDOW) : i]):
-                v *= _NEGATED
-            total += v
+        toks = _TOKEN.findall(text.lower())
+        hits = [(i, v) for i, t in enumerate(toks) if (v := lex.get(t)) is not None]
+        if not hits:
+            return 0.0
+        if _NEGATORS.isdisjoint(toks):
+            total = sum(v for _, v in hits)
+        else:
+            total = sum(v * _NEGATED if not _NEGATORS.isdisjoint(toks[max(0, i - _WINDOW) : i]) else v for i, v in hits)
         return total / math.sqrt(total * total + _ALPHA)
 
 
