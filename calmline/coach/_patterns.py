@@ -38,12 +38,6 @@ PARAPHRASE = re.compile(
 FINDINGS = re.compile(
     r"^\s*(?:i (?:can )?see|i(?:'ve| have)? (?:checked|found|looked)|looking at|it looks like|according to)"
 )
-QUESTION_NOT = re.compile(
-    r"\b(?:anything else|is there anything|can i help (?:you )?with|would you like (?:me|us) to|shall i|do you want me to|"
-    r"should i|can i (?:put|place)|would it be (?:ok|okay|alright|all right)|is it (?:ok|okay|alright|all right) if|do you mind|"
-    r"would you mind|are you still there|can you hear me|still with me|how (?:can|may) i help|what do you expect|"
-    r"how many times|who do you think|do you (?:really )?think i|mind if i|respectful|civil)"
-)
 APOLOGY = re.compile(r"\b(?:sorry|apologi[sz]e|apologies)\b")
 RESPONSIBILITY = re.compile(
     r"\b(?:(?:we|i)(?:'ve| have)? (?:got (?:this|that|it) wrong|made (?:a|an|the) (?:mistake|error)|messed (?:this |it )?up|"

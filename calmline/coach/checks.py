@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 from calmline.coach import _patterns as P
 from calmline.coach._grounding import grounding
+from calmline.coach._questions import confirm_only, question_kind
+from calmline.coach._reflect import feeling_reflection, restatement
 from calmline.signals._text import normalise
 from calmline.types import Signal, Span
 
@@ -64,22 +66,20 @@ _WHY = {
 _ACTION_START = re.compile(r"^\s*(?:i'?ll|i will|i'?ve|i have|we'?ll|we will|let me|i can|we can|i'?m going to)\b")
 _YOUR = re.compile(r"\byour (?!frustration|feelings?|concerns?|patience|experience|situation|issue|problem)\w+")
 _SORRY_FEEL = re.compile(r"sorry (?:that |if )?you feel")
-# A question typed without its question mark, as the last sentence: an auxiliary, then who it asks about.
-_BARE_QUESTION = re.compile(
-    r"^\s*(?:do|does|did|have|has|are|is|was|were|could|would|will|can)\s+(?:you|u|your|he|she|they|it|the|this|that)\b"
-    r"(?![^.!]*\b(?:let me|i'?ll)\b)[^.!]*$"
-)
 
 
 class _Found:
     def __init__(self, text: str) -> None:
         self.text = text
         self.spans: dict[str, list[Span]] = {}
+        self.why: dict[str, str] = {}
 
-    def add(self, label: str, start: int, end: int) -> None:
+    def add(self, label: str, start: int, end: int, why: str = "") -> None:
         while start < end and self.text[start].isspace():
             start += 1
         self.spans.setdefault(label, []).append(Span(start, end, self.text[start:end]))
+        if why and label not in self.why:
+            self.why[label] = why
 
 
 def _grounded(sentence: str, customer: Sequence[str]) -> bool:
@@ -95,6 +95,9 @@ def _empathy(f: _Found, norm: str, sents: list[tuple[int, int]], customer: Seque
     for i, (a, b) in enumerate(sents):
         s = norm[a:b]
         if _SORRY_FEEL.search(s):
+            continue
+        if (r := feeling_reflection(s, customer)) is not None:
+            f.add("empathy.specific", a, b, r.why)
             continue
         stock, feel = P.STOCK.search(s), P.FEELING.search(s)
         if not stock and not feel:
@@ -115,12 +118,18 @@ def _empathy(f: _Found, norm: str, sents: list[tuple[int, int]], customer: Seque
 def _per_sentence(f: _Found, norm: str, sents: list[tuple[int, int]], customer: Sequence[str], prior: bool) -> None:
     for i, (a, b) in enumerate(sents):
         s = norm[a:b]
+        restated = False
         if P.PARAPHRASE.search(s) and not P.FINDINGS.search(s):
             target = s if _grounded(s, customer) or i == 0 else norm[sents[i - 1][0] : b]
             if _grounded(target, customer):
-                f.add("paraphrase", a if target is s else sents[i - 1][0], b)
-        asked = "?" in s or (i == len(sents) - 1 and _BARE_QUESTION.match(s) is not None)  # "have you tried it"
-        if asked and not P.QUESTION_NOT.search(s) and not P.HOLD.search(s):
+                f.add("paraphrase", a if target is s else sents[i - 1][0], b, "restates the customer's own facts")
+                restated = True
+        r = None if restated or P.FINDINGS.search(s) or _felt(f, a, b) else restatement(s, customer)
+        if r is not None:
+            f.add("paraphrase", a + r.start, a + r.end, r.why)
+            restated = True
+        kind = question_kind(s, last=i == len(sents) - 1)
+        if kind == "clarifying" and not ((restated or _felt(f, a, b)) and confirm_only(s)) and not P.HOLD.search(s):
             f.add("question.clarifying", a, b)
         if "?" in s and P.HOLD.search(s):
             f.add("hold.permission", a, b)
@@ -132,6 +141,11 @@ def _per_sentence(f: _Found, norm: str, sents: list[tuple[int, int]], customer: 
             f.add("update.waiting", a + m.start(), a + m.end())
         if (m := P.ESCALATION.search(s)) and not P.BOUNDARY_WARNING.search(s) and not P.DISMISSIVE.search(s):
             f.add("escalation.offer", a, b)
+
+
+def _felt(f: _Found, a: int, b: int) -> bool:
+    """Whether the sentence at ``a:b`` already names the customer's feeling (it then reflects feeling, not content)."""
+    return any(e.start >= a and e.end <= b for e in f.spans.get("empathy.specific", ()))
 
 
 def _matches(f: _Found, norm: str, label: str, pattern: re.Pattern[str]) -> None:
@@ -205,7 +219,13 @@ def detect(draft: str, customer_texts: Sequence[str] = (), *, prior_agent_turn: 
     if "empathy.specific" in f.spans:
         f.spans.pop("empathy.canned", None)
     return [
-        Signal(label, _SCORES.get(label, 0.8), tuple(f.spans[label]), f"coach.{label}.v1", _WHY[label])
+        Signal(
+            label,
+            _SCORES.get(label, 0.8),
+            tuple(f.spans[label]),
+            f"coach.{label}.v1",
+            f"{_WHY[label]}: {f.why[label]}" if label in f.why else _WHY[label],
+        )
         for label in AGENT_LABELS
         if label in f.spans
     ]

@@ -1,0 +1,129 @@
+# ruff: noqa: E501  (regex tables read best unbroken)
+"""Which sentences of a reply ask the customer something, and what kind of asking it is.
+
+Real replies ask without a question mark ("How long has it been going on", "Tell me more
+about what happened", "Do you mind me asking what changed") and use one without asking
+("Now you just need to try it, right?", "Why not give it a week?", "So your manager never
+answered?"). :func:`question_kind` sorts a sentence (normalised, lower case) into:
+
+- ``clarifying``: asks about the problem, the situation or the outcome wanted;
+- ``suggestion``: a proposal typed as a question ("have you considered", "how about");
+- ``offer``: offers an action or checks before a hold ("would you like me to", "anything else I can help with");
+- ``tag``: a statement with a question tag ("..., right?", "isn't it?");
+- None: not a question.
+
+A restatement offered back for confirmation ("So the parcel never came - is that right?") is
+a paraphrase, decided by the caller with :mod:`calmline.coach._reflect`; only an interrogative
+clause after it ("- which phone are you using?") still makes it a clarifying question.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["INTERROGATIVE_CLAUSE", "confirm_only", "declarative", "opens_as_question", "question_kind"]
+
+_LEAD = r"^\s*(?:(?:ok(?:ay)?|so|and|but|well|oh|ah|alright|great|good|hi|hello|hey|sure|yes|no|i see|hmm+|also|then|now|just|first|please)[, ]+)*"
+_SUBJECT = r"(?:you|u|ya|your|he|she|they|it|the|this|that|these|those|there|anyone|anybody|anything|someone|somebody|we|i|his|her|their|my|any|all|both|things?|people|everyone)"
+_AUX = r"(?:do|does|did|have|has|had|are|is|was|were|could|would|will|can|should|may|might|must|shall|am|ai?n'?t|don'?t|doesn'?t|didn'?t|haven'?t|hasn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|won'?t|wouldn'?t|can'?t|couldn'?t)"
+# A question typed without its question mark: auxiliary + subject, or a wh-word that asks.
+_BARE = re.compile(
+    _LEAD
+    + rf"(?:{_AUX}\s+{_SUBJECT}\b|(?:what|how|why|when|where|which|who|whom|whose)(?:'s|'re|\s+(?:{_AUX}|long|many|much|often|old|far|come|else|kind|type|sort|exactly|about|happened|made|makes|brings|brought|seems|led|caused|helps|helped)\b))"
+)
+# An open request for information in the imperative: it asks as a question does.
+_ASKING = re.compile(
+    r"\b(?:tell me (?:more|about|what|how|why|when|where|who|a (?:bit|little))|(?:can|could|would) you (?:please )?(?:tell|explain|describe|share|say more|walk me)|"
+    r"(?:please )?(?:share|explain|describe) (?:with me |a bit |more )?(?:what|how|why|more|your)|(?:i'?d|i would) (?:like|love) to (?:know|hear|understand)|"
+    r"i(?:'m| am| was) (?:wondering|curious)|care to (?:share|tell|talk|explain|say)|(?:do you )?mind (?:me )?asking|may i ask|can i ask|could i ask|if you don'?t mind (?:me )?asking)\b"
+)
+_SUGGESTION = re.compile(
+    _LEAD
+    + r"(?:have you (?:ever |also |maybe |perhaps )?(?:considered|thought (?:about|of)|looked into|tried (?:to |talking|speaking|reaching|asking|going|getting|doing|using|writing|taking|making|joining|finding|seeing|setting|looking|contacting|calling)|talked to (?:a|an|your) (?:doctor|therapist|counsel+or|professional))|"
+    r"how about|what about (?:\w+ing|trying|maybe)|why (?:don'?t you|not)|would it (?:help|be (?:possible|an option|worth))|(?:maybe|perhaps) (?:you|try|it|consider)|"
+    r"(?:could|can) you (?:try|maybe|perhaps|consider)|what if you|is it possible (?:for you )?to|do you think (?:it|that) (?:would|might|could) help|"
+    r"would you (?:consider|be (?:open|willing) to|like to try)|are you (?:open|willing) to|wouldn'?t it be|might it)\b"
+)
+# Suggestion language anywhere in the asking sentence: the question carries a proposal.
+_PROPOSES = re.compile(
+    r"\b(?:have you (?:ever )?tried|(?:is|would) (?:that|this|it) (?:be )?something (?:you|that you)|(?:do|would|could) you have (?:anyone|someone|somebody|a friend|friends|family) (?:you|who|that)|"
+    r"can i (?:suggest|recommend|give you)|might be a good idea|(?:maybe|perhaps)\b|could help|might help|would help|(?:could|can) you (?:make|write|join|talk|speak|reach|ask|look|find|go|take|get|set)|"
+    r"have you (?:talked|spoken|reached out) to (?:a|an|your (?:doctor|therapist|friends?|family|parents?|partner|boss|manager|teacher|professor)))\b"
+)
+_OFFER = re.compile(
+    r"\b(?:anything else (?:i|we) can|(?:is there|was there) anything (?:else )?(?:i|we) can|can i help (?:you )?with anything else|would you like (?:me|us) to|shall i|shall we|"
+    r"do you want me to|should i|can i (?:put|place)|would it be (?:ok|okay|alright|all right)|is it (?:ok|okay|alright|all right) if|do you mind (?:if|me (?!asking))|"
+    r"would you mind (?:if|me)|are you still there|are you there|can you hear me|still with me|mind if i|what do you expect|how many times|who do you think|"
+    r"do you (?:really )?think i|respectful|civil)\b"
+)
+# "Would you like me to X, or would you rather Y?": a choice asks which outcome the customer wants.
+_EITHER = re.compile(
+    r",? or (?:would|do|shall|should|can|could) (?:you|i|we)\b|\bor (?:would you )?(?:rather|prefer)\b"
+)
+# "Would you like me to X, or would you rather Y?": a choice asks which outcome the customer wants.
+_TAG = re.compile(
+    r"(?:,\s*|\s)(?:right|ok(?:ay)?|yes|no|yeah|eh|huh|you know|isn'?t (?:it|that|she|he)|aren'?t (?:you|they|we)|don'?t (?:you|they|we)(?: think)?|"
+    r"doesn'?t (?:it|he|she)|won'?t (?:you|it)|wasn'?t it|didn'?t (?:you|it|they))\s*\?+\s*$"
+)
+_RHETORICAL = re.compile(
+    r"^\s*(?:who (?:doesn'?t|wouldn'?t|isn'?t|knows)|isn'?t (?:it|that) (?:great|nice|good|wonderful|amazing|funny|crazy|hard|awful)|wouldn'?t (?:it|that) be)\b"
+)
+#: An interrogative clause starting after a dash, semicolon or comma inside a longer sentence.
+INTERROGATIVE_CLAUSE = re.compile(
+    rf"(?:[-\u2013\u2014;:,]|\band\b|\bbut\b)\s*(?:(?:what|how|why|when|where|which|who)\b(?!\s+(?:a|an)\b)|{_AUX}\s+{_SUBJECT}\b(?!\s+(?:right|correct)\b))"
+)
+_CHECK_TAG = re.compile(
+    r"(?:is (?:that|this|it) (?:right|correct|it|so|accurate|true|what)\b[^?]*|(?:does|would) (?:that|this|it) (?:sound|seem|feel) (?:about )?(?:right|true|accurate|correct|fair)|does (?:that|this) (?:summari[sz]e|sum (?:it )?up|capture)[^?]*|am i right|(?:have|did) i (?:got|get|understand) (?:that|this|it|you) (?:right|correctly)|correct|right)\s*\?+\s*$"
+)
+_SELF = re.compile(r"(?:\b(?:let me|i'?ll)\b)")
+
+
+def question_kind(sentence: str, last: bool = True) -> str | None:
+    """The kind of question ``sentence`` (normalised) is, or None when it asks nothing.
+
+    ``last``: whether it is the reply's last sentence (a bare question form there is asked
+    even without its mark; mid-reply it must also not be followed by the agent's own action).
+    """
+    s = sentence.strip()
+    if not s:
+        return None
+    marked = "?" in s
+    if not marked:
+        bare = _BARE.match(s) is not None and s[-1:] not in ".!" and not _SELF.search(s)
+        if not (bare or _ASKING.search(s)):
+            return None
+    if _OFFER.search(s) and not _EITHER.search(s):
+        return "offer"
+    if _SUGGESTION.match(s) or _PROPOSES.search(s):
+        return "suggestion"
+    if marked and (_TAG.search(s) or _RHETORICAL.match(s)):
+        return "tag"
+    return "clarifying"
+
+
+def declarative(sentence: str) -> bool:
+    """A statement typed as a question: it ends in "?" but does not open like a question ("He was let go?")."""
+    s = sentence.strip()
+    return s.endswith("?") and _BARE.match(s) is None and _OPENER.match(s) is None
+
+
+_OPENER = re.compile(
+    _LEAD
+    + rf"(?:{_AUX}|what|how|why|when|where|which|who|whom|whose|or|any|anything|anyone|else|really|seriously|tell|hello|hi|hey|care to)\b"
+)
+
+
+def opens_as_question(sentence: str) -> bool:
+    """Whether ``sentence`` opens like a question (an auxiliary or wh-word first, or an open request)."""
+    return _BARE.match(sentence) is not None or _OPENER.match(sentence) is not None
+
+
+def confirm_only(sentence: str) -> bool:
+    """A restating ``sentence`` that asks only for confirmation: a statement typed as a question, or one with a check tag."""
+    s = _CHECK_TAG.sub("", sentence.strip())
+    tagged = s != sentence.strip()
+    return (
+        (tagged or declarative(sentence))
+        and INTERROGATIVE_CLAUSE.search(s) is None
+        and not (tagged and opens_as_question(s))
+    )
