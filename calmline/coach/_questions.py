@@ -104,8 +104,19 @@ def question_kind(sentence: str, last: bool = True) -> str | None:
 def declarative(sentence: str) -> bool:
     """A statement typed as a question: it ends in "?" but does not open like a question ("He was let go?")."""
     s = sentence.strip()
-    return s.endswith("?") and _BARE.match(s) is None and _OPENER.match(s) is None
+    return (
+        s.endswith("?")
+        and _SUBJECT_FIRST.match(s) is not None
+        and _BARE.match(s) is None
+        and _OPENER.match(s) is None
+        and INTERROGATIVE_CLAUSE.search(_CHECK_TAG.sub("", s)) is None
+    )
 
+
+_SUBJECT_FIRST = re.compile(
+    _LEAD
+    + r"(?:you|your|he|she|they|it|its|it'?s|that|this|these|those|the|his|her|their|we|our|there|everyone|nobody|no one|i|my|[a-z]+'s)\b"
+)
 
 _OPENER = re.compile(
     _LEAD
@@ -122,8 +133,5 @@ def confirm_only(sentence: str) -> bool:
     """A restating ``sentence`` that asks only for confirmation: a statement typed as a question, or one with a check tag."""
     s = _CHECK_TAG.sub("", sentence.strip())
     tagged = s != sentence.strip()
-    return (
-        (tagged or declarative(sentence))
-        and INTERROGATIVE_CLAUSE.search(s) is None
-        and not (tagged and opens_as_question(s))
-    )
+    asks = sentence.strip().endswith("?") and not opens_as_question(s)
+    return (tagged or asks) and INTERROGATIVE_CLAUSE.search(s) is None and not (tagged and opens_as_question(s))

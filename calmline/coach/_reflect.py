@@ -83,13 +83,16 @@ _WORD = re.compile(r"[a-z][a-z'-]*")
 _ATTRIBUTE = re.compile(
     r"\b(?:you(?:'re| are|'ve been| have been| were| feel| felt| must (?:be|feel|have (?:been|felt))| seem| sound| look| may (?:be|feel)| might (?:be|feel)| probably feel| would (?:be|feel)| could be| get| got| become| are feeling| 're feeling)"
     r"|(?:making|made|make|leaving|left|leave|leaves|makes|got|getting|keeps?|keeping) you(?: feel| feeling)?|for you|to you|you feeling|(?:your|the) feelings? of|"
-    r"(?:i can|i could) (?:tell|see|sense|hear|imagine|understand) (?:that |how |why )?(?:you|this|that|it)|no wonder you)\b"
+    r"(?:i can|i could) (?:tell|see|sense|hear|imagine|understand) (?:that |how |why )?(?:you|this|that|it)|no wonder you|"
+    r"i (?:can )?(?:feel|sense|see|tell|hear)\b[^.?!]{0,25}\b(?:how|that|your|you)\b|how (?:\w+ )?\w+ you (?:are|must|feel|have|were|'re)|"
+    r"(?:make|makes|made|would make|could make) (?:anyone|anybody|someone|somebody|people|most people)|"
+    r"(?:normal|natural|understandable|okay|ok|valid|human|common) to (?:feel|be)|your feelings? (?:is|are) (?:valid|understandable|normal))\b"
 )
 # Not an attribution: reassurance or advice about a feeling ("you shouldn't feel guilty").
 _NOT_ATTRIBUTE = re.compile(
     r"\b(?:(?:don'?t|do not|shouldn'?t|should not|never|no need to|doesn'?t have to|don'?t have to|not) (?:\w+ )?(?:feel|be)\b|"
     r"(?:help|helps|helped|helping|make) you (?:feel )?(?:less|better|more)|(?:when|if) you(?:'re| are)? ?(?:feel|feeling)|"
-    r"i (?:also |too )?(?:feel|felt|get|got|was|am|have been)\b|i'?m (?:so |very |really )?(?:glad|happy|proud|sorry)|proud of you)"
+    r"i (?:also |too )?(?:feel|felt|get|got|was|am|have been)\b(?! your| for you| how| that you)|i'?m (?:so |very |really )?(?:glad|happy|proud)|proud of you)"
 )
 _STOCK_ONLY = re.compile(
     r"\b(?:your (?:frustration|feelings?|concerns?|pain)|how you feel|the way you feel|what you(?:'re| are) going through)\b"
@@ -106,6 +109,11 @@ _FRAME = re.compile(
 # "So you ..." opens a restatement only at the start of the sentence ("..., so you won't need to" is a purpose).
 _SO = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|oh|ah|right|i see|hmm+|and)[, ]+)*so,? (?:you|your|if|it'?s|he|she|they|what|basically|essentially|the|this|that)\b"
+)
+# Praise after a frame ("you sound like a strong person") affirms; it does not restate.
+_PRAISE = re.compile(
+    r"\b(?:good|great|wonderful|amazing|awesome|fantastic|nice|lovely|strong|smart|bright|brave|wise|excellent|fun|sensible|"
+    r"realistic|caring|kind|positive|a plan|doing (?:very |really )?well|helped|helpful|proud|right track|progress|fine)\b"
 )
 _COPY_RUN = 7  # this many words copied in a row from the customer, making most of the sentence: an echo
 
@@ -224,6 +232,8 @@ def restatement(sentence: str, customer: Sequence[str]) -> Reflection | None:
         tail = sentence[frame.end() :]
         if len(_WORD.findall(tail)) < 2 and not shared and frame.start() < 3:
             return None  # "is that right?" alone restates nothing
+        if _PRAISE.search(tail):
+            return None  # "sounds like a great plan": affirmation, not the customer's situation
         why = f"restates the customer's situation ({frame.group(0).strip()!r}"
         why += f"; shared: {', '.join(shared[:4])})" if shared else ")"
         return Reflection(frame.start(), len(sentence.rstrip()), why)
