@@ -103,7 +103,7 @@ CONTACT = re.compile(
 )
 HOLD = re.compile(
     r"\b(?:(?:can|could|may) i (?:put|place) you on (?:a )?(?:brief |short |quick )?hold|(?:is it|would it be) (?:ok(?:ay)?|alright|"
-    r"all right|fine) (?:if|for me to)|do you mind (?:if i|holding|waiting|me)|would you mind (?:if i|holding|waiting)|"
+    r"all right|fine) (?:if|for me to)|do you mind (?:if i|holding|waiting|me(?! asking))|would you mind (?:if i|holding|waiting)|"
     r"(?:can|could) you (?:bear with|hold on|give) me|mind if i)"
 )
 UPDATE = re.compile(

@@ -73,7 +73,7 @@ INTERROGATIVE_CLAUSE = re.compile(
     rf"(?:[-\u2013\u2014;:,]|\band\b|\bbut\b)\s*(?:(?:what|how|why|when|where|which|who)\b(?!\s+(?:a|an)\b)|{_AUX}\s+{_SUBJECT}\b(?!\s+(?:right|correct)\b))"
 )
 _CHECK_TAG = re.compile(
-    r"(?:is (?:that|this|it) (?:right|correct|it|so|accurate|true|what)\b[^?]*|(?:does|would) (?:that|this|it) (?:sound|seem|feel) (?:about )?(?:right|true|accurate|correct|fair)|does (?:that|this) (?:summari[sz]e|sum (?:it )?up|capture)[^?]*|am i right|(?:have|did) i (?:got|get|understand) (?:that|this|it|you) (?:right|correctly)|correct|right)\s*\?+\s*$"
+    r"(?:is (?:that|this|it) (?:right|correct|it|so|accurate|true|what)\b[^?]{0,80}|(?:does|would) (?:that|this|it) (?:sound|seem|feel) (?:about )?(?:right|true|accurate|correct|fair)|does (?:that|this) (?:summari[sz]e|sum (?:it )?up|capture)[^?]{0,80}|am i right|(?:have|did) i (?:got|get|understand) (?:that|this|it|you) (?:right|correctly)|correct|right)\s*\?+\s*$"
 )
 _SELF = re.compile(r"(?:\b(?:let me|i'?ll)\b)")
 

@@ -1,0 +1,135 @@
+"""Questions by kind and reflections by meaning (issue #13 item 5), each with near misses.
+
+Written for Calmline: the replies and customer messages are our own, not from any data set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from calmline.coach._questions import question_kind
+from calmline.coach._reflect import closeness, customer_feelings
+from calmline.coach.checks import detect
+from calmline.signals._text import normalise
+
+
+def _labels(draft: str, customer: str = "") -> set[str]:
+    return {s.label for s in detect(draft, [customer] if customer else [])}
+
+
+def _signal(draft: str, customer: str, label: str):
+    return next(s for s in detect(draft, [customer]) if s.label == label)
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "How long has the heating been off",
+        "Tell me more about what happened with the engineer.",
+        "Do you mind me asking what changed after the update",
+        "Which address did the courier have?",
+        "Is the charge still showing as pending",
+        "Thanks for that. When did you first notice it",
+        "Would you like me to rebook it, or would you rather have a refund?",
+    ],
+)
+def test_questions_with_and_without_their_mark(draft):
+    assert "question.clarifying" in _labels(draft, "My boiler stopped working and nobody came.")
+
+
+@pytest.mark.parametrize(
+    ("draft", "kind"),
+    [
+        ("Now you just need to restart it, right?", "tag"),
+        ("Have you considered setting up a payment plan?", "suggestion"),
+        ("How about a voucher instead?", "suggestion"),
+        ("Why not give the new router a day?", "suggestion"),
+        ("Maybe try the other charger?", "suggestion"),
+        ("Would you like me to book the engineer?", "offer"),
+        ("Is there anything else I can help with?", "offer"),
+        ("Let me check that for you.", None),
+        ("What a week you've had.", None),
+    ],
+)
+def test_question_marks_that_do_not_ask_about_the_problem(draft, kind):
+    assert question_kind(normalise(draft)) == kind
+    assert "question.clarifying" not in _labels(draft, "The router keeps dropping out.")
+
+
+def test_a_restatement_offered_for_confirmation_is_a_paraphrase_not_a_question():
+    customer = "I paid £40 for express delivery and the parcel still took a week."
+    for draft in (
+        "So you paid £40 for express and it still took a week?",
+        "So you paid £40 for express and it still took a week - is that right?",
+    ):
+        labels = _labels(draft, customer)
+        assert "paraphrase" in labels and "question.clarifying" not in labels, draft
+    # near miss: a real question after the restatement still asks
+    labels = _labels("So you paid £40 for express - which day did it finally arrive?", customer)
+    assert {"paraphrase", "question.clarifying"} <= labels
+
+
+def test_a_restatement_by_meaning_not_by_the_same_words():
+    customer = "My boss quit last month and now I'm covering two roles with no extra pay."
+    sig = _signal("It sounds like work has piled up on you since your manager left.", customer, "paraphrase")
+    assert "sounds like" in sig.explanation and "job (topic)" in sig.explanation
+    assert sig.evidence[0].text.lower().startswith("it sounds like")
+    # a statement typed as a question that restates in other words
+    assert "paraphrase" in _labels("Your employer hasn't paid you for the extra work?", customer)
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Sounds like a great plan to me.",  # praise after a frame affirms, it restates nothing
+        "I'll send the form, so you won't need to call again.",  # "so you" mid-sentence is a purpose
+        "Is that right?",  # a tag alone restates nothing
+    ],
+)
+def test_frames_that_do_not_restate(draft):
+    assert "paraphrase" not in _labels(draft, "My boss quit and I'm covering two roles.")
+
+
+def test_copying_the_customers_words_is_an_echo_not_a_paraphrase():
+    customer = "The engineer was booked for Tuesday morning and never turned up at the house"
+    echo = "So the engineer was booked for Tuesday morning and never turned up at the house?"
+    assert closeness(normalise(echo), [customer])[1] is True
+    assert "paraphrase" not in _labels(echo, customer)
+    own_words = "So nobody came to fix it on Tuesday, even though the visit was booked?"
+    assert closeness(normalise(own_words), [customer])[1] is False
+    assert "paraphrase" in _labels(own_words, customer)
+
+
+def test_feeling_reflection_names_the_customers_feeling_with_its_reason():
+    customer = "I've called five times this week and I'm so tired of chasing you."
+    sig = _signal("You sound exhausted after all those calls.", customer, "empathy.specific")
+    assert "exhausted" in sig.explanation and "tired" in sig.explanation
+    assert sig.evidence[0].text == "You sound exhausted after all those calls."
+    assert customer_feelings([customer]) == {"stressed": "tired"}
+    scared = "I'm scared they'll cut the power off."
+    sig = _signal("I can tell how worried this is making you.", scared, "empathy.specific")
+    assert "worried" in sig.explanation
+
+
+@pytest.mark.parametrize(
+    ("draft", "customer"),
+    [
+        ("Don't feel bad about calling us again.", "Sorry to bother you again, I feel awful."),  # reassurance
+        ("I understand you're upset.", "Where is my parcel?"),  # a stock feeling the customer never voiced
+        ("I'm glad the new card arrived.", "The new card came today."),  # the agent's own feeling
+        ("How are you feeling about the new plan?", "I switched plans yesterday."),  # a question, not a reflection
+    ],
+)
+def test_feeling_words_that_are_not_a_reflection(draft, customer):
+    assert "empathy.specific" not in _labels(draft, customer)
+
+
+def test_every_new_finding_points_into_the_draft():
+    customer = "My landlord kept the deposit and I'm really anxious about rent."
+    draft = "Oh no. So the deposit never came back? You must be worried about paying rent. How much was it"
+    labels = detect(draft, [customer])
+    assert {"paraphrase", "empathy.specific", "question.clarifying"} <= {s.label for s in labels}
+    for s in labels:
+        assert s.explanation
+        for e in s.evidence:
+            assert draft[e.start : e.end] == e.text
