@@ -91,12 +91,14 @@ _ATTRIBUTE = re.compile(
 # Not an attribution: reassurance or advice about a feeling ("you shouldn't feel guilty").
 _NOT_ATTRIBUTE = re.compile(
     r"\b(?:(?:don'?t|do not|shouldn'?t|should not|never|no need to|doesn'?t have to|don'?t have to|not) (?:\w+ )?(?:feel|be)\b|"
-    r"(?:help|helps|helped|helping|make) you (?:feel )?(?:less|better|more)|(?:when|if) you(?:'re| are)? ?(?:feel|feeling)|"
+    r"(?:help|helps|helped|helping|make) you (?:feel )?(?:less|better|more)|(?:when|if|whenever|once|unless) you\b|tell (?:him|her|them|your \w+) (?:that )?you|"
     r"i (?:also |too )?(?:feel|felt|get|got|was|am|have been)\b(?! your| for you| how| that you)|i'?m (?:so |very |really )?(?:glad|happy|proud)|proud of you)"
 )
 _STOCK_ONLY = re.compile(
     r"\b(?:your (?:frustration|feelings?|concerns?|pain)|how you feel|the way you feel|what you(?:'re| are) going through)\b"
 )
+# A negator just before the feeling word (searched in the text up to it).
+_NEGATED = re.compile(r"(?:\b(?:not|never|no longer|nothing to (?:be|feel))|n't)\s+(?:\w+\s+)?$")
 # Frames that offer the customer's own situation back.
 _FRAME = re.compile(
     r"\b(?:(?:it |that )?sounds? (?:like|as (?:if|though))|(?:it |that )?seems? (?:like|as (?:if|though)|that|to me)|you seem|you sound|"
@@ -114,6 +116,11 @@ _SO = re.compile(
 _PRAISE = re.compile(
     r"\b(?:good|great|wonderful|amazing|awesome|fantastic|nice|lovely|strong|smart|bright|brave|wise|excellent|fun|sensible|"
     r"realistic|caring|kind|positive|a plan|doing (?:very |really )?well|helped|helpful|proud|right track|progress|fine)\b"
+)
+# A statement about the customer in the second person, the form most reflections take in counselling
+# ("You're worried the job won't last."): not advice, not the agent's promise, not a question.
+_YOU_SAID = re.compile(
+    r"^\s*(?:(?:and|but|oh|ah|ok(?:ay)?|i see|hmm+|yes|yeah|right)[, ]+)*you\b(?:'re|'ve|'d| are| have| were| had| feel| felt| want| wanted| don'?t| didn'?t| can'?t| couldn'?t| haven'?t| aren'?t| weren'?t| never| still| just| really| seem)(?![^.?!]*\b(?:should|could try|might want|need to|have to|must try|will be (?:fine|ok|okay|alright)|can do it)\b)[^?]*[.!]?\s*$"
 )
 _COPY_RUN = 7  # this many words copied in a row from the customer, making most of the sentence: an echo
 
@@ -158,6 +165,8 @@ def feeling_reflection(sentence: str, customer: Sequence[str]) -> Reflection | N
             fam = FAMILY_OF.get(m.group(0)) or FAMILY_OF.get(lemma(m.group(0)))
             if fam is None or (fam == "glad" and "glad" not in theirs):
                 continue
+            if _NEGATED.search(window, 0, m.start()):
+                continue  # "you are never alone", "you're not guilty": reassurance
             if _STOCK_ONLY.search(sentence) and fam in ("angry", "hard") and not theirs:
                 continue
             if fam in _WEAK and fam not in theirs and not theirs:
@@ -222,8 +231,10 @@ def _copied(sentence: str, customer: Sequence[str]) -> bool:
 def restatement(sentence: str, customer: Sequence[str]) -> Reflection | None:
     """``sentence`` (normalised) restates the customer's situation in the agent's words, or None."""
     frame = _SO.search(sentence) or _FRAME.search(sentence)
-    you_q = frame is None and declarative(sentence)
+    you_q = frame is None and (declarative(sentence) or _YOU_SAID.match(sentence) is not None)
     if frame is None and not you_q:
+        return None
+    if frame is None and not sentence.rstrip().endswith("?") and _PRAISE.search(sentence):
         return None
     shared, copy = closeness(sentence, customer)
     if copy:

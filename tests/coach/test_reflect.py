@@ -133,3 +133,21 @@ def test_every_new_finding_points_into_the_draft():
         assert s.explanation
         for e in s.evidence:
             assert draft[e.start : e.end] == e.text
+
+
+def test_a_you_statement_that_restates_is_a_paraphrase_and_advice_is_not():
+    customer = "I love this flat, I just want the landlord to fix the damp in the bedroom."
+    sig = _signal("You don't want to move out, you want the damp fixed.", customer, "paraphrase")
+    assert "damp" in sig.explanation
+    for near_miss in (
+        "You should ask the landlord in writing about the damp.",  # advice
+        "You are doing great with the landlord.",  # praise
+        "You want a refund for the parking fine?",  # shares nothing the customer said
+    ):
+        assert "paraphrase" not in _labels(near_miss, customer), near_miss
+
+
+def test_a_negated_feeling_is_reassurance_not_a_reflection():
+    customer = "Nobody at work talks to me, I feel so alone."
+    assert "empathy.specific" not in _labels("You are never alone in this.", customer)
+    assert "empathy.specific" in _labels("You must feel very isolated at work.", customer)
