@@ -18,7 +18,7 @@ STOCK = re.compile(
     r"i'?d (?:feel|be) the same|that'?s (?:rough|awful|horrible|a shock)|(?:must|would) be (?:a real|really|so)|"
     r"sorry for your loss|i feel (?:for )?you\b|that (?:really )?sucks|heart ?break(?:ing)?|heartbroken|my heart goes out|"
     r"sorry (?:that )?you(?:'re| are|'ve| have| had) (?:going through|dealing with|been through|had to|having)|"
-    r"hang in there|sending (?:you )?(?:hugs|love|strength|good vibes)|"
+    r"hang in there|you(?:'re| are) (?:not|never) alone|i feel (?:ya|yah|ya'll)\b|sending (?:you )?(?:hugs|love|strength|good vibes)|"
     r"(?:that'?s|that is|it'?s|it is|this is) (?:so |really |very |just |such an? )?(?:sad|tough|hard|unfair|stressful|scary|"
     r"upsetting|worrying|frustrating|annoying|maddening|infuriating|exhausting|heartbreaking|awful|terrible|horrible|rough)|"
     r"how (?:awful|terrible|frustrating|stressful|horrible|scary|upsetting|maddening|annoying)|\boh no\b)"

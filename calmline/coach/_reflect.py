@@ -91,7 +91,7 @@ _ATTRIBUTE = re.compile(
 # Not an attribution: reassurance or advice about a feeling ("you shouldn't feel guilty").
 _NOT_ATTRIBUTE = re.compile(
     r"\b(?:(?:don'?t|do not|shouldn'?t|should not|never|no need to|doesn'?t have to|don'?t have to|not) (?:\w+ )?(?:feel|be)\b|"
-    r"(?:help|helps|helped|helping|make) you (?:feel )?(?:less|better|more)|(?:when|if|whenever|once|unless) you\b|tell (?:him|her|them|your \w+) (?:that )?you|"
+    r"(?:help|helps|helped|helping|make) you (?:feel )?(?:less|better|more)|(?:when|if|whenever|once|unless) you(?:'re| are)? ?(?:feel|feeling|get|start)\b|tell (?:him|her|them|your \w+) (?:that )?you|"
     r"i (?:also |too )?(?:feel|felt|get|got|was|am|have been)\b(?! your| for you| how| that you)|i'?m (?:so |very |really )?(?:glad|happy|proud)|proud of you)"
 )
 _STOCK_ONLY = re.compile(
