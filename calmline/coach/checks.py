@@ -11,10 +11,9 @@ import re
 from collections.abc import Sequence
 
 from calmline.coach import _patterns as P
-from calmline.coach._care import care
 from calmline.coach._grounding import grounding
 from calmline.coach._questions import confirm_only, question_kind
-from calmline.coach._reflect import closeness, feeling_reflection, restatement
+from calmline.coach._reflect import feeling_reflection, restatement
 from calmline.signals._text import normalise
 from calmline.types import Signal, Span
 
@@ -102,7 +101,6 @@ def _empathy(f: _Found, norm: str, sents: list[tuple[int, int]], customer: Seque
             continue
         stock, feel = P.STOCK.search(s), P.FEELING.search(s)
         if not stock and not feel:
-            _learned_care(f, norm, a, b, customer)
             continue
         if _grounded(s, customer):
             f.add("empathy.specific", a, b)
@@ -115,22 +113,6 @@ def _empathy(f: _Found, norm: str, sents: list[tuple[int, int]], customer: Seque
                 f.add("empathy.canned", a + stock.start(), a + stock.end())
         elif stock:
             f.add("empathy.canned", a + stock.start(), a + stock.end())
-
-
-_SECOND_PERSON = re.compile(r"\b(?:you|your|you'?re|yourself)\b")
-
-
-def _learned_care(f: _Found, norm: str, a: int, b: int, customer: Sequence[str]) -> None:
-    """Care or remorse in words no pattern lists, credited only when tied to the customer's own words."""
-    s = norm[a:b]
-    if "?" in s or not customer or not _SECOND_PERSON.search(s):
-        return
-    shared, copy = closeness(s, customer)
-    if len(shared) < 2 or copy:
-        return
-    if (c := care(f.text[a:b])) is not None:
-        words = f"; words: {', '.join(c.words)}" if c.words else ""
-        f.add("empathy.specific", a, b, f"learned care {c.p:.2f}{words}; tied to their words: {', '.join(shared[:3])}")
 
 
 def _per_sentence(f: _Found, norm: str, sents: list[tuple[int, int]], customer: Sequence[str], prior: bool) -> None:
