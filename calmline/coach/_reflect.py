@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from calmline.coach._grounding import content_lemmas, facts, lemma
 from calmline.coach._questions import declarative, opens_as_question
@@ -146,11 +147,16 @@ def _families(text: str) -> dict[str, str]:
 
 def customer_feelings(customer: Sequence[str]) -> dict[str, str]:
     """The feeling families in the customer's recent words, each with the word that showed it."""
+    return dict(_feelings_of(tuple(customer)))
+
+
+@lru_cache(maxsize=256)
+def _feelings_of(customer: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     out: dict[str, str] = {}
     for t in customer:
         for fam, w in _families(t.lower()).items():
             out.setdefault(fam, w)
-    return out
+    return tuple(out.items())
 
 
 def feeling_reflection(sentence: str, customer: Sequence[str]) -> Reflection | None:
@@ -192,9 +198,7 @@ def closeness(sentence: str, customer: Sequence[str]) -> tuple[list[str], bool]:
     the sentence is mostly a verbatim copy of a run of the customer's words.
     """
     mine = content_lemmas(sentence)
-    theirs: set[str] = set()
-    for t in customer:
-        theirs |= content_lemmas(t)
+    theirs = _lemmas_of(tuple(customer))
     shared = sorted(mine & theirs)
     topics_mine = {TOPIC_OF[w] for w in mine if w in TOPIC_OF}
     topics_theirs = {TOPIC_OF[w] for w in theirs if w in TOPIC_OF}
@@ -213,6 +217,11 @@ def closeness(sentence: str, customer: Sequence[str]) -> tuple[list[str], bool]:
     for t in customer:
         shared += sorted(fs & facts(t))
     return shared, _copied(sentence, customer)
+
+
+@lru_cache(maxsize=256)
+def _lemmas_of(customer: tuple[str, ...]) -> frozenset[str]:
+    return frozenset().union(*(content_lemmas(t) for t in customer))
 
 
 def _copied(sentence: str, customer: Sequence[str]) -> bool:
