@@ -29,18 +29,18 @@ _AUX = r"(?:do|does|did|have|has|had|are|is|was|were|could|would|will|can|should
 # A question typed without its question mark: auxiliary + subject, or a wh-word that asks.
 _BARE = re.compile(
     _LEAD
-    + rf"(?:{_AUX}\s+{_SUBJECT}\b|(?:what|how|why|when|where|which|who|whom|whose)(?:'s|'re|\s+(?:{_AUX}|long|many|much|often|old|far|come|else|kind|type|sort|exactly|about|happened|made|makes|brings|brought|seems|led|caused|helps|helped)\b))"
+    + rf"(?:{_AUX}\s+{_SUBJECT}\b|(?:what|which|how)\s+(?:[a-z]+\s+){{1,4}}?(?:do|does|did|are|is|was|were|have|has|can|could|would|will)\s+{_SUBJECT}\b|(?:what|how|why|when|where|which|who|whom|whose)(?:'s|'re|'d|\s+(?:{_AUX}|long|many|much|often|old|far|come|else|kind|type|sort|exactly|about|happened|made|makes|brings|brought|seems|led|caused|helps|helped)\b))"
 )
 # An open request for information in the imperative: it asks as a question does.
 _ASKING = re.compile(
     r"\b(?:tell me (?:more|about|what|how|why|when|where|who|a (?:bit|little))|(?:can|could|would) you (?:please )?(?:tell|explain|describe|share|say more|walk me)|"
     r"(?:please )?(?:share|explain|describe) (?:with me |a bit |more )?(?:what|how|why|more|your)|(?:i'?d|i would) (?:like|love) to (?:know|hear|understand)|"
-    r"i(?:'m| am| was) (?:wondering|curious)|care to (?:share|tell|talk|explain|say)|(?:do you )?mind (?:me )?asking|may i ask|can i ask|could i ask|if you don'?t mind (?:me )?asking)\b"
+    r"i(?:'m| am| was) (?:wondering|curious)|care to (?:share|tell|talk|explain|say)|let me ask|(?:do you )?mind (?:me )?asking|may i ask|can i ask|could i ask|if you don'?t mind (?:me )?asking)\b"
 )
 _SUGGESTION = re.compile(
     _LEAD
     + r"(?:have you (?:ever |also |maybe |perhaps )?(?:considered|thought (?:about|of)|looked into|tried (?:to |talking|speaking|reaching|asking|going|getting|doing|using|writing|taking|making|joining|finding|seeing|setting|looking|contacting|calling)|talked to (?:a|an|your) (?:doctor|therapist|counsel+or|professional))|"
-    r"how about|what about (?:\w+ing|trying|maybe)|why (?:don'?t you|not)|would it (?:help|be (?:possible|an option|worth))|(?:maybe|perhaps) (?:you|try|it|consider)|"
+    r"how about|what about (?:\w+ing|trying|maybe)|why (?:don'?t you|not\b(?!\s*\?))|would it (?:help|be (?:possible|an option|worth))|(?:maybe|perhaps) (?:you|try|it|consider)|"
     r"(?:could|can) you (?:try|maybe|perhaps|consider)|what if you|is it possible (?:for you )?to|do you think (?:it|that) (?:would|might|could) help|"
     r"would you (?:consider|be (?:open|willing) to|like to try)|are you (?:open|willing) to|wouldn'?t it be|might it)\b"
 )
@@ -62,8 +62,8 @@ _EITHER = re.compile(
 )
 # "Would you like me to X, or would you rather Y?": a choice asks which outcome the customer wants.
 _TAG = re.compile(
-    r"(?:,\s*|\s)(?:right|ok(?:ay)?|yes|no|yeah|eh|huh|you know|isn'?t (?:it|that|she|he)|aren'?t (?:you|they|we)|don'?t (?:you|they|we)(?: think)?|"
-    r"doesn'?t (?:it|he|she)|won'?t (?:you|it)|wasn'?t it|didn'?t (?:you|it|they))\s*\?+\s*$"
+    r"(?:(?:,|\s-)\s*(?:right|ok(?:ay)?|yes|no|yeah|eh|huh|you know)|(?:,\s*|\s)(?:isn'?t (?:it|that|she|he)|aren'?t (?:you|they|we)|"
+    r"don'?t (?:you|they|we)(?: think)?|doesn'?t (?:it|he|she)|won'?t (?:you|it)|wasn'?t it|didn'?t (?:you|it|they)))\s*\?+\s*$"
 )
 _RHETORICAL = re.compile(
     r"^\s*(?:who (?:doesn'?t|wouldn'?t|isn'?t|knows)|isn'?t (?:it|that) (?:great|nice|good|wonderful|amazing|funny|crazy|hard|awful)|wouldn'?t (?:it|that) be)\b"

@@ -151,3 +151,11 @@ def test_a_negated_feeling_is_reassurance_not_a_reflection():
     customer = "Nobody at work talks to me, I feel so alone."
     assert "empathy.specific" not in _labels("You are never alone in this.", customer)
     assert "empathy.specific" in _labels("You must feel very isolated at work.", customer)
+
+
+def test_longer_wh_questions_and_tags_that_need_their_comma():
+    customer = "The app crashes every time I open my orders."
+    assert "question.clarifying" in _labels("Which version of the app do you have", customer)
+    assert "question.clarifying" in _labels("So what else have you noticed about the people you know?", customer)
+    assert question_kind(normalise("Why not?")) == "clarifying"
+    assert question_kind(normalise("It crashed again, you know?")) == "tag"
