@@ -3,8 +3,8 @@
 
 Real replies ask without a question mark ("How long has it been going on", "Tell me more
 about what happened", "Do you mind me asking what changed") and use one without asking
-("Now you just need to try it, right?", "Why not give it a week?", "So your manager never
-answered?"). :func:`question_kind` sorts a sentence (normalised, lower case) into:
+("Now you just need to try it, right?", "Why not give it a week?", "How about a voucher?").
+:func:`question_kind` sorts a sentence (normalised, lower case) into:
 
 - ``clarifying``: asks about the problem, the situation or the outcome wanted;
 - ``suggestion``: a proposal typed as a question ("have you considered", "how about");
@@ -12,16 +12,17 @@ answered?"). :func:`question_kind` sorts a sentence (normalised, lower case) int
 - ``tag``: a statement with a question tag ("..., right?", "isn't it?");
 - None: not a question.
 
-A restatement offered back for confirmation ("So the parcel never came - is that right?") is
-a paraphrase, decided by the caller with :mod:`calmline.coach._reflect`; only an interrogative
-clause after it ("- which phone are you using?") still makes it a clarifying question.
+A restatement checked back with the customer ("So the parcel never came - is that right?",
+"..., right?") is both a paraphrase and a clarifying question, as LABELS.md defines them; the
+caller decides the restatement with :mod:`calmline.coach._reflect` (a tag after a restatement
+asks, a tag after anything else does not).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["INTERROGATIVE_CLAUSE", "confirm_only", "declarative", "opens_as_question", "question_kind"]
+__all__ = ["INTERROGATIVE_CLAUSE", "declarative", "opens_as_question", "question_kind"]
 
 _LEAD = r"^\s*(?:(?:ok(?:ay)?|so|and|but|well|oh|ah|alright|great|good|hi|hello|hey|sure|yes|no|i see|hmm+|also|then|now|just|first|please)[, ]+)*"
 _SUBJECT = r"(?:you|u|ya|your|he|she|they|it|the|this|that|these|those|there|anyone|anybody|anything|someone|somebody|we|i|his|her|their|my|any|all|both|things?|people|everyone)"
@@ -46,7 +47,7 @@ _SUGGESTION = re.compile(
 )
 # Suggestion language anywhere in the asking sentence: the question carries a proposal.
 _PROPOSES = re.compile(
-    r"\b(?:have you (?:ever )?tried|(?:is|would) (?:that|this|it) (?:be )?something (?:you|that you)|(?:do|would|could) you have (?:anyone|someone|somebody|a friend|friends|family) (?:you|who|that)|"
+    r"\b(?:(?:is|would) (?:that|this|it) (?:be )?something (?:you|that you)|(?:do|would|could) you have (?:anyone|someone|somebody|a friend|friends|family) (?:you|who|that)|"
     r"can i (?:suggest|recommend|give you)|might be a good idea|(?:maybe|perhaps)\b|could help|might help|would help|(?:could|can) you (?:make|write|join|talk|speak|reach|ask|look|find|go|take|get|set)|"
     r"have you (?:talked|spoken|reached out) to (?:a|an|your (?:doctor|therapist|friends?|family|parents?|partner|boss|manager|teacher|professor)))\b"
 )
@@ -127,11 +128,3 @@ _OPENER = re.compile(
 def opens_as_question(sentence: str) -> bool:
     """Whether ``sentence`` opens like a question (an auxiliary or wh-word first, or an open request)."""
     return _BARE.match(sentence) is not None or _OPENER.match(sentence) is not None
-
-
-def confirm_only(sentence: str) -> bool:
-    """A restating ``sentence`` that asks only for confirmation: a statement typed as a question, or one with a check tag."""
-    s = _CHECK_TAG.sub("", sentence.strip())
-    tagged = s != sentence.strip()
-    asks = sentence.strip().endswith("?") and not opens_as_question(s)
-    return (tagged or asks) and INTERROGATIVE_CLAUSE.search(s) is None and not (tagged and opens_as_question(s))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from calmline.coach import _patterns as P
 from calmline.coach._grounding import grounding
-from calmline.coach._questions import confirm_only, question_kind
+from calmline.coach._questions import question_kind
 from calmline.coach._reflect import feeling_reflection, restatement
 from calmline.signals._text import normalise
 from calmline.types import Signal, Span
@@ -129,7 +129,8 @@ def _per_sentence(f: _Found, norm: str, sents: list[tuple[int, int]], customer: 
             f.add("paraphrase", a + r.start, a + r.end, r.why)
             restated = True
         kind = question_kind(s, last=i == len(sents) - 1)
-        if kind == "clarifying" and not ((restated or _felt(f, a, b)) and confirm_only(s)) and not P.HOLD.search(s):
+        # a restatement checked back with the customer ("..., right?", "is that right?") asks too (LABELS.md)
+        if (kind == "clarifying" or (kind == "tag" and restated)) and not P.HOLD.search(s):
             f.add("question.clarifying", a, b)
         if "?" in s and P.HOLD.search(s):
             f.add("hold.permission", a, b)
