@@ -216,7 +216,7 @@ def closeness(sentence: str, customer: Sequence[str]) -> tuple[list[str], bool]:
     fs = facts(sentence)
     for t in customer:
         shared += sorted(fs & facts(t))
-    return shared, _copied(sentence, customer)
+    return list(dict.fromkeys(shared)), _copied(sentence, customer)
 
 
 @lru_cache(maxsize=256)
@@ -257,8 +257,9 @@ def restatement(sentence: str, customer: Sequence[str]) -> Reflection | None:
         why = f"restates the customer's situation ({frame.group(0).strip()!r}"
         why += f"; shared: {', '.join(shared[:4])})" if shared else ")"
         return Reflection(frame.start(), len(sentence.rstrip()), why)
-    if not shared:
+    # without a frame, most of what the sentence says must be the customer's: new facts are information
+    mine = content_lemmas(sentence) | facts(sentence)
+    if not shared or len(shared) < 0.5 * len(mine):
         return None
-    return Reflection(
-        0, len(sentence.rstrip()), f"offers the customer's words back as a check (shared: {', '.join(shared[:4])})"
-    )
+    how = "offers the customer's words back as a check" if sentence.rstrip().endswith("?") else "says it back to them"
+    return Reflection(0, len(sentence.rstrip()), f"{how} (shared: {', '.join(shared[:4])})")

@@ -158,3 +158,10 @@ def test_longer_wh_questions_and_tags_that_need_their_comma():
     assert "question.clarifying" in _labels("So what else have you noticed about the people you know?", customer)
     assert question_kind(normalise("Why not?")) == "clarifying"
     assert question_kind(normalise("It crashed again, you know?")) == "tag"
+
+
+def test_a_you_statement_with_new_facts_is_information_not_a_restatement():
+    customer = "I was charged twice for one order and also for delivery!"
+    assert "paraphrase" in _labels("You were charged twice for the same order.", customer)
+    # the agent's own information about the customer's account (LABELS.md: findings are not a paraphrase)
+    assert "paraphrase" not in _labels("You have been charged £5 for delivery, which is our standard fee.", customer)
