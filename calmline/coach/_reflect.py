@@ -111,7 +111,7 @@ _FRAME = re.compile(
 )
 # "So you ..." opens a restatement only at the start of the sentence ("..., so you won't need to" is a purpose).
 _SO = re.compile(
-    r"^\s*(?:(?:ok(?:ay)?|oh|ah|right|i see|hmm+|and)[, ]+)*so,? (?:you|your|if|it'?s|he|she|they|what|basically|essentially|the|this|that)\b"
+    r"^\s*(?:(?:ok(?:ay)?|oh|ah|right|i see|hmm+|and)[, ]+)*so,? (?:you|your|if|it'?s|he|she|they|what|basically|essentially|the|this|that|nobody|no one|nothing|none|everyone|everything|there)\b"
 )
 # Praise after a frame ("you sound like a strong person") affirms; it does not restate.
 _PRAISE = re.compile(
@@ -257,9 +257,9 @@ def restatement(sentence: str, customer: Sequence[str]) -> Reflection | None:
         why = f"restates the customer's situation ({frame.group(0).strip()!r}"
         why += f"; shared: {', '.join(shared[:4])})" if shared else ")"
         return Reflection(frame.start(), len(sentence.rstrip()), why)
-    # without a frame, most of what the sentence says must be the customer's: new facts are information
+    # a frameless statement (not a check) must say mostly the customer's things: new facts are information
     mine = content_lemmas(sentence) | facts(sentence)
-    if not shared or len(shared) < 0.5 * len(mine):
+    if not shared or (not sentence.rstrip().endswith("?") and len(shared) < 0.5 * len(mine)):
         return None
     how = "offers the customer's words back as a check" if sentence.rstrip().endswith("?") else "says it back to them"
     return Reflection(0, len(sentence.rstrip()), f"{how} (shared: {', '.join(shared[:4])})")
