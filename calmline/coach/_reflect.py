@@ -102,7 +102,8 @@ _STOCK_ONLY = re.compile(
 _NEGATED = re.compile(r"(?:\b(?:not|never|no longer|nothing to (?:be|feel))|n't)\s+(?:\w+\s+)?$")
 # Frames that offer the customer's own situation back.
 _FRAME = re.compile(
-    r"\b(?:(?:it |that )?sounds? (?:like|as (?:if|though))|(?:it |that )?seems? (?:like|as (?:if|though)|that|to me)|you seem|you sound|"
+    r"\b(?:(?:it |that )?sounds? (?:like|as (?:if|though)|that)|part of you|on (?:the )?one hand|you(?:'re| are) (?:not sure|wondering|thinking|torn)|"
+    r"you (?:feel|felt) (?:like|that|as (?:if|though))|you(?:'re| are) feeling (?:like|that)|(?:it |that )?seems? (?:like|as (?:if|though)|that|to me)|you seem|you sound|"
     r"what (?:i'?m|i am) hearing|i(?:'m| am) hearing|i hear (?:that|you say|you saying)|"
     r"you(?:'re| are) saying|what you(?:'re| are) saying|you (?:mentioned|said|told me|explained)|you(?:'ve| have) (?:mentioned|said|told|explained)|"
     r"if i (?:understand|understood|have understood|'ve understood|'m understanding|am understanding|got (?:that|this|it) right)|in other words|"
@@ -121,7 +122,7 @@ _PRAISE = re.compile(
 # A statement about the customer in the second person, the form most reflections take in counselling
 # ("You're worried the job won't last."): not advice, not the agent's promise, not a question.
 _YOU_SAID = re.compile(
-    r"^\s*(?:(?:and|but|oh|ah|ok(?:ay)?|i see|hmm+|yes|yeah|right)[, ]+)*you\b(?:'re|'ve|'d| are| have| were| had| feel| felt| want| wanted| don'?t| didn'?t| can'?t| couldn'?t| haven'?t| aren'?t| weren'?t| never| still| just| really| seem)(?![^.?!]*\b(?:should|could try|might want|need to|have to|must try|will be (?:fine|ok|okay|alright)|can do it)\b)[^?]*[.!]?\s*$"
+    r"^\s*(?:(?:and|but|oh|ah|ok(?:ay)?|i see|hmm+|yes|yeah|right)[, ]+)*(?:you\b(?:'re|'ve|'d| are| have| were| had| feel| felt| want| wanted| don'?t| didn'?t| can'?t| couldn'?t| haven'?t| aren'?t| weren'?t| never| still| just| really| seem)|your \w+(?: \w+)? (?:is|was|are|were|has|had|have|does|did|doesn'?t|didn'?t|isn'?t|wasn'?t|hasn'?t|haven'?t|won'?t|can'?t|keeps?|wants?|thinks?|feels?|says?|said|noticed|knows?)\b)(?![^.?!]*\b(?:should|could try|might want|need to|have to|must try|will be (?:fine|ok|okay|alright)|can do it)\b)[^?]*[.!]?\s*$"
 )
 _COPY_RUN = 7  # this many words copied in a row from the customer, making most of the sentence: an echo
 

@@ -165,3 +165,26 @@ def test_a_you_statement_with_new_facts_is_information_not_a_restatement():
     assert "paraphrase" in _labels("You were charged twice for the same order.", customer)
     # the agent's own information about the customer's account (LABELS.md: findings are not a paraphrase)
     assert "paraphrase" not in _labels("You have been charged £5 for delivery, which is our standard fee.", customer)
+
+
+@pytest.mark.parametrize(
+    ("draft", "label"),
+    [
+        ("You've been drinking more since the job ended.", "paraphrase"),
+        ("Part of you wants to cut down, and part of you isn't sure you can.", "paraphrase"),
+        ("You feel like she doesn't get what you're going through.", "paraphrase"),
+        ("Your wife has noticed it too.", "paraphrase"),
+        ("You're worried about where this is heading.", "empathy.specific"),
+        ("Tell me about a typical evening.", "question.clarifying"),
+        ("How many drinks would you say you have on a typical night", "question.clarifying"),
+    ],
+)
+def test_counselling_style_reflections_and_questions(draft, label):
+    """The forms reflections and open questions take in counselling transcripts (written for Calmline)."""
+    customer = "I've been drinking more since I lost my job, five or six beers a night. My wife is on at me about it."
+    assert label in _labels(draft, customer)
+
+
+def test_the_agents_news_about_an_order_is_not_a_restatement():
+    customer = "Where is my order? It's been a week."
+    assert "paraphrase" not in _labels("Your order was shipped on Monday and should arrive tomorrow.", customer)
