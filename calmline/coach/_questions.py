@@ -24,7 +24,8 @@ import re
 
 __all__ = ["INTERROGATIVE_CLAUSE", "declarative", "opens_as_question", "question_kind"]
 
-_LEAD = r"^\s*(?:(?:ok(?:ay)?|so|and|but|well|oh|ah|alright|great|good|hi|hello|hey|sure|yes|no|i see|hmm+|also|then|now|just|first|please)[, ]+)*"
+# Words a reply may open with before the question itself, transcribed speech's fillers included.
+_LEAD = r"^\s*(?:(?:ok(?:ay)?|so|and|but|well|oh|ah|alright|great|good|hi|hello|hey|sure|yes|yeah|no|i see|hmm+|also|then|now|just|first|please|um+|uh+|er+m?|mm+|mhm|mm-hmm|uh-huh|like|anyway)[, ]+)*"
 _SUBJECT = r"(?:you|u|ya|your|he|she|they|it|the|this|that|these|those|there|anyone|anybody|anything|someone|somebody|we|i|his|her|their|my|any|all|both|things?|people|everyone)"
 _AUX = r"(?:do|does|did|have|has|had|are|is|was|were|could|would|will|can|should|may|might|must|shall|am|ai?n'?t|don'?t|doesn'?t|didn'?t|haven'?t|hasn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|won'?t|wouldn'?t|can'?t|couldn'?t)"
 # A question typed without its question mark: auxiliary + subject, or a wh-word that asks.
@@ -48,9 +49,12 @@ _SUGGESTION = re.compile(
 # Suggestion language anywhere in the asking sentence: the question carries a proposal.
 _PROPOSES = re.compile(
     r"\b(?:(?:is|would) (?:that|this|it) (?:be )?something (?:you|that you)|(?:do|would|could) you have (?:anyone|someone|somebody|a friend|friends|family) (?:you|who|that)|"
-    r"can i (?:suggest|recommend|give you)|might be a good idea|(?:maybe|perhaps)\b|could help|might help|would help|(?:could|can) you (?:make|write|join|talk|speak|reach|ask|look|find|go|take|get|set)|"
+    r"can i (?:suggest|recommend|give you)|might be a good idea|(?:maybe|perhaps)\b|(?:could|can) you (?:make|write|join|talk|speak|reach|ask|look|find|go|take|get|set)|"
     r"have you (?:talked|spoken|reached out) to (?:a|an|your (?:doctor|therapist|friends?|family|parents?|partner|boss|manager|teacher|professor)))\b"
 )
+# "Do you think X would help?" proposes X; "What do you think would help?" asks the customer.
+_HELPS = re.compile(r"\b(?:could|might|would|will) help\b")
+_WH_OPEN = re.compile(_LEAD + r"(?:what|how|which|who|when|where|why)\b")
 _OFFER = re.compile(
     r"\b(?:anything else (?:i|we) can|(?:is there|was there) anything (?:else )?(?:i|we) can|can i help (?:you )?with anything else|would you like (?:me|us) to|shall i|shall we|"
     r"do you want me to|should i|can i (?:put|place)|would it be (?:ok|okay|alright|all right)|is it (?:ok|okay|alright|all right) if|do you mind (?:if|me (?!asking))|"
@@ -95,7 +99,7 @@ def question_kind(sentence: str, last: bool = True) -> str | None:
             return None
     if _OFFER.search(s) and not _EITHER.search(s):
         return "offer"
-    if _SUGGESTION.match(s) or _PROPOSES.search(s):
+    if _SUGGESTION.match(s) or _PROPOSES.search(s) or (_HELPS.search(s) and not _WH_OPEN.match(s)):
         return "suggestion"
     if marked and (_TAG.search(s) or _RHETORICAL.match(s)):
         return "tag"

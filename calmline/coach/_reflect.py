@@ -112,7 +112,7 @@ _FRAME = re.compile(
 )
 # "So you ..." opens a restatement only at the start of the sentence ("..., so you won't need to" is a purpose).
 _SO = re.compile(
-    r"^\s*(?:(?:ok(?:ay)?|oh|ah|right|i see|hmm+|and)[, ]+)*so,? (?:you|your|if|it'?s|he|she|they|what|basically|essentially|the|this|that|nobody|no one|nothing|none|everyone|everything|there)\b"
+    r"^\s*(?:(?:ok(?:ay)?|oh|ah|right|i see|hmm+|and|um+|uh+|er+m?|mm+|mhm|mm-hmm|uh-huh|yeah|well)[, ]+)*so,? (?:you|your|if|it'?s|he|she|they|what|basically|essentially|the|this|that|nobody|no one|nothing|none|everyone|everything|there)\b"
 )
 # Praise after a frame ("you sound like a strong person") affirms; it does not restate.
 _PRAISE = re.compile(
@@ -122,7 +122,7 @@ _PRAISE = re.compile(
 # A statement about the customer in the second person, the form most reflections take in counselling
 # ("You're worried the job won't last."): not advice, not the agent's promise, not a question.
 _YOU_SAID = re.compile(
-    r"^\s*(?:(?:and|but|oh|ah|ok(?:ay)?|i see|hmm+|yes|yeah|right)[, ]+)*(?:you\b(?:'re|'ve|'d| are| have| were| had| feel| felt| want| wanted| don'?t| didn'?t| can'?t| couldn'?t| haven'?t| aren'?t| weren'?t| never| still| just| really| seem)|your \w+(?: \w+)? (?:is|was|are|were|has|had|have|does|did|doesn'?t|didn'?t|isn'?t|wasn'?t|hasn'?t|haven'?t|won'?t|can'?t|keeps?|wants?|thinks?|feels?|says?|said|noticed|knows?)\b)(?![^.?!]*\b(?:should|could try|might want|need to|have to|must try|will be (?:fine|ok|okay|alright)|can do it)\b)[^?]*[.!]?\s*$"
+    r"^\s*(?:(?:and|but|oh|ah|ok(?:ay)?|i see|hmm+|yes|yeah|right|um+|uh+|er+m?|mm+|mhm|mm-hmm|uh-huh|so|well)[, ]+)*(?:you\b(?:'re|'ve|'d| are| have| were| had| feel| felt| want| wanted| don'?t| didn'?t| can'?t| couldn'?t| haven'?t| aren'?t| weren'?t| never| still| just| really| seem)|your \w+(?: \w+)? (?:is|was|are|were|has|had|have|does|did|doesn'?t|didn'?t|isn'?t|wasn'?t|hasn'?t|haven'?t|won'?t|can'?t|keeps?|wants?|thinks?|feels?|says?|said|noticed|knows?)\b)(?![^.?!]*\b(?:should|could try|might want|need to|have to|must try|will be (?:fine|ok|okay|alright)|can do it)\b)[^?]*[.!]?\s*$"
 )
 _COPY_RUN = 7  # this many words copied in a row from the customer, making most of the sentence: an echo
 

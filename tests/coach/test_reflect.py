@@ -188,3 +188,12 @@ def test_counselling_style_reflections_and_questions(draft, label):
 def test_the_agents_news_about_an_order_is_not_a_restatement():
     customer = "Where is my order? It's been a week."
     assert "paraphrase" not in _labels("Your order was shipped on Monday and should arrive tomorrow.", customer)
+
+
+def test_transcribed_speech_fillers_before_a_question_or_reflection():
+    customer = "I've been drinking more since I lost my job, five or six beers a night."
+    assert "question.clarifying" in _labels("Um, how many drinks would you say you have on a typical night", customer)
+    assert "question.clarifying" in _labels("Okay, um, what do you think would help", customer)
+    assert "paraphrase" in _labels("Mm-hmm, so you've been drinking more since the job went.", customer)
+    # near miss: a proposal typed as a question
+    assert "question.clarifying" not in _labels("Do you think a walk after dinner would help?", customer)
