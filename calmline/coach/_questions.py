@@ -71,7 +71,7 @@ _TAG = re.compile(
     r"don'?t (?:you|they|we)(?: think)?|doesn'?t (?:it|he|she)|won'?t (?:you|it)|wasn'?t it|didn'?t (?:you|it|they)))\s*\?+\s*$"
 )
 _RHETORICAL = re.compile(
-    r"^\s*(?:who (?:doesn'?t|wouldn'?t|isn'?t|knows)|isn'?t (?:it|that) (?:great|nice|good|wonderful|amazing|funny|crazy|hard|awful)|wouldn'?t (?:it|that) be)\b"
+    r"^\s*(?:who (?:doesn'?t|wouldn'?t|isn'?t|knows)|isn'?t (?:it|that) (?:great|nice|good|wonderful|amazing|funny|crazy|hard|awful)|wouldn'?t (?:it|that) be|did you know (?:that )?(?!what|how|why|when|where|who|which|if|whether))\b"
 )
 #: An interrogative clause starting after a dash, semicolon or comma inside a longer sentence.
 INTERROGATIVE_CLAUSE = re.compile(

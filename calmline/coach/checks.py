@@ -65,6 +65,7 @@ _WHY = {
 }
 _ACTION_START = re.compile(r"^\s*(?:i'?ll|i will|i'?ve|i have|we'?ll|we will|let me|i can|we can|i'?m going to)\b")
 _YOUR = re.compile(r"\byour (?!frustration|feelings?|concerns?|patience|experience|situation|issue|problem)\w+")
+_QUOTED = re.compile(r'"[^"\n]{1,300}"')
 _SORRY_FEEL = re.compile(r"sorry (?:that |if )?you feel")
 
 
@@ -116,6 +117,7 @@ def _empathy(f: _Found, norm: str, sents: list[tuple[int, int]], customer: Seque
 
 
 def _per_sentence(f: _Found, norm: str, sents: list[tuple[int, int]], customer: Sequence[str], prior: bool) -> None:
+    unquoted = _QUOTED.sub(lambda m: " " * len(m.group(0)), norm)  # a question in quotes is someone else's
     for i, (a, b) in enumerate(sents):
         s = norm[a:b]
         restated = False
@@ -128,7 +130,7 @@ def _per_sentence(f: _Found, norm: str, sents: list[tuple[int, int]], customer: 
         if r is not None:
             f.add("paraphrase", a + r.start, a + r.end, r.why)
             restated = True
-        kind = question_kind(s, last=i == len(sents) - 1)
+        kind = question_kind(unquoted[a:b], last=i == len(sents) - 1)
         # a restatement checked back with the customer ("..., right?", "is that right?") asks too (LABELS.md)
         if (kind == "clarifying" or (kind == "tag" and restated)) and not P.HOLD.search(s):
             f.add("question.clarifying", a, b)

@@ -197,3 +197,13 @@ def test_transcribed_speech_fillers_before_a_question_or_reflection():
     assert "paraphrase" in _labels("Mm-hmm, so you've been drinking more since the job went.", customer)
     # near miss: a proposal typed as a question
     assert "question.clarifying" not in _labels("Do you think a walk after dinner would help?", customer)
+
+
+def test_a_question_in_quotes_or_a_did_you_know_is_not_the_agent_asking():
+    customer = "I can't get my kids to calm down at bedtime."
+    quoted = 'My sister asks "is this a big feeling or a small one?" and it works.'
+    assert "question.clarifying" not in _labels(quoted, customer)
+    assert "question.clarifying" not in _labels("Did you know that most kids settle faster with a routine?", customer)
+    # near misses: the agent's own question after a quote, and a real "did you know what ..."
+    assert "question.clarifying" in _labels('She asks "big or small?" - which do you usually ask?', customer)
+    assert "question.clarifying" in _labels("Did you know what time they fell asleep?", customer)
