@@ -41,6 +41,8 @@ AGENT_LABELS: tuple[str, ...] = (
     "gratitude",
     "tone.mirroring",
 )
+# Detectors whose reading changed with meaning-based questions and reflections (issue #13) say so.
+_VERSION = {"question.clarifying": "v2", "paraphrase": "v2", "empathy.specific": "v2"}
 _SCORES = {"empathy.canned": 0.7, "question.clarifying": 0.75, "gratitude": 0.9, "timeframe": 0.85, "contact": 0.9}
 _WHY = {
     "empathy.specific": "empathy tied to what happened to this customer",
@@ -226,7 +228,7 @@ def detect(draft: str, customer_texts: Sequence[str] = (), *, prior_agent_turn: 
             label,
             _SCORES.get(label, 0.8),
             tuple(f.spans[label]),
-            f"coach.{label}.v1",
+            f"coach.{label}.{_VERSION.get(label, 'v1')}",
             f"{_WHY[label]}: {f.why[label]}" if label in f.why else _WHY[label],
         )
         for label in AGENT_LABELS

@@ -207,3 +207,11 @@ def test_a_question_in_quotes_or_a_did_you_know_is_not_the_agent_asking():
     # near misses: the agent's own question after a quote, and a real "did you know what ..."
     assert "question.clarifying" in _labels('She asks "big or small?" - which do you usually ask?', customer)
     assert "question.clarifying" in _labels("Did you know what time they fell asleep?", customer)
+
+
+def test_the_meaning_based_detectors_carry_their_new_version():
+    found = detect("So the refund never came? You sound worn out.", ["No refund yet, I'm tired."])
+    sources = {s.label: s.source for s in found}
+    assert sources["paraphrase"] == "coach.paraphrase.v2"
+    assert sources["empathy.specific"] == "coach.empathy.specific.v2"
+    assert sources["question.clarifying"] == "coach.question.clarifying.v2"
