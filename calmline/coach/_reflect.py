@@ -103,7 +103,7 @@ _NEGATED = re.compile(r"(?:\b(?:not|never|no longer|nothing to (?:be|feel))|n't)
 # Frames that offer the customer's own situation back.
 _FRAME = re.compile(
     r"\b(?:(?:it |that )?sounds? (?:like|as (?:if|though)|that)|part of you|on (?:the )?one hand|you(?:'re| are) (?:not sure|wondering|thinking|torn)|"
-    r"you (?:feel|felt) (?:like|that|as (?:if|though))|you(?:'re| are) feeling (?:like|that)|(?:it |that )?seems? (?:like|as (?:if|though)|that|to me)|you seem|you sound|"
+    r"you (?:feel|felt) (?:like|that|as (?:if|though))(?! way\b| about it\b|\W*$)|you(?:'re| are) feeling (?:like|that)(?! way\b|\W*$)|(?:it |that )?seems? (?:like|as (?:if|though)|that|to me)|you seem|you sound|"
     r"what (?:i'?m|i am) hearing|i(?:'m| am) hearing|i hear (?:that|you say|you saying)|"
     r"you(?:'re| are) saying|what you(?:'re| are) saying|you (?:mentioned|said|told me|explained)|you(?:'ve| have) (?:mentioned|said|told|explained)|"
     r"if i (?:understand|understood|have understood|'ve understood|'m understanding|am understanding|got (?:that|this|it) right)|in other words|"

@@ -128,7 +128,8 @@ def _per_sentence(f: _Found, norm: str, sents: list[tuple[int, int]], customer: 
             if _grounded(target, customer):
                 f.add("paraphrase", a if target is s else sents[i - 1][0], b, "restates the customer's own facts")
                 restated = True
-        r = None if restated or P.FINDINGS.search(s) or _felt(f, a, b) else restatement(s, customer)
+        skip = restated or P.FINDINGS.search(s) or _SORRY_FEEL.search(s) or _felt(f, a, b)
+        r = None if skip else restatement(s, customer)
         if r is not None:
             f.add("paraphrase", a + r.start, a + r.end, r.why)
             restated = True

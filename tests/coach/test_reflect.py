@@ -215,3 +215,9 @@ def test_the_meaning_based_detectors_carry_their_new_version():
     assert sources["paraphrase"] == "coach.paraphrase.v2"
     assert sources["empathy.specific"] == "coach.empathy.specific.v2"
     assert sources["question.clarifying"] == "coach.question.clarifying.v2"
+
+
+def test_sorry_you_feel_that_way_stays_dismissive_and_restates_nothing():
+    labels = _labels("I'm sorry you feel that way.", "Nobody at work listens to me.")
+    assert "dismissive" in labels and "paraphrase" not in labels and "empathy.specific" not in labels
+    assert "paraphrase" in _labels("You feel like nobody at work listens to you.", "Nobody at work listens to me.")
