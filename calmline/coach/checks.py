@@ -99,7 +99,9 @@ def _empathy(f: _Found, norm: str, sents: list[tuple[int, int]], customer: Seque
         s = norm[a:b]
         if _SORRY_FEEL.search(s):
             continue
-        if (r := feeling_reflection(s, customer)) is not None:
+        if _hostile(s):
+            pass  # "you're obviously angry, calm down" names a feeling to dismiss it: no credit
+        elif (r := feeling_reflection(s, customer)) is not None:
             f.add("empathy.specific", a, b, r.why)
             continue
         stock, feel = P.STOCK.search(s), P.FEELING.search(s)
@@ -122,20 +124,20 @@ def _per_sentence(f: _Found, norm: str, sents: list[tuple[int, int]], customer: 
     unquoted = _QUOTED.sub(lambda m: " " * len(m.group(0)), norm)  # a question in quotes is someone else's
     for i, (a, b) in enumerate(sents):
         s = norm[a:b]
-        restated = False
-        if P.PARAPHRASE.search(s) and not P.FINDINGS.search(s):
+        restated, hostile = False, _hostile(s)
+        if P.PARAPHRASE.search(s) and not P.FINDINGS.search(s) and not hostile:
             target = s if _grounded(s, customer) or i == 0 else norm[sents[i - 1][0] : b]
             if _grounded(target, customer):
                 f.add("paraphrase", a if target is s else sents[i - 1][0], b, "restates the customer's own facts")
                 restated = True
-        skip = restated or P.FINDINGS.search(s) or _SORRY_FEEL.search(s) or _felt(f, a, b)
+        skip = restated or hostile or P.FINDINGS.search(s) or _SORRY_FEEL.search(s) or _felt(f, a, b)
         r = None if skip else restatement(s, customer)
         if r is not None:
             f.add("paraphrase", a + r.start, a + r.end, r.why)
             restated = True
         kind = question_kind(unquoted[a:b], last=i == len(sents) - 1)
         # a restatement checked back with the customer ("..., right?", "is that right?") asks too (LABELS.md)
-        if (kind == "clarifying" or (kind == "tag" and restated)) and not P.HOLD.search(s):
+        if (kind == "clarifying" or (kind == "tag" and restated)) and not hostile and not P.HOLD.search(s):
             f.add("question.clarifying", a, b)
         if "?" in s and P.HOLD.search(s):
             f.add("hold.permission", a, b)
@@ -147,6 +149,11 @@ def _per_sentence(f: _Found, norm: str, sents: list[tuple[int, int]], customer: 
             f.add("update.waiting", a + m.start(), a + m.end())
         if (m := P.ESCALATION.search(s)) and not P.BOUNDARY_WARNING.search(s) and not P.DISMISSIVE.search(s):
             f.add("escalation.offer", a, b)
+
+
+def _hostile(sentence: str) -> bool:
+    """Blame, dismissal or sarcasm in the sentence: what it restates, asks or names earns no credit."""
+    return bool(P.BLAME.search(sentence) or P.DISMISSIVE.search(sentence) or P.SARCASM.search(sentence))
 
 
 def _felt(f: _Found, a: int, b: int) -> bool:

@@ -221,3 +221,17 @@ def test_sorry_you_feel_that_way_stays_dismissive_and_restates_nothing():
     labels = _labels("I'm sorry you feel that way.", "Nobody at work listens to me.")
     assert "dismissive" in labels and "paraphrase" not in labels and "empathy.specific" not in labels
     assert "paraphrase" in _labels("You feel like nobody at work listens to you.", "Nobody at work listens to me.")
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "So you didn't read the terms?",
+        "You're obviously angry, calm down.",
+        "You sound really annoyed, but rules are rules.",
+    ],
+)
+def test_blame_or_dismissal_earns_no_reflection_or_question_credit(draft):
+    labels = _labels(draft, "I'm so angry, the parcel went to the wrong address and I never read any terms.")
+    assert labels & {"blame", "dismissive"}
+    assert not labels & {"paraphrase", "empathy.specific", "question.clarifying"}
