@@ -7,12 +7,16 @@ Two findings, each with its reason:
   exhausted", "this is making you anxious", "no wonder you feel let down") with a word from
   the feeling families below; the reason says which feeling and whether the customer's own
   recent words carry the same family ("worried" in the customer's message, "anxious" in the reply);
-- **restatement**: the sentence offers the customer's situation back in the agent's words,
-  led by a reflective frame ("it sounds like", "so you", "if I've understood", "you mentioned")
-  or a statement typed as a question ("your manager never answered?"), and it shares meaning with the customer's
-  recent words (content lemmas, folded through the same families so "job" meets "work" and
-  "depressed" meets "down"); a sentence that only copies the customer's words is an echo, not
-  a restatement.
+- **restatement**: the sentence offers the customer's situation back in the agent's words.
+  A reflective frame ("it sounds like", "so you", "if I've understood", "you mentioned", and
+  the counselling forms "part of you", "you're not sure", "you feel like") is enough on its
+  own, unless praise follows it ("sounds like a great plan" affirms). A statement typed as a
+  question ("your manager never answered?") or a second-person statement ("you've been
+  drinking more since the job went") must share meaning with the customer's recent words:
+  content lemmas, folded through topic and feeling families so "job" meets "work" and
+  "depressed" meets "down"; a frameless statement must say mostly the customer's things (new
+  facts are the agent's information). A sentence that only copies seven or more of the
+  customer's words in a row is an echo, not a restatement.
 
 Everything here is plain Python over the normalised (lower-case) text: no model file, no download.
 """
