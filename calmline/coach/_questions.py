@@ -83,11 +83,11 @@ _CHECK_TAG = re.compile(
 _SELF = re.compile(r"(?:\b(?:let me|i'?ll)\b)")
 
 
-def question_kind(sentence: str, last: bool = True) -> str | None:
+def question_kind(sentence: str) -> str | None:
     """The kind of question ``sentence`` (normalised) is, or None when it asks nothing.
 
-    ``last``: whether it is the reply's last sentence (a bare question form there is asked
-    even without its mark; mid-reply it must also not be followed by the agent's own action).
+    Without its mark, a sentence asks when it opens like a question and does not end in "." or
+    "!" or carry the agent's own action ("Do let me check", "Have you ... I'll chase it").
     """
     s = sentence.strip()
     if not s:

@@ -135,7 +135,7 @@ def _per_sentence(f: _Found, norm: str, sents: list[tuple[int, int]], customer: 
         if r is not None:
             f.add("paraphrase", a + r.start, a + r.end, r.why)
             restated = True
-        kind = question_kind(unquoted[a:b], last=i == len(sents) - 1)
+        kind = question_kind(unquoted[a:b])
         # a restatement checked back with the customer ("..., right?", "is that right?") asks too (LABELS.md)
         if (kind == "clarifying" or (kind == "tag" and restated)) and not hostile and not P.HOLD.search(s):
             f.add("question.clarifying", a, b)
