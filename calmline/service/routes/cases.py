@@ -14,6 +14,7 @@ from calmline.cases.models import Case, ConversationRow, Escalation, Timer, utcn
 from calmline.cases.pipeline import escalate
 from calmline.service.deps import ActorDep, ReadSessionDep, ServicesDep, SessionDep, require, visible_conversation
 from calmline.service.errors import Conflict, NotFound
+from calmline.service.responses import CallbackOut, CaseOut, EscalationOut, QueueOut, ResolvedOut
 from calmline.service.schemas import MAX_ID, CallbackCreate, EscalationCreate, ResolveRequest
 
 router = APIRouter(tags=["cases"])
@@ -50,7 +51,7 @@ def _timer(t: Timer) -> dict[str, Any]:
     }
 
 
-@router.get("/cases/{number}")
+@router.get("/cases/{number}", response_model=CaseOut)
 def get_case(number: str, actor: ActorDep, s: ReadSessionDep) -> dict[str, Any]:
     case, conv = _case(s, actor, number)
     timers = s.scalars(select(Timer).where(Timer.conversation_id == conv.id).order_by(Timer.id)).all()
@@ -65,7 +66,7 @@ def get_case(number: str, actor: ActorDep, s: ReadSessionDep) -> dict[str, Any]:
     }
 
 
-@router.post("/cases/{number}/resolve")
+@router.post("/cases/{number}/resolve", response_model=ResolvedOut)
 def resolve_case(
     number: str, body: ResolveRequest, actor: ActorDep, services: ServicesDep, s: SessionDep
 ) -> dict[str, Any]:
@@ -123,7 +124,7 @@ def _esc(e: Escalation) -> dict[str, Any]:
     }
 
 
-@router.post("/conversations/{conversation_id}/escalations", status_code=201)
+@router.post("/conversations/{conversation_id}/escalations", status_code=201, response_model=EscalationOut)
 def create_escalation(
     conversation_id: str, body: EscalationCreate, actor: ActorDep, services: ServicesDep, s: SessionDep
 ) -> dict[str, Any]:
@@ -142,12 +143,12 @@ def _visible_escalation(s: Any, actor: store.Actor, escalation_id: int) -> tuple
     return esc, conv
 
 
-@router.get("/escalations/{escalation_id}")
+@router.get("/escalations/{escalation_id}", response_model=EscalationOut)
 def get_escalation(escalation_id: EscalationId, actor: ActorDep, s: ReadSessionDep) -> dict[str, Any]:
     return _esc(_visible_escalation(s, actor, escalation_id)[0])
 
 
-@router.post("/escalations/{escalation_id}/claim")
+@router.post("/escalations/{escalation_id}/claim", response_model=EscalationOut)
 def claim_escalation(escalation_id: EscalationId, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
     """A supervisor takes the escalation."""
     require(actor, "supervisor", "admin")
@@ -174,7 +175,7 @@ def claim_escalation(escalation_id: EscalationId, actor: ActorDep, s: SessionDep
     return _esc(esc)
 
 
-@router.post("/escalations/{escalation_id}/callbacks", status_code=201)
+@router.post("/escalations/{escalation_id}/callbacks", status_code=201, response_model=CallbackOut)
 def create_callback(
     escalation_id: EscalationId, body: CallbackCreate, actor: ActorDep, s: SessionDep
 ) -> dict[str, Any]:
@@ -196,7 +197,7 @@ def create_callback(
     return _timer(timer)
 
 
-@router.get("/queue")
+@router.get("/queue", response_model=QueueOut)
 def supervisor_queue(actor: ActorDep, s: ReadSessionDep) -> dict[str, Any]:
     """The team's queue: open escalations, pending callbacks and timers, riskiest open conversations."""
     require(actor, "supervisor", "admin")

@@ -25,8 +25,9 @@ from calmline.integrations.chatwoot import ChatwootAdapter
 from calmline.integrations.signing import SignatureError
 from calmline.service.deps import Services, ServicesDep
 from calmline.service.errors import Forbidden, NotFound, Unauthorized
+from calmline.service.responses import HelpdeskEventOut
 from calmline.service.routes.messages import post_message
-from calmline.service.schemas import MessageCreate
+from calmline.service.schemas import MessageCreate, MessageResult
 from calmline.service.settings import Settings
 
 router = APIRouter(tags=["integrations"])
@@ -51,7 +52,17 @@ def note_sender(request: Request) -> NoteSender:
     return sender
 
 
-@router.post("/integrations/chatwoot/webhook", status_code=202)
+@router.post(
+    "/integrations/chatwoot/webhook",
+    status_code=202,
+    response_model=MessageResult | HelpdeskEventOut,
+    response_model_exclude_unset=True,
+    responses={
+        201: {"description": "a message stored and analysed", "model": MessageResult},
+        200: {"description": "a redelivery: the original message's result", "model": MessageResult},
+        202: {"description": "ignored, or a conversation event followed"},
+    },
+)
 async def chatwoot_webhook(request: Request, services: ServicesDep, response: Response) -> dict[str, Any]:
     """Receive one Chatwoot webhook delivery (message_created and conversation events; others are ignored)."""
     adapter = adapter_for(services.settings)
