@@ -3,7 +3,8 @@
 A delivery is verified and parsed by the adapter (:mod:`calmline.integrations.chatwoot`), then goes
 the same way as the generic inbound webhook: the conversation is found (or created) by its
 helpdesk key and the message is stored and analysed by ``post_message``. What the result calls
-for (``CALMLINE_CHATWOOT_NOTE_EVENTS``) is posted back as a private note, off the request thread.
+for (``CALMLINE_CHATWOOT_NOTE_EVENTS``) is queued in the outbox (event ``note.chatwoot``) in the database,
+and posted back as a private note by the scheduler's delivery thread, retried like the alerts.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from calmline.cases import store
-from calmline.cases.models import ConversationRow
+from calmline.cases.models import ConversationRow, Delivery
+from calmline.cases.outbox import NOTE_PREFIX
 from calmline.cases.redaction import redact
 from calmline.errors import InputError
-from calmline.integrations.base import InboundEvent, NoteSender, Ref
+from calmline.integrations.base import Adapter, InboundEvent, Ref, note_payload
 from calmline.integrations.chatwoot import ChatwootAdapter
 from calmline.integrations.signing import SignatureError
+from calmline.service import helpdesks
 from calmline.service.deps import Services, ServicesDep
 from calmline.service.errors import Forbidden, NotFound, Unauthorized
 from calmline.service.responses import HelpdeskEventOut
@@ -34,22 +37,32 @@ router = APIRouter(tags=["integrations"])
 
 
 def adapter_for(settings: Settings) -> ChatwootAdapter:
-    if not settings.chatwoot_webhook_secret:
+    adapter = helpdesks.chatwoot(settings)
+    if adapter is None:
         raise NotFound("the Chatwoot integration is off: set CALMLINE_CHATWOOT_WEBHOOK_SECRET")
-    return ChatwootAdapter(
-        settings.chatwoot_webhook_secret,
-        url=settings.chatwoot_url,
-        api_token=settings.chatwoot_api_token,
-        max_age_s=settings.chatwoot_max_age_s,
-    )
+    return adapter
 
 
-def note_sender(request: Request) -> NoteSender:
-    """The app's note sender (made on first use; tests may set ``app.state.chatwoot_notes``)."""
-    sender = getattr(request.app.state, "chatwoot_notes", None)
-    if sender is None:
-        sender = request.app.state.chatwoot_notes = NoteSender()
-    return sender
+def queue_notes(services: Services, adapter: Adapter, ref: Ref, conversation_id: str, texts: list[str]) -> list[int]:
+    """Queue ``texts`` as private notes in the outbox (one committed transaction); their delivery ids.
+
+    Nothing is queued while the helpdesk's outbound side is not configured. The scheduler's delivery
+    thread sends them, retried from the database (also after a restart) and listed with the alerts.
+    """
+    if not texts or adapter.note_request(ref, "") is None:
+        return []
+    redacting = services.settings.redact
+    with services.factory() as s, s.begin():
+        rows = [
+            Delivery(
+                event=NOTE_PREFIX + adapter.name,
+                payload=note_payload(ref, redact(text) if redacting else text, conversation_id=conversation_id),
+            )
+            for text in texts
+        ]
+        s.add_all(rows)
+        s.flush()
+        return [r.id for r in rows]
 
 
 @router.post(
@@ -82,10 +95,8 @@ async def chatwoot_webhook(request: Request, services: ServicesDep, response: Re
     result = await services.run(_message, services, event, event.ref, response)
     response.status_code = 200 if result.get("duplicate") else 201
     if not result.get("duplicate"):
-        for text in notes(result, services.settings):
-            req = adapter.note_request(event.ref, redact(text) if services.settings.redact else text)
-            if req is not None:
-                note_sender(request).submit(req)
+        texts = notes(result, services.settings)
+        await services.run(queue_notes, services, adapter, event.ref, result["conversation"]["id"], texts)
     return result
 
 
