@@ -36,11 +36,12 @@ class Ref:
 class InboundEvent:
     """One delivery, normalised.
 
-    ``kind``: ``message`` (store and analyse ``text`` as ``role``), ``conversation`` (follow the
-    ``agent``/``team``/``status`` that are set) or ``ignored`` (``reason`` says why).
+    ``kind``: ``message`` (store and analyse ``text`` as ``role``), ``edit`` (the message
+    ``message_id`` now reads ``text``), ``conversation`` (follow the ``agent``/``team``/``status``
+    that are set; ``changed`` names what changed) or ``ignored`` (``reason`` says why).
     """
 
-    kind: Literal["message", "conversation", "ignored"]
+    kind: Literal["message", "edit", "conversation", "ignored"]
     event: str
     reason: str = ""
     ref: Ref | None = None

@@ -22,7 +22,7 @@ from calmline.integrations.signing import TOLERANCE_S, SignatureError
 
 __all__ = ["ChatwootAdapter", "sign"]
 
-MESSAGE_EVENTS = frozenset({"message_created"})
+MESSAGE_EVENTS = frozenset({"message_created", "message_updated"})
 CONVERSATION_EVENTS = frozenset({"conversation_created", "conversation_updated", "conversation_status_changed"})
 #: Chatwoot's message_type enum, as numbers in some payloads
 _TYPES = {0: "incoming", 1: "outgoing", 2: "activity", 3: "template"}
@@ -110,6 +110,9 @@ class ChatwootAdapter:
             return InboundEvent("ignored", event, reason="private note (ours or an agent's)")
         if kind in ("activity", "template"):
             return InboundEvent("ignored", event, reason=f"{kind} message")
+        attrs = p.get("content_attributes")
+        if isinstance(attrs, dict) and attrs.get("deleted") is True:
+            return InboundEvent("ignored", event, reason="a deleted message (what was read stays on record)")
         content = p.get("content")
         if content is None or (isinstance(content, str) and not content.strip()):
             return InboundEvent("ignored", event, reason="no text (an attachment only)")
@@ -127,7 +130,7 @@ class ChatwootAdapter:
             except ValueError:
                 ts = None
         return InboundEvent(
-            "message",
+            "edit" if event == "message_updated" else "message",
             event,
             ref=ref,
             message_id=_id(p.get("id"), "id"),

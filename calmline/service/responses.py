@@ -15,6 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from calmline.service.schemas import MessageResult
+
 __all__ = [
     "AccommodationOut",
     "AuditOut",
@@ -29,6 +31,7 @@ __all__ = [
     "DisputeOut",
     "EscalationOut",
     "HelpdeskEventOut",
+    "HelpdeskMessageOut",
     "IncidentOut",
     "InsightsOut",
     "MessageOut",
@@ -343,6 +346,13 @@ class DebriefOut(Out):
 class PracticeTeamOut(Out):
     team: str | None
     agents: list[Json] = Field(description="Per agent: started, completed, scores, average, best.")
+
+
+class HelpdeskMessageOut(MessageResult):
+    """A helpdesk message's result: the same as POST /conversations/{id}/messages, plus ``edited``."""
+
+    model_config = ConfigDict(extra="allow")
+    edited: bool | None = Field(None, description="An edit (message_updated): True when the text changed.")
 
 
 class HelpdeskEventOut(Out):

@@ -190,6 +190,9 @@ def test_off_without_a_secret(api: Api) -> None:
         b'"account": {"id": 7}, "conversation": {"id": {"x": 1}}}',
         b'{"event": "message_created", "message_type": 0, "content": ["x"], "id": 1}',
         b'{"event": "conversation_updated", "id": 57}',
+        b'{"event": "message_updated", "message_type": "incoming", "content": "hi", "id": 1}',
+        b'{"event": "message_updated", "message_type": 0, "content": 7, "id": 1, "account": {"id": 7}}',
+        b'{"event": "conversation_status_changed", "status": "resolved"}',
         b"[" * 100_000,
     ],
 )
@@ -216,7 +219,7 @@ def test_conversation_events_follow_assignee_and_team(cw_api: Api) -> None:
     status["meta"]["assignee"]["name"] = "Sue Supervisor"
     r = deliver(cw_api, json.dumps(status).encode())
     assert r.status_code == 202 and r.json()["chatwoot_status"] == "resolved"
-    assert r.json()["changed"] == {"agent": "Sue Supervisor"}
+    assert r.json()["changed"] == {"agent": "Sue Supervisor", "status": "resolved"}
     assert conversation(cw_api)["agent"] == "Sue Supervisor"
     # a message for the same Chatwoot conversation (team Billing) goes into the same Calmline conversation
     assert deliver(cw_api, fixture("message_created")).status_code == 201
@@ -349,3 +352,107 @@ def test_redaction_covers_stored_text_and_notes(cw_api: Api, chatwoot: FakeChatw
     assert chatwoot.received
     for _path, _headers, note in chatwoot.received:
         assert "dana.private@example.com" not in note["content"] and "7946 0958" not in note["content"]
+
+
+def _case(api: Api, conv_id: str) -> dict[str, Any]:
+    detail = api.as_("admin", "GET", f"/conversations/{conv_id}").json()
+    return dict(api.as_("admin", "GET", f"/cases/{detail['case']}").json())
+
+
+def test_an_edited_message_is_read_again_in_place(cw_api: Api, chatwoot: FakeChatwoot) -> None:
+    first = deliver(cw_api, fixture("message_created"))
+    assert first.status_code == 201, first.text
+    labels = {s["label"] for s in first.json()["analysis"]["signals"]}
+    assert "abuse.insult" in labels or any(lbl.startswith("abuse") for lbl in labels), labels
+    conv = conversation(cw_api)
+    incidents_before = cw_api.as_("admin", "GET", f"/conversations/{conv['id']}/incidents").json()
+    flush(cw_api)
+    notes_before = len(chatwoot.received)
+    r = deliver(cw_api, fixture("message_updated"))  # the customer took the insult out
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["edited"] is True and out["duplicate"] is False
+    assert out["message"]["id"] == first.json()["message"]["id"]
+    assert "idiots" not in out["message"]["text"] and out["message"]["text"].endswith("please.")
+    assert not any(s["label"].startswith("abuse") for s in out["analysis"]["signals"])
+    msgs = cw_api.as_("admin", "GET", f"/conversations/{conv['id']}/messages").json()
+    assert len(msgs) == 1 and msgs[0]["text"] == out["message"]["text"]  # stored text follows the edit
+    assert not any(s["label"].startswith("abuse") for s in msgs[0]["analysis"]["signals"])
+    detail = cw_api.as_("admin", "GET", f"/conversations/{conv['id']}").json()
+    assert detail["analysis"]["turns"][0]["text"] == out["message"]["text"]
+    incidents = cw_api.as_("admin", "GET", f"/conversations/{conv['id']}/incidents").json()
+    assert len(incidents) <= len(incidents_before)  # replaced by the new reading, never doubled
+    audit = cw_api.as_("admin", "GET", "/admin/audit").json()
+    edits = [a for a in audit if a["action"] == "message.edit"]
+    assert len(edits) == 1 and "idiots" not in json.dumps(edits)  # the old text is not kept in the log
+    # the same edit delivered again changes nothing
+    again = deliver(cw_api, fixture("message_updated"))
+    assert again.status_code == 200 and again.json()["duplicate"] is True and again.json()["edited"] is False
+    assert len([a for a in cw_api.as_("admin", "GET", "/admin/audit").json() if a["action"] == "message.edit"]) == 1
+    flush(cw_api)
+    # a calmer text calls for no boundary note; only guidance that changed is noted again
+    assert all(n["content"].startswith("Calmline guidance") for _p, _h, n in chatwoot.received[notes_before:])
+
+
+def test_an_edit_that_turns_abusive_is_noted_and_an_unseen_edit_is_stored_as_new(
+    cw_api: Api, chatwoot: FakeChatwoot
+) -> None:
+    calm = json.loads(fixture("message_updated"))
+    calm["event"] = "message_created"
+    assert deliver(cw_api, json.dumps(calm).encode()).status_code == 201
+    flush(cw_api)
+    before = len(chatwoot.received)
+    r = deliver(cw_api, fixture("message_created").replace(b'"message_created"', b'"message_updated"', 1))
+    assert r.status_code == 200 and r.json()["edited"] is True, r.text
+    assert any(s["label"].startswith("abuse") for s in r.json()["analysis"]["signals"])
+    flush(cw_api)
+    assert len(chatwoot.received) > before  # the edit now calls for a boundary note
+    unseen = json.loads(fixture("message_updated"))
+    unseen["id"] = 4999
+    r = deliver(cw_api, json.dumps(unseen).encode())
+    assert r.status_code == 201 and r.json()["duplicate"] is False, r.text
+    conv = conversation(cw_api)
+    assert len(cw_api.as_("admin", "GET", f"/conversations/{conv['id']}/messages").json()) == 2
+
+
+def test_deleted_and_private_edits_are_ignored(cw_api: Api) -> None:
+    deleted = json.loads(fixture("message_updated"))
+    deleted["content_attributes"] = {"deleted": True}
+    deleted["content"] = "This message was deleted"
+    r = deliver(cw_api, json.dumps(deleted).encode())
+    assert r.status_code == 202 and "deleted" in r.json()["ignored"]
+    private = json.loads(fixture("message_updated"))
+    private["private"] = True
+    assert deliver(cw_api, json.dumps(private).encode()).json()["ignored"]
+
+
+def test_resolved_in_chatwoot_resolves_the_case_and_reopened_reopens_it(cw_api: Api) -> None:
+    assert deliver(cw_api, fixture("message_created")).status_code == 201
+    conv = conversation(cw_api)
+    r = deliver(cw_api, fixture("conversation_status_changed"))
+    assert r.status_code == 202, r.text
+    assert r.json()["changed"] == {"status": "resolved"} and r.json()["status"] == "resolved"
+    case = _case(cw_api, conv["id"])
+    assert case["status"] == "resolved" and case["resolution"] == "resolved in chatwoot"
+    follow_ups = [t for t in case["timers"] if t["kind"] == "follow_up"]
+    assert [t["status"] for t in follow_ups] == ["pending"]
+    # a redelivery changes nothing
+    again = deliver(cw_api, fixture("conversation_status_changed"))
+    assert again.json()["changed"] == {} and len(_case(cw_api, conv["id"])["timers"]) == len(case["timers"])
+    r = deliver(cw_api, fixture("conversation_status_changed_reopened"))
+    assert r.status_code == 202 and r.json()["changed"] == {"status": "open"}, r.text
+    case = _case(cw_api, conv["id"])
+    assert case["status"] == "open" and conversation(cw_api)["status"] == "open"
+    assert [t["status"] for t in case["timers"] if t["kind"] == "follow_up"] == ["cancelled"]
+    actions = [a["action"] for a in cw_api.as_("admin", "GET", "/admin/audit").json()]
+    assert "case.resolve" in actions and "case.reopen" in actions
+
+
+def test_a_closed_conversation_stays_closed(cw_api: Api) -> None:
+    assert deliver(cw_api, fixture("message_created")).status_code == 201
+    conv = conversation(cw_api)
+    assert cw_api.as_("sue", "POST", f"/conversations/{conv['id']}/close", json={"reason": "ended"}).status_code == 200
+    r = deliver(cw_api, fixture("conversation_status_changed"))
+    assert r.json()["changed"] == {} and r.json()["status"] == "closed"
+    r = deliver(cw_api, fixture("message_updated"))
+    assert r.status_code == 200 and r.json()["duplicate"] is True  # an edit after closing is not applied

@@ -72,32 +72,46 @@ def resolve_case(
 ) -> dict[str, Any]:
     """Resolve a case and schedule the follow-up that checks the fix held."""
     case, conv = _case(s, actor, number)
-    now = utcnow()
     delay = services.settings.follow_up_delay_s if body.follow_up_in_s is None else body.follow_up_in_s
+    timer = resolve(s, actor, case, conv, resolution=body.resolution, delay_s=delay)
+    if timer is None:
+        s.rollback()
+        raise Conflict(f"case {case.number} is already resolved")
+    s.commit()
+    return {"case": case.number, "status": case.status, "follow_up": _timer(timer)}
+
+
+def resolve(
+    s: Any, actor: store.Actor, case: Case, conv: ConversationRow, *, resolution: str, delay_s: float
+) -> Timer | None:
+    """Resolve ``case`` and schedule its follow-up in ``s`` (the caller commits); ``None`` if already resolved.
+
+    The API's resolve and a helpdesk's "resolved" (Chatwoot's status change) both come here.
+    """
+    now = utcnow()
     # Conditional update: of concurrent resolves exactly one changes the row (and schedules the follow-up).
     won = _rowcount(
         s.execute(
             update(Case)
             .where(Case.id == case.id, Case.status != "resolved")
-            .values(status="resolved", resolution=body.resolution, resolved_at=now)
+            .values(status="resolved", resolution=resolution, resolved_at=now)
             .execution_options(synchronize_session=False)
         )
     )
     if won != 1:
-        s.rollback()
-        raise Conflict(f"case {case.number} is already resolved")
-    case.status, case.resolution, case.resolved_at = "resolved", body.resolution, now
+        return None
+    case.status, case.resolution, case.resolved_at = "resolved", resolution, now
     conv.status = "resolved" if conv.status != "closed" else conv.status
     timer = store.schedule_timer(
         s,
         conv,
         kind="follow_up",
         owner=conv.agent,
-        due_at=now + timedelta(seconds=delay),
+        due_at=now + timedelta(seconds=delay_s),
         note=f"Check the fix for case {case.number} held and the customer is satisfied.",
     )
     store.cancel_timers(s, conv.id, "still_here")
-    store.audit(s, actor, "case.resolve", case.number, {"follow_up_timer": timer.id, "delay_s": delay})
+    store.audit(s, actor, "case.resolve", case.number, {"follow_up_timer": timer.id, "delay_s": delay_s})
     store.emit(
         s,
         "case.resolved",
@@ -105,8 +119,31 @@ def resolve_case(
         conversation_id=conv.id,
         team=conv.team,
     )
-    s.commit()
-    return {"case": case.number, "status": case.status, "follow_up": _timer(timer)}
+    return timer
+
+
+def reopen(s: Any, actor: store.Actor, case: Case, conv: ConversationRow) -> bool:
+    """Reopen a resolved case (its pending follow-up cancelled) in ``s``; ``False`` if it is not resolved.
+
+    A closed conversation stays closed (closing is final: a new message needs a new conversation).
+    """
+    won = _rowcount(
+        s.execute(
+            update(Case)
+            .where(Case.id == case.id, Case.status == "resolved")
+            .values(status="open", resolved_at=None)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if won != 1:
+        return False
+    case.status, case.resolved_at = "open", None
+    if conv.status == "resolved":
+        conv.status = "open"
+    store.cancel_timers(s, conv.id, "follow_up")
+    store.audit(s, actor, "case.reopen", case.number)
+    store.emit(s, "case.reopened", {"case": case.number}, conversation_id=conv.id, team=conv.team)
+    return True
 
 
 def _esc(e: Escalation) -> dict[str, Any]:
