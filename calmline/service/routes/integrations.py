@@ -1,4 +1,5 @@
-"""Helpdesk integrations: ``POST /integrations/chatwoot/webhook`` in, private notes out.
+"""Helpdesk integrations: ``POST /integrations/chatwoot/webhook`` and ``/integrations/zendesk/webhook`` in,
+private notes out.
 
 A delivery is verified and parsed by the adapter (:mod:`calmline.integrations.chatwoot`), then goes
 the shared helpdesk path (:mod:`calmline.service.inbound`): the conversation is found (or created)
@@ -97,17 +98,30 @@ async def chatwoot_webhook(request: Request, services: ServicesDep, response: Re
     adapter = adapter_for(settings)
 
     def team_for(chatwoot_team: str | None) -> str:
-        return _team_for(settings, chatwoot_team)
+        return helpdesks.team_for(settings.chatwoot_teams, settings.chatwoot_team, chatwoot_team)
 
     return await receive(
         request, services, response, adapter, team_for=team_for, note_events=settings.chatwoot_note_events
     )
 
 
-def _team_map(settings: Settings) -> dict[str, str]:
-    pairs = (item.split("=", 1) for item in settings.chatwoot_teams.split(",") if "=" in item)
-    return {k.strip().lower(): v.strip() for k, v in pairs if k.strip() and v.strip()}
+@router.post(
+    "/integrations/zendesk/webhook",
+    status_code=202,
+    response_model=HelpdeskMessageOut | HelpdeskEventOut,
+    response_model_exclude_unset=True,
+    responses=ANSWERS,
+)
+async def zendesk_webhook(request: Request, services: ServicesDep, response: Response) -> dict[str, Any]:
+    """Receive one Zendesk event webhook (ticket comments, status, assignee and group changes; others ignored)."""
+    settings = services.settings
+    adapter = helpdesks.zendesk(settings)
+    if adapter is None:
+        raise NotFound("the Zendesk integration is off: set CALMLINE_ZENDESK_WEBHOOK_SECRET")
 
+    def team_for(group: str | None) -> str:
+        return helpdesks.team_for(settings.zendesk_teams, settings.zendesk_team, group)
 
-def _team_for(settings: Settings, chatwoot_team: str | None) -> str:
-    return _team_map(settings).get((chatwoot_team or "").lower(), settings.chatwoot_team)
+    return await receive(
+        request, services, response, adapter, team_for=team_for, note_events=settings.zendesk_note_events
+    )
