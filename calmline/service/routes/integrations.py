@@ -34,8 +34,19 @@ router = APIRouter(tags=["integrations"])
 ANSWERS: dict[int | str, dict[str, Any]] = {
     201: {"description": "a message stored and analysed", "model": HelpdeskMessageOut},
     200: {"description": "a redelivery (the original's result), or an edit re-read", "model": HelpdeskMessageOut},
-    202: {"description": "ignored (why is in 'ignored'), or a conversation event followed"},
+    202: {"description": "ignored (why is in 'ignored'), or a conversation event followed", "model": HelpdeskEventOut},
+    401: {"description": "the helpdesk's signature headers are missing"},
+    403: {"description": "wrong signature, or a timestamp outside the freshness window (a replay)"},
+    404: {"description": "this integration is off (its webhook secret is not set)"},
+    413: {"description": "request body over CALMLINE_MAX_BODY_BYTES"},
+    422: {"description": "not JSON, or a used event without its ids or with a field of the wrong type"},
 }
+
+
+def _body(helpdesk: str) -> dict[str, Any]:
+    """The request body as documented: the helpdesk's own JSON, passed through as it sends it."""
+    schema = {"type": "object", "description": f"A {helpdesk} webhook payload, exactly as {helpdesk} sends it."}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
 def adapter_for(settings: Settings) -> ChatwootAdapter:
@@ -91,6 +102,7 @@ async def receive(
     response_model=HelpdeskMessageOut | HelpdeskEventOut,
     response_model_exclude_unset=True,
     responses=ANSWERS,
+    openapi_extra=_body("Chatwoot"),
 )
 async def chatwoot_webhook(request: Request, services: ServicesDep, response: Response) -> dict[str, Any]:
     """Receive one Chatwoot webhook delivery (messages, edits and conversation events; others are ignored)."""
@@ -111,6 +123,7 @@ async def chatwoot_webhook(request: Request, services: ServicesDep, response: Re
     response_model=HelpdeskMessageOut | HelpdeskEventOut,
     response_model_exclude_unset=True,
     responses=ANSWERS,
+    openapi_extra=_body("Zendesk"),
 )
 async def zendesk_webhook(request: Request, services: ServicesDep, response: Response) -> dict[str, Any]:
     """Receive one Zendesk event webhook (ticket comments, status, assignee and group changes; others ignored)."""
