@@ -9,13 +9,24 @@ its :meth:`Adapter.note_request` into an HTTP request, queued in the alert outbo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from calmline.integrations.signing import SignatureError
 
-__all__ = ["Adapter", "InboundEvent", "NoteRequest", "Ref", "SignatureError", "note_builder", "note_payload"]
+__all__ = [
+    "Adapter",
+    "InboundEvent",
+    "NoteRequest",
+    "Ref",
+    "SignatureError",
+    "clean_name",
+    "message_time",
+    "note_builder",
+    "note_payload",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +114,48 @@ def note_builder(adapter: Adapter) -> Callable[[dict[str, Any]], NoteRequest | N
         return adapter.note_request(ref, text)
 
     return build
+
+
+#: the times a helpdesk message may carry, Unix seconds (1970 to 2100 UTC, like the API's ``ts``)
+EARLIEST_S, LATEST_S = 0.0, 4102444800.0
+
+
+def message_time(value: Any, what: str) -> float | None:
+    """A helpdesk's message time as Unix seconds: a number or ISO 8601 text; ``None`` when absent.
+
+    ``ValueError`` (answered 422) for a time that is not one, or outside 1970-2100 UTC.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"{what}: not a time")
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    elif isinstance(value, str):
+        from datetime import UTC, datetime
+
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace(" UTC", "+00:00"))
+            seconds = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+        except (ValueError, OverflowError):
+            raise ValueError(f"{what}: {value[:40]!r} is not an ISO 8601 time") from None
+    else:
+        raise ValueError(f"{what}: not a time")
+    if not EARLIEST_S <= seconds < LATEST_S:
+        raise ValueError(f"{what}: the time is out of range (1970-2100 UTC)")
+    return seconds
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]+")
+
+
+def clean_name(value: Any, limit: int = 120) -> str | None:
+    """A name, team or status from a payload, safe to store and echo: text without control characters
+    or lone surrogates, trimmed to ``limit``; ``None`` when it is not text or nothing is left."""
+    if not isinstance(value, str):
+        return None
+    text = _UNPRINTABLE.sub(" ", value).strip()[:limit].strip()
+    return text or None
 
 
 def json_body(obj: Any) -> bytes:

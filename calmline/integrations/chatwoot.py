@@ -14,10 +14,9 @@ import hashlib
 import hmac
 import time
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
-from calmline.integrations.base import InboundEvent, NoteRequest, Ref, json_body
+from calmline.integrations.base import InboundEvent, NoteRequest, Ref, clean_name, json_body, message_time
 from calmline.integrations.signing import TOLERANCE_S, SignatureError
 
 __all__ = ["ChatwootAdapter", "sign"]
@@ -47,9 +46,9 @@ def _name(person: Any) -> str | None:
     if not isinstance(person, dict):
         return None
     for key in ("name", "email"):
-        value = person.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()[:120]
+        value = clean_name(person.get(key))
+        if value:
+            return value
     return None
 
 
@@ -83,7 +82,7 @@ class ChatwootAdapter:
     def parse(self, payload: Any) -> InboundEvent:
         if not isinstance(payload, dict) or not isinstance(payload.get("event"), str):
             raise ValueError("a Chatwoot event is a JSON object with an 'event'")
-        event = payload["event"]
+        event = clean_name(payload["event"], 80) or "(none)"  # echoed in the answer: printable text only
         if event in MESSAGE_EVENTS:
             return self._message(event, payload)
         if event in CONVERSATION_EVENTS:
@@ -120,15 +119,7 @@ class ChatwootAdapter:
             raise ValueError("content: not text")
         ref = self._ref(p.get("conversation"), p)
         meta = p["conversation"].get("meta")
-        created = p.get("created_at")
-        ts: float | None = None
-        if isinstance(created, (int, float)) and not isinstance(created, bool) and 0 < created < 4e9:
-            ts = float(created)
-        elif isinstance(created, str):
-            try:
-                ts = datetime.fromisoformat(created.replace("Z", "+00:00")).timestamp()
-            except ValueError:
-                ts = None
+        ts = message_time(p.get("created_at"), "created_at")
         return InboundEvent(
             "edit" if event == "message_updated" else "message",
             event,
@@ -158,7 +149,7 @@ class ChatwootAdapter:
             ref=ref,
             agent=_name(meta.get("assignee")) if isinstance(meta, dict) else None,
             team=_team(meta),
-            status=status if isinstance(status, str) else None,
+            status=clean_name(status, 32),
             changed=tuple(str(n) for n in names),
         )
 
@@ -173,5 +164,4 @@ class ChatwootAdapter:
 
 def _team(meta: Any) -> str | None:
     team = meta.get("team") if isinstance(meta, dict) else None
-    name = team.get("name") if isinstance(team, dict) else None
-    return name.strip()[:120] if isinstance(name, str) and name.strip() else None
+    return clean_name(team.get("name")) if isinstance(team, dict) else None

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from calmline.integrations.base import InboundEvent, NoteRequest, Ref, json_body
+from calmline.integrations.base import InboundEvent, NoteRequest, Ref, clean_name, json_body, message_time
 from calmline.integrations.signing import TOLERANCE_S, SignatureError
 
 __all__ = ["ZendeskAdapter", "sign"]
@@ -101,7 +101,7 @@ class ZendeskAdapter:
     def parse(self, payload: Any) -> InboundEvent:
         if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
             raise ValueError("a Zendesk event is a JSON object with a 'type'")
-        kind = payload["type"]
+        kind = clean_name(payload["type"], 80) or "(none)"  # echoed in the answer: printable text only
         if kind != COMMENT and kind not in CHANGES:
             return InboundEvent("ignored", kind, reason=f"event {kind!r} is not used")
         detail, event = payload.get("detail"), payload.get("event")
@@ -124,7 +124,7 @@ class ZendeskAdapter:
                 ref=ref,
                 agent=f"zendesk:{agent}" if agent else None,
                 team=group,
-                status=status.lower() if isinstance(status, str) else None,
+                status=(clean_name(status, 32) or "").lower() or None,
                 changed=(what,),
             )
         return self._comment(kind, payload, event, ref, agent, group)
@@ -144,13 +144,7 @@ class ZendeskAdapter:
             raise ValueError("event.comment.body: not text")
         author = comment.get("author")
         author = author if isinstance(author, dict) else {}
-        name = author.get("name")
-        ts: float | None = None
-        if isinstance(payload.get("time"), str):
-            try:
-                ts = _when(payload["time"])
-            except SignatureError:
-                ts = None
+        ts = message_time(payload.get("time"), "time")
         return InboundEvent(
             "message",
             kind,
@@ -158,7 +152,7 @@ class ZendeskAdapter:
             message_id=_id(comment.get("id"), "event.comment.id"),
             role="agent" if author.get("is_staff") is True else "customer",
             text=body,
-            author=name.strip()[:120] if isinstance(name, str) and name.strip() else None,
+            author=clean_name(author.get("name")),
             ts=ts,
             agent=f"zendesk:{agent}" if agent else None,
             team=group,

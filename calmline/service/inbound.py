@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Response
+from pydantic import ValidationError
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,12 +21,13 @@ from calmline.cases.models import Case, ConversationRow, Delivery, Incident, Mes
 from calmline.cases.outbox import NOTE_PREFIX
 from calmline.cases.pipeline import analyse_message, result_of
 from calmline.cases.redaction import redact
+from calmline.errors import InputError
 from calmline.integrations.base import Adapter, InboundEvent, Ref, note_payload
 from calmline.service.deps import Services, check_text
 from calmline.service.errors import NotFound
 from calmline.service.routes.cases import reopen, resolve
 from calmline.service.routes.messages import post_message
-from calmline.service.schemas import MessageCreate
+from calmline.service.schemas import MessageCreate, clean_text
 
 __all__ = ["actor", "conversation", "edit", "follow", "notes", "post", "queue_notes"]
 
@@ -73,9 +75,16 @@ def _client_id(ref: Ref, event: InboundEvent) -> str:
 
 def post(services: Services, event: InboundEvent, ref: Ref, team: str, response: Response) -> dict[str, Any]:
     """Store and analyse a new message (idempotent on the helpdesk's message id)."""
-    conv_id = conversation(services, event, ref, team)
     ts = datetime.fromtimestamp(event.ts, UTC) if event.ts is not None else None
-    body = MessageCreate(client_id=_client_id(ref, event), role=event.role, text=event.text, author=event.author, ts=ts)
+    try:
+        body = MessageCreate(
+            client_id=_client_id(ref, event), role=event.role, text=event.text, author=event.author, ts=ts
+        )
+    except ValidationError as exc:  # the adapters check the shape; this is the last guard (422, never 500)
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"{ref.integration} message: {where}: {first['msg']}", source=ref.integration) from None
+    conv_id = conversation(services, event, ref, team)
     return post_message(services, actor(ref, team), conv_id, body, response)
 
 
@@ -95,7 +104,8 @@ def edit(
     who = actor(ref, team)
     key = _client_id(ref, event)
     key = services.external_ref(key) if services.settings.redact else key
-    text = redact(event.text) if services.settings.redact else event.text
+    cleaned = str(clean_text(event.text))  # NUL and lone surrogates, as for any message
+    text = redact(cleaned) if services.settings.redact else cleaned
     analysed: dict[str, Any] = {}
     before: dict[str, Any] = {}
     with services.factory() as s, s.begin():

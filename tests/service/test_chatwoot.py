@@ -193,6 +193,14 @@ def test_off_without_a_secret(api: Api) -> None:
         b'{"event": "message_updated", "message_type": "incoming", "content": "hi", "id": 1}',
         b'{"event": "message_updated", "message_type": 0, "content": 7, "id": 1, "account": {"id": 7}}',
         b'{"event": "conversation_status_changed", "status": "resolved"}',
+        b'{"event": "message_created", "message_type": 0, "content": "hi", "id": 1, "account": {"id": 7}, '
+        b'"conversation": {"id": 57}, "created_at": "2150-01-01T00:00:00Z"}',
+        b'{"event": "message_created", "message_type": 0, "content": "hi", "id": 1, "account": {"id": 7}, '
+        b'"conversation": {"id": 57}, "created_at": "0001-01-01T00:00:00+14:00"}',
+        b'{"event": "message_created", "message_type": 0, "content": "hi", "id": 1, "account": {"id": 7}, '
+        b'"conversation": {"id": 57}, "created_at": -5}',
+        b'{"event": "message_created", "message_type": 0, "content": "hi", "id": 1, "account": {"id": 7}, '
+        b'"conversation": {"id": 57}, "created_at": 1e308}',
         b"[" * 100_000,
     ],
 )

@@ -246,6 +246,12 @@ def test_off_without_a_secret(api: Api) -> None:
         b'{"type": "zen:event-type:ticket.comment_added", "account_id": 1, "detail": {"id": "5"}, '
         b'"event": {"comment": {"id": 1, "body": ["x"], "is_public": true}}}',
         b'{"type": "zen:event-type:ticket.status_changed", "account_id": true, "detail": {"id": "5"}, "event": {}}',
+        b'{"type": "zen:event-type:ticket.comment_added", "account_id": 1, "detail": {"id": "5"}, '
+        b'"time": "2150-01-01T00:00:00Z", "event": {"comment": {"id": 1, "body": "hi", "is_public": true}}}',
+        b'{"type": "zen:event-type:ticket.comment_added", "account_id": 1, "detail": {"id": "5"}, '
+        b'"time": "0001-01-01T00:00:00+14:00", "event": {"comment": {"id": 1, "body": "hi", "is_public": true}}}',
+        b'{"type": "zen:event-type:ticket.comment_added", "account_id": 1, "detail": {"id": "5"}, '
+        b'"time": "yesterday", "event": {"comment": {"id": 1, "body": "hi", "is_public": true}}}',
         b"[" * 100_000,
     ],
 )
