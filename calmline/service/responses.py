@@ -2,8 +2,9 @@
 
 The routes still build plain dicts; FastAPI validates them into these models and serialises
 them. Every model allows extra keys (``extra="allow"``) so a field added to a route and not yet
-documented here is never silently dropped from an answer; ``tests/service/test_response_models.py``
-checks that the answers carry exactly the documented keys.
+documented here is never silently dropped from an answer; ``tests/service/test_openapi.py`` fails
+when an operation has no model, and checks that the main answers carry exactly the documented keys.
+The practice simulator's models are in :mod:`calmline.service.responses_practice`.
 Nested analysis, guidance and report structures are described in docs/formats.md and
 docs/service.md and typed here as JSON objects.
 """
@@ -26,7 +27,6 @@ __all__ = [
     "CoachOut",
     "ConsistencyGroupOut",
     "ConversationDetail",
-    "DebriefOut",
     "DeliveryOut",
     "DisputeOut",
     "EscalationOut",
@@ -36,11 +36,6 @@ __all__ = [
     "InsightsOut",
     "MessageOut",
     "Out",
-    "PersonaOut",
-    "PracticeReplyOut",
-    "PracticeSessionOut",
-    "PracticeSummaryOut",
-    "PracticeTeamOut",
     "QueueOut",
     "ResolvedOut",
     "RevokedOut",
@@ -282,70 +277,6 @@ class DisputeOut(Out):
     created_by: str
     reviewed_by: str | None
     created_at: datetime
-
-
-class PersonaOut(Out):
-    id: str
-    name: str
-    summary: str
-    scenario: Json
-    mood: Any
-    abusive: bool
-    max_turns: int
-
-
-class PracticeSummaryOut(Out):
-    id: str
-    agent: str
-    team: str
-    persona: str
-    status: str
-    outcome: str | None
-    score: int | None
-    replies: int
-    created_at: datetime
-    finished_at: datetime | None
-
-
-class PracticeSessionOut(PracticeSummaryOut):
-    brief: PersonaOut | None
-    opening: str | None
-    frustration: list[Any]
-    turns: list[Json]
-    debrief: Json | None = Field(None, description="Once finished: the debrief.")
-    seed: int | None = Field(None, description="When started: the seed that replays this session.")
-
-
-class PracticeReplyOut(Out):
-    customer: str
-    frustration: Any
-    mood: Any
-    finished: bool
-    replies: int
-    debrief: Json | None = Field(None, description="When this reply ended the session.")
-
-
-class DebriefOut(Out):
-    persona: str
-    seed: int
-    outcome: str
-    outcome_why: str
-    score: int = Field(description="0-100: replies, how calm the customer ended and the outcome (score_parts).")
-    score_parts: dict[str, int | float]
-    score_why: str
-    frustration: list[Any] = Field(description="The customer's frustration after each turn.")
-    start: float
-    end: float
-    opening: str
-    turns: list[Json]
-    missed: list[Any]
-    needs_met: list[str]
-    tip: str
-
-
-class PracticeTeamOut(Out):
-    team: str | None
-    agents: list[Json] = Field(description="Per agent: started, completed, scores, average, best.")
 
 
 class HelpdeskMessageOut(MessageResult):

@@ -34,7 +34,7 @@ from calmline.practice import MAX_REPLY_CHARS, Persona, PracticeError, PracticeS
 from calmline.practice.store import PracticeRow
 from calmline.service.deps import ActorDep, ReadSessionDep, Services, ServicesDep, SessionDep
 from calmline.service.errors import Conflict, Forbidden, NotFound, Unprocessable
-from calmline.service.responses import (
+from calmline.service.responses_practice import (
     DebriefOut,
     PersonaOut,
     PracticeReplyOut,
