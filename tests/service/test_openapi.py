@@ -136,3 +136,65 @@ def test_response_models_carry_the_real_keys(api: Api) -> None:
     assert set(audit[0]) == props["AuditOut"]
     closed = api.as_("alice", "POST", f"/conversations/{conv['id']}/close", json={"reason": "done"}).json()
     assert set(closed) == props["ClosedOut"]
+
+
+def test_response_models_carry_the_real_keys_of_the_other_routes(api: Api) -> None:
+    """Practice, accommodations, disputes, insights and the outbox: documented keys are the real ones."""
+    from calmline.cases.models import Delivery
+
+    schema = api.client.get("/openapi.json").json()
+    props = {k: set(v.get("properties", {})) for k, v in schema["components"]["schemas"].items()}
+
+    def optional(name: str) -> set[str]:
+        return props[name] - set(schema["components"]["schemas"][name].get("required", []))
+
+    personas = api.as_("alice", "GET", "/practice/personas").json()
+    assert personas and all(set(p) == props["PersonaOut"] for p in personas)
+    started = api.as_("alice", "POST", "/practice/sessions", json={"persona": personas[0]["id"], "seed": 3}).json()
+    assert props["PracticeSessionOut"] - optional("PracticeSessionOut") <= set(started) <= props["PracticeSessionOut"]
+    sid = started["id"]
+    reply = api.as_("alice", "POST", f"/practice/sessions/{sid}/replies", json={"text": "Sorry, let me fix that."})
+    assert props["PracticeReplyOut"] - optional("PracticeReplyOut") <= set(reply.json()) <= props["PracticeReplyOut"]
+    debrief = api.as_("alice", "POST", f"/practice/sessions/{sid}/finish").json()
+    assert set(debrief) == props["DebriefOut"]
+    listed = api.as_("alice", "GET", "/practice/sessions").json()
+    assert set(listed[0]) == props["PracticeSummaryOut"]
+    view = api.as_("alice", "GET", f"/practice/sessions/{sid}").json()
+    assert set(view) <= props["PracticeSessionOut"] and "debrief" in view
+
+    conv = api.as_("alice", "POST", "/conversations", json={}).json()
+    said = api.as_(
+        "alice",
+        "POST",
+        f"/conversations/{conv['id']}/messages",
+        json={"client_id": "k1", "role": "customer", "text": "You idiots, where is my refund?!"},
+    ).json()
+    acc = api.as_(
+        "sue",
+        "POST",
+        f"/conversations/{conv['id']}/accommodations",
+        json={"kind": "refund", "amount": 20, "currency": "GBP", "reason": "late parcel", "topic": "late parcel"},
+    ).json()
+    assert set(acc) == props["AccommodationOut"]
+    groups = api.as_("sue", "GET", "/insights/consistency").json()
+    assert groups and all(set(g) == props["ConsistencyGroupOut"] for g in groups)
+    insights = api.as_("alice", "GET", "/insights").json()
+    assert set(insights) == props["InsightsOut"]
+    signal = next(s for s in said["analysis"]["signals"] if s["label"].startswith("abuse"))
+    dispute = api.as_(
+        "alice",
+        "POST",
+        f"/conversations/{conv['id']}/disputes",
+        json={
+            "message_id": said["message"]["id"],
+            "label": signal["label"],
+            "reason_code": "score_too_high",
+            "reason": "x",
+        },
+    ).json()
+    assert set(dispute) == props["DisputeOut"]
+    with api.services.factory() as s:
+        s.add(Delivery(event="escalation", payload={"event": "escalation"}))
+        s.commit()
+    deliveries = api.as_("admin", "GET", "/admin/deliveries").json()
+    assert deliveries and all(set(d) == props["DeliveryOut"] for d in deliveries)
