@@ -5,7 +5,9 @@ Chatwoot signs ``"{X-Chatwoot-Timestamp}.{raw body}"`` with HMAC-SHA256 and send
 message (``id``, ``content``, ``message_type``, ``private``, ``sender``), ``account`` and the
 ``conversation`` (whose ``id`` is the display id the API uses). Conversation events are the
 conversation itself plus ``event`` (and ``changed_attributes`` on updates); the assignee and team
-are in ``meta.assignee`` / ``meta.team``.
+are in ``meta.assignee`` / ``meta.team``. ``message_updated`` (an edit, or a status-only update)
+has the same payload as ``message_created`` and becomes an ``edit`` event; a deleted message
+(``content_attributes.deleted``) is ignored.
 """
 
 from __future__ import annotations
