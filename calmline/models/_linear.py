@@ -53,6 +53,7 @@ import numpy as np
 import numpy.typing as npt
 
 from calmline.errors import ModelError
+from calmline.models._charhash import CHAR_MAX_TOKEN, ngram_crc32
 
 __all__ = [
     "FEATURIZER_VERSION",
@@ -70,7 +71,7 @@ __all__ = [
 FEATURIZER_VERSION = 2
 # version 1: word uni+bigrams; version 2: + optional hashed char n-grams
 SUPPORTED_FEATURIZER_VERSIONS = (1, 2)
-_CHAR_MAX_TOKEN = 32  # longer tokens (hashes, spam) get no char n-grams
+
 
 _SEP = "\x00"  # message separator inside a joined batch; never a real token
 _NOT = "NOT_"  # upper case: can never collide with a (lower-cased) token
@@ -252,7 +253,7 @@ def feature_strings(text: str, negation: bool = True) -> list[str]:
 
 def char_buckets(tok: str, n_buckets: int, lo: int, hi: int) -> tuple[int, ...]:
     """Hashed character n-gram buckets of one normalised token (duplicates kept)."""
-    if tok[:1] == "<" or len(tok) > _CHAR_MAX_TOKEN or not any(c.isalpha() for c in tok):
+    if tok[:1] == "<" or len(tok) > CHAR_MAX_TOKEN or not any(c.isalpha() for c in tok):
         return ()
     s = " " + tok + " "
     crc = zlib.crc32
@@ -380,6 +381,7 @@ class LinearModel:
             cid = np.fromiter(map(get, toks, repeat(-1)), np.intp, len(toks))
             miss = np.flatnonzero(cid < 0)
             if miss.size:
+                char_fill([self], sorted({toks[j] for j in miss.tolist()}))
                 cid[miss] = [self._char_token_id(toks[j]) for j in miss.tolist()]
         cnt = np.bincount(msg, weights=self._char_cnt[cid], minlength=n)
         scale = 1.0 / np.sqrt(np.maximum(cnt, 1.0))
@@ -387,6 +389,41 @@ class LinearModel:
         for c in range(self._k_out):
             out[:, c] = np.bincount(msg, weights=self._char_sum[cid, c], minlength=n) * scale
         return out
+
+    def _char_add(
+        self,
+        toks: Sequence[str],
+        owner: npt.NDArray[np.intp],
+        lengths: npt.NDArray[np.intp],
+        crc: npt.NDArray[np.uint32],
+    ) -> None:
+        """Give ``toks`` (the ones not seen yet) char ids from their n-gram CRCs (see :func:`char_fill`)."""
+        assert self.char_W is not None and self._k_out == 1
+        lo, hi = self.char_ngrams
+        if lengths.size and (lengths.min() < lo or lengths.max() > hi):
+            keep = (lengths >= lo) & (lengths <= hi)
+            owner, crc = owner[keep], crc[keep]
+        tab = self._char_tok
+        ids = [0] * len(toks)  # no n-grams: row 0
+        if owner.size:
+            # each token's n-grams are contiguous and in the reference order (see ngram_crc32)
+            first = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
+            sums = np.add.reduceat(self.char_W[crc % self.char_W.shape[0], 0].astype(np.float64), first)
+            counts = np.diff(np.append(first, owner.size))
+            seg_tok = owner[first]
+            fresh = np.fromiter((toks[k] not in tab for k in seg_tok.tolist()), bool, seg_tok.size)
+            seg_tok, sums, counts = seg_tok[fresh], sums[fresh], counts[fresh]
+            used, k = self._char_used, int(seg_tok.size)
+            while used + k > self._char_cnt.shape[0]:
+                self._char_sum = np.concatenate((self._char_sum, np.zeros_like(self._char_sum)))
+                self._char_cnt = np.concatenate((self._char_cnt, np.zeros_like(self._char_cnt)))
+            self._char_sum[used : used + k, 0] = sums
+            self._char_cnt[used : used + k] = counts
+            self._char_used = used + k
+            for t, i in zip(seg_tok.tolist(), range(used, used + k), strict=True):
+                ids[t] = i
+        for t, i in zip(toks, ids, strict=True):
+            tab.setdefault(t, i)
 
     def _char_one(self, chunks: list[str]) -> tuple[float, ...]:
         """Char n-gram part of the logits of one message (per-chunk cache)."""
@@ -682,8 +719,10 @@ def predict_proba_many(models: Sequence[LinearModel], texts: Sequence[str]) -> l
             if m.char_W is not None and len(m._char_tok) > _CHUNK_CACHE_MAX:
                 m._char_reset()
         joint = _joint_ids(models)
-        if joint is None:
+        new = sorted(set(toks).difference(joint)) if joint is not None else []
+        if joint is None or len(new) >= _CHAR_ROOM:
             return [m._proba(m._decision_from_tokens(toks, n)) for m in models]
+        char_fill(models, new)
         packed = np.fromiter(map(joint.__getitem__, toks), np.int64, len(toks))
         out = []
         for m, (shift, bits, char_shift) in zip(models, joint.fields, strict=True):
@@ -696,7 +735,28 @@ def predict_proba_many(models: Sequence[LinearModel], texts: Sequence[str]) -> l
             lock.release()
 
 
-_CHAR_ID_BITS = 20  # char ids stay below _CHUNK_CACHE_MAX + 2 (the cache is reset past that)
+_CHAR_ID_BITS = 20  # char ids stay below _CHUNK_CACHE_MAX + 2 (the cache is reset past that) ...
+_CHAR_ROOM = (1 << _CHAR_ID_BITS) - _CHUNK_CACHE_MAX - 2  # ... plus the new tokens of one batch: fewer than this
+
+
+def char_fill(models: Sequence[LinearModel], tokens: Sequence[str]) -> None:
+    """Char n-gram ids for the distinct ``tokens`` in every char model that has not seen them yet.
+
+    One vectorised CRC pass (:func:`~calmline.models._charhash.ngram_crc32`) over the
+    n-gram lengths of all the models, shared by them; a model whose outputs are not one
+    column keeps the per-token path. Identical sums to :func:`char_buckets` per token.
+    """
+    ms = [m for m in models if m.char_W is not None and m._k_out == 1]
+    todo = [t for t in tokens if any(t not in m._char_tok for m in ms)] if ms else []
+    if not todo:
+        return
+    lo = min(m.char_ngrams[0] for m in ms)
+    hi = max(m.char_ngrams[1] for m in ms)
+    owner, lengths, crc = ngram_crc32(todo, lo, hi)
+    for m in ms:
+        m._char_add(todo, owner, lengths, crc)
+
+
 _JOINT: dict[tuple[int, ...], _JointIds] = {}
 
 
