@@ -370,6 +370,15 @@ class LinearModel:
             self._char_tok[tok] = i
         return i
 
+    def _char_ids(self, toks: Sequence[str]) -> npt.NDArray[np.intp]:
+        """The char ids of ``toks``, hashing the n-grams of tokens not seen yet."""
+        cid = np.fromiter(map(self._char_tok.get, toks, repeat(-1)), np.intp, len(toks))
+        miss = np.flatnonzero(cid < 0)
+        if miss.size:
+            char_fill([self], sorted({toks[j] for j in miss.tolist()}))
+            cid[miss] = [self._char_token_id(toks[j]) for j in miss.tolist()]
+        return cid
+
     def _char_batch(
         self, toks: list[str], msg: npt.NDArray[np.intp], n: int, cid: npt.NDArray[np.intp] | None = None
     ) -> npt.NDArray[np.float64]:
@@ -377,12 +386,7 @@ class LinearModel:
         if cid is None:
             if len(self._char_tok) > _CHUNK_CACHE_MAX:
                 self._char_reset()
-            get = self._char_tok.get
-            cid = np.fromiter(map(get, toks, repeat(-1)), np.intp, len(toks))
-            miss = np.flatnonzero(cid < 0)
-            if miss.size:
-                char_fill([self], sorted({toks[j] for j in miss.tolist()}))
-                cid[miss] = [self._char_token_id(toks[j]) for j in miss.tolist()]
+            cid = self._char_ids(toks)
         cnt = np.bincount(msg, weights=self._char_cnt[cid], minlength=n)
         scale = 1.0 / np.sqrt(np.maximum(cnt, 1.0))
         out = np.empty((n, self._k_out), np.float64)
@@ -700,8 +704,8 @@ class LinearModel:
 def predict_proba_many(models: Sequence[LinearModel], texts: Sequence[str]) -> list[FloatArray]:
     """``[m.predict_proba(texts) for m in models]``, tokenising the texts once for all of them.
 
-    The models' token ids (and char n-gram ids) are also looked up together, one dict
-    lookup per token for all models, from a cache of packed ids (see :class:`_JointIds`).
+    Each model looks its token ids (and char n-gram ids) up once per *distinct* token of the
+    batch; the char n-grams of tokens no model has seen are hashed once for all of them.
     """
     if isinstance(texts, str):
         raise TypeError("predict on a sequence of strings, not one string")
@@ -718,25 +722,21 @@ def predict_proba_many(models: Sequence[LinearModel], texts: Sequence[str]) -> l
                 m._compile()
             if m.char_W is not None and len(m._char_tok) > _CHUNK_CACHE_MAX:
                 m._char_reset()
-        joint = _joint_ids(models)
-        new = sorted(set(toks).difference(joint)) if joint is not None else []
-        if joint is None or len(new) >= _CHAR_ROOM:
-            return [m._proba(m._decision_from_tokens(toks, n)) for m in models]
-        char_fill(models, new)
-        packed = np.fromiter(map(joint.__getitem__, toks), np.int64, len(toks))
+        uniq = list(dict.fromkeys(toks))
+        inv = np.fromiter(map(dict(zip(uniq, count())).__getitem__, toks), np.intp, len(toks))
+        char_models = [m for m in models if m.char_W is not None]
+        if char_models:
+            seen = set(uniq)
+            char_fill(char_models, sorted(set().union(*(seen.difference(m._char_tok) for m in char_models))))
         out = []
-        for m, (shift, bits, char_shift) in zip(models, joint.fields, strict=True):
-            tid = ((packed >> shift) & ((1 << bits) - 1)).astype(np.intp)
-            cid = ((packed >> char_shift) & ((1 << _CHAR_ID_BITS) - 1)).astype(np.intp) if char_shift >= 0 else None
+        for m in models:
+            tid = np.fromiter(map(m._tok_ids.get, uniq, repeat(m._unk)), np.intp, len(uniq))[inv]
+            cid = m._char_ids(uniq)[inv] if m.char_W is not None else None
             out.append(m._proba(m._decision_from_tokens(toks, n, tid, cid)))
         return out
     finally:
         for lock in reversed(locks):
             lock.release()
-
-
-_CHAR_ID_BITS = 20  # char ids stay below _CHUNK_CACHE_MAX + 2 (the cache is reset past that) ...
-_CHAR_ROOM = (1 << _CHAR_ID_BITS) - _CHUNK_CACHE_MAX - 2  # ... plus the new tokens of one batch: fewer than this
 
 
 def char_fill(models: Sequence[LinearModel], tokens: Sequence[str]) -> None:
@@ -755,61 +755,6 @@ def char_fill(models: Sequence[LinearModel], tokens: Sequence[str]) -> None:
     owner, lengths, crc = ngram_crc32(todo, lo, hi)
     for m in ms:
         m._char_add(todo, owner, lengths, crc)
-
-
-_JOINT: dict[tuple[int, ...], _JointIds] = {}
-
-
-class _JointIds(dict[str, int]):
-    """token -> the token ids (and char n-gram ids) of several models, packed in one integer.
-
-    ``fields[k]``: (shift, bits, char shift or -1) of model ``k``'s ids. Filled on first
-    sight of a token; dropped when a model's char-id cache is reset (its ids change).
-    """
-
-    def __init__(self, models: Sequence[LinearModel]) -> None:
-        super().__init__()
-        self.models = list(models)
-        self.char_tables = [m._char_tok if m.char_W is not None else None for m in models]
-        fields = []
-        shift = 0
-        for m in models:
-            bits = m._n_tok.bit_length()
-            char_shift = shift + bits if m.char_W is not None else -1
-            fields.append((shift, bits, char_shift))
-            shift += bits + (_CHAR_ID_BITS if m.char_W is not None else 0)
-        self.fields = fields
-        self.width = shift
-
-    def valid(self, models: Sequence[LinearModel]) -> bool:
-        return all(
-            (m._char_tok if m.char_W is not None else None) is t for m, t in zip(models, self.char_tables, strict=True)
-        )
-
-    def __missing__(self, tok: str) -> int:
-        code = 0
-        for m, (shift, _bits, char_shift) in zip(self.models, self.fields, strict=True):
-            code |= m._tok_ids.get(tok, m._unk) << shift
-            if char_shift >= 0:
-                code |= m._char_token_id(tok) << char_shift
-        if len(self) > _CHUNK_CACHE_MAX:
-            self.clear()
-        self[tok] = code
-        return code
-
-
-def _joint_ids(models: Sequence[LinearModel]) -> _JointIds | None:
-    """The packed-id cache of these models (None: their ids do not fit in 63 bits)."""
-    key = tuple(id(m) for m in models)
-    joint = _JOINT.get(key)
-    if joint is None or joint.models != list(models) or not joint.valid(models):
-        joint = _JointIds(models)
-        if joint.width > 63:
-            return None
-        if len(_JOINT) > 16:
-            _JOINT.clear()
-        _JOINT[key] = joint
-    return joint
 
 
 # ---------------------------------------------------------------- storage
