@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -24,7 +24,7 @@ import numpy as np
 
 from calmline.models._linear import LinearModel, load_model, predict_proba_many
 
-__all__ = ["HEADS", "LearnedLayer", "LearnedScore", "model_card"]
+__all__ = ["HEADS", "LearnedLayer", "LearnedScore", "LearnedScores", "model_card"]
 
 HEADS = ("negative", "sarcasm", "complaint")
 
@@ -82,6 +82,9 @@ class LearnedLayer:
     def __init__(self, heads: Mapping[str, tuple[LinearModel, _Stack]]) -> None:
         self.heads = dict(heads)
         self.models = [m for m, _ in self.heads.values()]
+        #: the keys of every message's scores: the heads in order, then ``abuse``
+        self.keys = (*self.heads, "abuse")
+        self._index = {h: i for i, h in enumerate(self.heads)}
 
     @classmethod
     def load(cls) -> LearnedLayer | None:
@@ -105,15 +108,54 @@ class LearnedLayer:
 
     def explain(
         self, text: str, probs: Sequence[float], rule: float, sat: float, abuse_rule: float, offensive: float
-    ) -> dict[str, LearnedScore]:
-        """Stack each head with the rule score and say which words pushed it."""
-        out: dict[str, LearnedScore] = {}
-        for (h, (model, stack)), p in zip(self.heads.items(), probs, strict=True):
-            out[h] = LearnedScore(round(stack(rule, p, sat), 4), round(p, 4), h, rule, text, model)
-        a = 0.5 * (abuse_rule + offensive)
-        why = f"offensive model {offensive:.2f} averaged with abuse rules {abuse_rule:.2f}"
-        out["abuse"] = LearnedScore(round(a, 4), round(offensive, 4), "abuse", abuse_rule, fixed_reason=why)
-        return out
+    ) -> LearnedScores:
+        """Stack each head with the rule score and say which words pushed it.
+
+        Each score is worked out when first read (the reader needs only ``negative``).
+        """
+        return LearnedScores(self, (text, probs, rule, sat, abuse_rule, offensive))
+
+    def _score(
+        self, key: str, text: str, probs: Sequence[float], rule: float, sat: float, abuse_rule: float, offensive: float
+    ) -> LearnedScore:
+        if key == "abuse":
+            a = 0.5 * (abuse_rule + offensive)
+            why = f"offensive model {offensive:.2f} averaged with abuse rules {abuse_rule:.2f}"
+            return LearnedScore(round(a, 4), round(offensive, 4), "abuse", abuse_rule, fixed_reason=why)
+        model, stack = self.heads[key]
+        p = probs[self._index[key]]
+        return LearnedScore(round(stack(rule, p, sat), 4), round(p, 4), key, rule, text, model)
+
+
+class LearnedScores(Mapping[str, LearnedScore]):
+    """The learned scores of one message (``HEADS`` then ``abuse``), each stacked when first read.
+
+    Read-only; the values are exactly what stacking them all at once gives.
+    """
+
+    __slots__ = ("_args", "_done", "_layer")
+
+    def __init__(self, layer: LearnedLayer, args: tuple[str, Sequence[float], float, float, float, float]) -> None:
+        self._layer = layer
+        self._args = args
+        self._done: dict[str, LearnedScore] = {}
+
+    def __getitem__(self, key: str) -> LearnedScore:
+        got = self._done.get(key)
+        if got is None:
+            if key not in self._layer.keys:
+                raise KeyError(key)
+            got = self._done[key] = self._layer._score(key, *self._args)
+        return got
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._layer.keys)
+
+    def __len__(self) -> int:
+        return len(self._layer.keys)
+
+    def __repr__(self) -> str:
+        return f"LearnedScores({dict(self)!r})"
 
 
 def model_card() -> str:

@@ -263,7 +263,7 @@ class Reader:
         assert self.learned is not None
         abuse_rule = max((s.score for s in signals if s.label in _ABUSE_LABELS), default=0.0)
         ls = self.learned.explain(message.text, probs, frustration, sat, abuse_rule, offensive)
-        return combine_frustration(frustration, ls, reasons), MappingProxyType(ls)
+        return combine_frustration(frustration, ls, reasons), ls
 
     def _frustration(self, message: Message, summary: _Summary, signals: list[Signal]) -> tuple[float, list[str]]:
         model_part, _argmax, satisfaction, negativity = summary
