@@ -92,6 +92,31 @@ def olid(data: Path, max_n: int | None, seed: int) -> Labeled:
     return _take("OLID (subtask A)", texts, y, max_n, seed, ind=ind)
 
 
+def olid_individual(data: Path, max_n: int | None, seed: int) -> Labeled:
+    """OLID: insults aimed at an individual (subtask C IND) = 1 against NOT = 0; other offensive rows left out."""
+    d = olid(data, None, seed)
+    keep = [i for i, (y, ind) in enumerate(zip(d.y, d.extra["ind"], strict=True)) if y == 0.0 or ind]
+    texts, y = [d.texts[i] for i in keep], [d.y[i] for i in keep]
+    return _take("OLID (individual-target insults vs NOT)", texts, y, max_n, seed)
+
+
+def kaggle_insults(data: Path, max_n: int | None, seed: int) -> Labeled:
+    """Kaggle "Detecting Insults in Social Commentary" test file: Insult 1 / 0 (escaped text decoded)."""
+    path = _need(data / "kaggle_insults" / "test_with_solutions.csv")
+    texts: list[str] = []
+    y: list[float] = []
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            raw = row["Comment"].strip('"')
+            try:
+                text = raw.encode("latin-1", "backslashreplace").decode("unicode_escape")
+            except UnicodeDecodeError:
+                text = raw
+            texts.append(text)
+            y.append(float(row["Insult"]))
+    return _take("Kaggle insults test", texts, y, max_n, seed)
+
+
 def tweeteval_offensive(data: Path, max_n: int | None, seed: int) -> Labeled:
     base = data / "tweeteval_offensive_hate_emotion" / "offensive"
     texts = _need(base / "test_text.txt").read_text(encoding="utf-8").splitlines()

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
 
-from calmline.signals.reader import Reader
+from calmline.signals.reader import Reader, Reading
 from calmline.signals.state import StateTracker
 from calmline.types import Analysis, Conversation, ConversationState, Role, Turn, TurnAnalysis
 
@@ -56,7 +56,7 @@ def _analyze_chunk(chunk: list[Conversation], reader: Reader) -> Iterator[Analys
                 message, emo, off, learned = next(scored)
                 previous = tracker.frustrations[-1] if tracker.frustrations else 0.0
                 r = reader.finish(message, emo, off, last_agent, previous, learned=learned)
-                ta = TurnAnalysis(i, turn, r.signals, r.frustration, r.emotion, r.emotion_scores, r.reasons)
+                ta = turn_analysis(i, turn, r)
             else:
                 if turn.role is Role.AGENT:
                     last_agent = turn.text
@@ -64,6 +64,12 @@ def _analyze_chunk(chunk: list[Conversation], reader: Reader) -> Iterator[Analys
             turns.append(ta)
             states.append(tracker.update(ta.frustration, ta.signals))
         yield Analysis(conversation=conv, turns=tuple(turns), states=tuple(states))
+
+
+def turn_analysis(index: int, turn: Turn, r: Reading) -> TurnAnalysis:
+    """A customer turn's analysis from the reader's reading of it."""
+    learned = {k: v.score for k, v in r.learned.items()}
+    return TurnAnalysis(index, turn, r.signals, r.frustration, r.emotion, r.emotion_scores, r.reasons, learned)
 
 
 def replay_states(turns: Iterable[TurnAnalysis]) -> tuple[ConversationState, ...]:
@@ -85,7 +91,7 @@ def extend(analysis: Analysis, turn: Turn, *, reader: Reader | None = None) -> A
         last_agent = next((t.turn.text for t in reversed(analysis.turns) if t.turn.role is Role.AGENT), None)
         previous = next((t.frustration for t in reversed(analysis.turns) if t.frustration is not None), 0.0)
         r = reader.read(turn.text, previous_agent_text=last_agent, previous_frustration=previous)
-        ta = TurnAnalysis(index, turn, r.signals, r.frustration, r.emotion, r.emotion_scores, r.reasons)
+        ta = turn_analysis(index, turn, r)
     else:
         ta = TurnAnalysis(index=index, turn=turn)
     return append_turn(analysis, ta)

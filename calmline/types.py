@@ -187,6 +187,9 @@ class TurnAnalysis:
     emotion: str | None = None
     emotion_scores: Mapping[str, float] = field(default_factory=_empty)
     frustration_reasons: tuple[str, ...] = ()
+    #: the learned layer's stacked scores (``abuse``, ``negative``, ``sarcasm``, ``complaint``), 0..1;
+    #: their words and reasons travel in the signals and frustration reasons they moved
+    learned: Mapping[str, float] = field(default_factory=_empty)
 
     def labels(self) -> frozenset[str]:
         """The set of signal labels on this turn."""
@@ -210,6 +213,7 @@ class TurnAnalysis:
             frustration=None if frustration is None else float(frustration),
             emotion=d.get("emotion"),
             frustration_reasons=tuple(d.get("frustration_reasons", ())),
+            learned={str(k): float(v) for k, v in (d.get("learned") or {}).items()},
         )
 
     def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
@@ -224,6 +228,8 @@ class TurnAnalysis:
             out["frustration"] = round(self.frustration, 3)
             out["emotion"] = self.emotion
             out["frustration_reasons"] = list(self.frustration_reasons)
+        if self.learned:
+            out["learned"] = {k: round(v, 3) for k, v in self.learned.items()}
         out["signals"] = [s.to_dict() for s in self.signals]
         for key, value in self.turn.meta.items():  # the input's own fields travel through untouched
             out.setdefault(key, value)

@@ -9,7 +9,10 @@ licence allows a shipped model:
 * ``learned_negative``: GoEmotions ``train.tsv`` (Apache-2.0); positive = any of
   anger, annoyance, disappointment, disapproval, disgust, sadness;
 * ``learned_sarcasm``: iSarcasmEval ``train.En.csv`` 80 % (MIT);
-* ``learned_complaint``: CESAMARD-Aspect ``Complaint`` 80 % (MIT).
+* ``learned_complaint``: CESAMARD-Aspect ``Complaint`` 80 % (MIT);
+* ``learned_abuse``: alt-profanity-check's MIT linear model exported to numpy, stacked
+  with the rules on held-out Davidson (MIT), cmv_ad_hominem and GoEmotions (Apache-2.0)
+  rows (``_abuse_head.py`` says why this head and not one of ours).
 
 Each head is then *stacked* with the rule score (the reader's frustration
 without the learned layer) by a tiny logistic regression on
@@ -59,6 +62,16 @@ NEEDED: dict[str, tuple[tuple[str, ...], str, str]] = {
         ("CESAMARD-Aspect_Dataset.csv",),
         "CESAMARD-Aspect (Singh et al., ECIR 2023), the authors' GitHub repository",
         "MIT",
+    ),
+    "davidson_hate_offensive": (
+        ("labeled_data.csv",),
+        "https://github.com/t-davidson/hate-speech-and-offensive-language",
+        "MIT",
+    ),
+    "cmv_ad_hominem": (
+        ("sampled-threads-ah-delta-context3.tar.bz2",),
+        "https://github.com/UKPLab/naacl2018-before-name-calling-habernal-et-al (experiments/)",
+        "Apache-2.0",
     ),
 }
 
@@ -129,6 +142,17 @@ def rule_scores(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
+ABUSE_LABELS = ("abuse.insult", "abuse.profanity", "abuse.harassment", "threat.personal")
+
+
+def rule_abuse(texts: Sequence[str]) -> list[float]:
+    """The reader WITHOUT the learned layer: its strongest abuse signal per text."""
+    from calmline.signals.reader import Reader
+
+    return [max((s.score for s in r.signals if s.label in ABUSE_LABELS), default=0.0)
+            for r in Reader(learned=False).read_many(list(texts))]  # fmt: skip
+
+
 def stack_features(rule: np.ndarray, z: np.ndarray, sat: np.ndarray) -> np.ndarray:
     return np.stack([rule, z, rule * z, sat], axis=1)
 
@@ -179,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--out", type=Path, default=ROOT / "calmline" / "models")
-    ap.add_argument("--only", choices=("negative", "sarcasm", "complaint"))
+    ap.add_argument("--only", choices=("negative", "sarcasm", "complaint", "abuse"))
     args = ap.parse_args(argv)
     check_data(args.data)
     np.random.seed(SEED)
@@ -215,6 +239,10 @@ def main(argv: Sequence[str] | None = None) -> int:
              "licence_of_training_data": "MIT (review texts are Amazon.in reviews)",
              "inputs": provenance(d, "cesamard_complaints", ("CESAMARD-Aspect_Dataset.csv",))},
         )  # fmt: skip
+    if args.only in (None, "abuse"):
+        from _abuse_head import train_abuse
+
+        train_abuse(d, args.out, split, rule_abuse)
     print(f"done in {time.perf_counter() - t0:.0f}s")
     return 0
 

@@ -5,8 +5,10 @@ Heads (``learned_negative``, ``learned_sarcasm``, ``learned_complaint``; trained
 over word n-grams and hashed char n-grams, evaluated with numpy. Each head is *stacked*
 with the rule score (the reader's frustration) by the logistic regression whose
 coefficients ``training/train_learned.py`` fitted on rows the head never saw and stored in
-the head's ``.json`` under ``"stack"``. ``abuse`` stacks the shipped ``offensive`` model with
-the strongest rule abuse signal (their mean: the combination measured in issue #13).
+the head's ``.json`` under ``"stack"``. ``abuse`` stacks the ``learned_abuse`` head
+(alt-profanity-check's MIT weights exported to numpy, :mod:`calmline.models._tfidf`) with
+the strongest rule abuse signal the same way; without that head it falls back to the mean
+of the shipped ``offensive`` model and the rules.
 
 Every score says why: the words whose weights pushed it (exact per-word contributions of
 the linear head) and a one-line reason.
@@ -23,6 +25,7 @@ from importlib import resources
 import numpy as np
 
 from calmline.models._linear import LinearModel, load_model, predict_proba_many
+from calmline.models._tfidf import TfidfEnsemble, load_tfidf
 
 __all__ = ["HEADS", "LearnedLayer", "LearnedScore", "LearnedScores", "model_card"]
 
@@ -42,7 +45,7 @@ class LearnedScore:
     label: str
     rule: float
     text: str = ""
-    model: LinearModel | None = None
+    model: LinearModel | TfidfEnsemble | None = None
     fixed_reason: str = ""
 
     @property
@@ -79,9 +82,12 @@ class _Stack:
 class LearnedLayer:
     """The loaded heads with their stackers."""
 
-    def __init__(self, heads: Mapping[str, tuple[LinearModel, _Stack]]) -> None:
+    def __init__(
+        self, heads: Mapping[str, tuple[LinearModel, _Stack]], abuse: tuple[TfidfEnsemble, _Stack] | None = None
+    ) -> None:
         self.heads = dict(heads)
         self.models = [m for m, _ in self.heads.values()]
+        self.abuse = abuse
         #: the keys of every message's scores: the heads in order, then ``abuse``
         self.keys = (*self.heads, "abuse")
         self._index = {h: i for i, h in enumerate(self.heads)}
@@ -97,14 +103,24 @@ class LearnedLayer:
             model = load_model(name)
             meta = json.loads(resources.files("calmline.models").joinpath(f"{name}.json").read_text("utf-8"))
             heads[h] = (model, _Stack(**{k: float(v) for k, v in meta["stack"].items()}))
-        return cls(heads)
+        abuse = None
+        if resources.files("calmline.models").joinpath("learned_abuse.npz").is_file():
+            head, meta = load_tfidf("learned_abuse")
+            abuse = (head, _Stack(w_inter=0.0, **{k: float(v) for k, v in meta["stack"].items()}))
+        return cls(heads, abuse)
 
     def predict(self, texts: Sequence[str]) -> list[tuple[float, ...]]:
-        """Per text, the head probabilities in ``HEADS`` order (one tokenisation for all heads)."""
+        """Per text, the head probabilities in ``HEADS`` order, then the abuse head's (one tokenisation)."""
         if not texts:
             return []
         probs = predict_proba_many(self.models, texts)
-        return list(map(tuple, np.stack([p[:, 1] for p in probs], axis=1).tolist()))
+        return self.with_abuse(np.stack([p[:, 1] for p in probs], axis=1).tolist(), texts)
+
+    def with_abuse(self, rows: list[list[float]], texts: Sequence[str]) -> list[tuple[float, ...]]:
+        """The linear heads' rows with the abuse head's probability appended (when it ships)."""
+        if self.abuse is None:
+            return list(map(tuple, rows))
+        return [(*r, a) for r, a in zip(rows, self.abuse[0].predict(texts), strict=True)]
 
     def explain(
         self, text: str, probs: Sequence[float], rule: float, sat: float, abuse_rule: float, offensive: float
@@ -119,6 +135,11 @@ class LearnedLayer:
         self, key: str, text: str, probs: Sequence[float], rule: float, sat: float, abuse_rule: float, offensive: float
     ) -> LearnedScore:
         if key == "abuse":
+            if self.abuse is not None:
+                head, abuse_stack = self.abuse
+                p = probs[len(self.heads)]
+                score = round(abuse_stack(abuse_rule, p, 0.0), 4)
+                return LearnedScore(score, round(p, 4), "abuse", abuse_rule, text, head)
             a = 0.5 * (abuse_rule + offensive)
             why = f"offensive model {offensive:.2f} averaged with abuse rules {abuse_rule:.2f}"
             return LearnedScore(round(a, 4), round(offensive, 4), "abuse", abuse_rule, fixed_reason=why)
@@ -147,6 +168,9 @@ class LearnedScores(Mapping[str, LearnedScore]):
                 raise KeyError(key)
             got = self._done[key] = self._layer._score(key, *self._args)
         return got
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._layer.keys
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._layer.keys)

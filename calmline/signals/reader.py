@@ -23,7 +23,7 @@ from calmline.models import load_model
 from calmline.models._linear import LinearModel, predict_proba_many
 from calmline.models.learned import LearnedLayer, LearnedScore
 from calmline.signals import _plancache
-from calmline.signals._learned_mix import EMPHASIS_REASON, combine_frustration
+from calmline.signals._learned_mix import EMPHASIS_REASON, combine_frustration, learned_insult
 from calmline.signals._prefilter import with_affixes
 from calmline.signals._text import Message, prepare_messages
 from calmline.signals.base import Context, Detector
@@ -163,8 +163,8 @@ class Reader:
         if isinstance(self.emotion_model, LinearModel) and isinstance(self.offensive_model, LinearModel):
             heads = self.learned.models if self.learned is not None else []
             emo, off, *lp = predict_proba_many([self.emotion_model, self.offensive_model, *heads], plain)
-            if lp:  # one tokenisation for every model, learned heads included
-                learned = np.stack([p[:, 1] for p in lp], axis=1).tolist()
+            if lp and self.learned is not None:  # one tokenisation for every linear model, learned heads included
+                learned = self.learned.with_abuse(np.stack([p[:, 1] for p in lp], axis=1).tolist(), plain)
         else:
             emo = self.emotion_model.predict_proba(plain)
             off = self.offensive_model.predict_proba(plain)
@@ -263,6 +263,8 @@ class Reader:
         assert self.learned is not None
         abuse_rule = max((s.score for s in signals if s.label in _ABUSE_LABELS), default=0.0)
         ls = self.learned.explain(message.text, probs, frustration, sat, abuse_rule, offensive)
+        if abuse_rule == 0.0 and "abuse" in ls and (insult := learned_insult(message, ls["abuse"])) is not None:
+            signals.append(insult)
         return combine_frustration(frustration, ls, reasons), ls
 
     def _frustration(self, message: Message, summary: _Summary, signals: list[Signal]) -> tuple[float, list[str]]:
