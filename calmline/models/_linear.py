@@ -704,8 +704,9 @@ class LinearModel:
 def predict_proba_many(models: Sequence[LinearModel], texts: Sequence[str]) -> list[FloatArray]:
     """``[m.predict_proba(texts) for m in models]``, tokenising the texts once for all of them.
 
-    Each model looks its token ids (and char n-gram ids) up once per *distinct* token of the
-    batch; the char n-grams of tokens no model has seen are hashed once for all of them.
+    The models' token ids and char n-gram ids come from one table for all of them
+    (:class:`_TokenTable`): one dict lookup per token of the batch; a token no model has
+    seen is looked up in each model once, and its char n-grams are hashed once for all.
     """
     if isinstance(texts, str):
         raise TypeError("predict on a sequence of strings, not one string")
@@ -722,21 +723,73 @@ def predict_proba_many(models: Sequence[LinearModel], texts: Sequence[str]) -> l
                 m._compile()
             if m.char_W is not None and len(m._char_tok) > _CHUNK_CACHE_MAX:
                 m._char_reset()
-        uniq = list(dict.fromkeys(toks))
-        inv = np.fromiter(map(dict(zip(uniq, count())).__getitem__, toks), np.intp, len(toks))
-        char_models = [m for m in models if m.char_W is not None]
-        if char_models:
-            seen = set(uniq)
-            char_fill(char_models, sorted(set().union(*(seen.difference(m._char_tok) for m in char_models))))
-        out = []
-        for m in models:
-            tid = np.fromiter(map(m._tok_ids.get, uniq, repeat(m._unk)), np.intp, len(uniq))[inv]
-            cid = m._char_ids(uniq)[inv] if m.char_W is not None else None
-            out.append(m._proba(m._decision_from_tokens(toks, n, tid, cid)))
-        return out
+        ids = _token_table(models).lookup(toks)
+        return [
+            m._proba(m._decision_from_tokens(toks, n, ids[2 * j], ids[2 * j + 1] if m.char_W is not None else None))
+            for j, m in enumerate(models)
+        ]
     finally:
         for lock in reversed(locks):
             lock.release()
+
+
+_TABLES: dict[tuple[int, ...], _TokenTable] = {}
+
+
+class _TokenTable:
+    """token -> a column holding every model's token id and char id (rows ``2k`` and ``2k + 1``).
+
+    Filled on first sight of a token; rebuilt when a model's char-id cache is reset (its
+    char ids change) and when it grows past the cache limit.
+    """
+
+    def __init__(self, models: Sequence[LinearModel]) -> None:
+        self.models = list(models)
+        self.char_tables = [m._char_tok if m.char_W is not None else None for m in models]
+        self.cols: dict[str, int] = {}
+        self.table = np.zeros((2 * len(models), 1024), np.int32)  # ids < 2**31: vocabularies, char caches
+
+    def valid(self, models: Sequence[LinearModel]) -> bool:
+        return (
+            self.models == list(models)
+            and len(self.cols) <= _CHUNK_CACHE_MAX
+            and all(
+                (m._char_tok if m.char_W is not None else None) is t
+                for m, t in zip(models, self.char_tables, strict=True)
+            )
+        )
+
+    def lookup(self, toks: list[str]) -> npt.NDArray[np.intp]:
+        """Shape ``(2 * n_models, len(toks))``: each model's token ids and char ids (0 without char n-grams)."""
+        cols = np.fromiter(map(self.cols.get, toks, repeat(-1)), np.intp, len(toks))
+        miss = np.flatnonzero(cols < 0)
+        if miss.size:
+            self._add(list(dict.fromkeys(toks[j] for j in miss.tolist())))
+            cols[miss] = [self.cols[toks[j]] for j in miss.tolist()]
+        return self.table[:, cols].astype(np.intp)
+
+    def _add(self, new: list[str]) -> None:
+        char_fill(self.models, new)
+        used, k = len(self.cols), len(new)
+        while used + k > self.table.shape[1]:
+            self.table = np.concatenate((self.table, np.zeros_like(self.table)), axis=1)
+        block = self.table[:, used : used + k]
+        for j, m in enumerate(self.models):
+            block[2 * j] = np.fromiter(map(m._tok_ids.get, new, repeat(m._unk)), np.int32, k)
+            if m.char_W is not None:
+                block[2 * j + 1] = m._char_ids(new)
+        self.cols.update(zip(new, range(used, used + k), strict=True))
+
+
+def _token_table(models: Sequence[LinearModel]) -> _TokenTable:
+    key = tuple(id(m) for m in models)
+    table = _TABLES.get(key)
+    if table is None or not table.valid(models):
+        table = _TokenTable(models)
+        if len(_TABLES) > 16:
+            _TABLES.clear()
+        _TABLES[key] = table
+    return table
 
 
 def char_fill(models: Sequence[LinearModel], tokens: Sequence[str]) -> None:

@@ -76,3 +76,17 @@ def test_batches_with_many_new_tokens_score_like_one_by_one() -> None:
     for m, p in zip(models, batch, strict=True):
         for text, row in zip(texts, p, strict=True):
             np.testing.assert_allclose(row, m.predict_proba_one(text), rtol=0, atol=1e-6)
+
+
+def test_caches_reset_mid_stream_keep_scores_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tiny cache limits force the char-id caches and the shared token table to be rebuilt between batches."""
+    from calmline.models import _linear
+
+    monkeypatch.setattr(_linear, "_CHUNK_CACHE_MAX", 40)
+    models = [_fresh(n) for n in ("emotion", "offensive", "learned_sarcasm")]
+    for s in range(6):
+        texts = [" ".join(_random_tokens(12, 100 * s + k)) + " thanks, sorted!" for k in range(8)]
+        batch = predict_proba_many(models, texts)
+        for m, p in zip(models, batch, strict=True):
+            for text, row in zip(texts, p, strict=True):
+                np.testing.assert_allclose(row, m.predict_proba_one(text), rtol=0, atol=1e-6)
