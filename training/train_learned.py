@@ -7,7 +7,8 @@ featuriser of ``calmline/models/_linear.py``), trained ONLY on data whose
 licence allows a shipped model:
 
 * ``learned_negative``: GoEmotions ``train.tsv`` (Apache-2.0); positive = any of
-  anger, annoyance, disappointment, disapproval, disgust, sadness;
+  anger, annoyance, disappointment, disapproval, disgust, sadness; its stack also reads
+  the lexicon valence of ``valence.json`` (VADER's MIT lexicon, exported here);
 * ``learned_sarcasm``: iSarcasmEval ``train.En.csv`` 80 % (MIT);
 * ``learned_complaint``: CESAMARD-Aspect ``Complaint`` 80 % (MIT);
 * ``learned_abuse``: alt-profanity-check's MIT linear model exported to numpy, stacked
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import sys
 import time
@@ -43,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_models import SEED, Prepared, export, fit_lr, provenance, r4  # noqa: E402
+from train_models import SEED, Prepared, export, fit_lr, provenance, r4, sha256_file  # noqa: E402
 
 NEGATIVE_GO = frozenset({"anger", "annoyance", "disappointment", "disapproval", "disgust", "sadness"})
 CHAR = (65536, 3, 5)
@@ -153,8 +155,31 @@ def rule_abuse(texts: Sequence[str]) -> list[float]:
             for r in Reader(learned=False).read_many(list(texts))]  # fmt: skip
 
 
-def stack_features(rule: np.ndarray, z: np.ndarray, sat: np.ndarray) -> np.ndarray:
-    return np.stack([rule, z, rule * z, sat], axis=1)
+def stack_features(rule: np.ndarray, z: np.ndarray, sat: np.ndarray, val: np.ndarray | None = None) -> np.ndarray:
+    cols = [rule, z, rule * z, sat] if val is None else [rule, z, rule * z, sat, val]
+    return np.stack(cols, axis=1)
+
+
+def export_valence(out: Path) -> None:
+    """VADER's word valences (MIT, PyPI vaderSentiment) into ``valence.json``, with their attribution."""
+    try:
+        import vaderSentiment  # type: ignore[import-untyped]
+    except ImportError as exc:
+        raise SystemExit("the valence lexicon needs vaderSentiment==3.3.2: pip install -e '.[train]'") from exc
+    path = Path(vaderSentiment.__file__).with_name("vader_lexicon.txt")
+    words = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            words[parts[0]] = float(parts[1])
+    meta = {
+        "source": "VADER lexicon, vaderSentiment 3.3.2 (PyPI), vader_lexicon.txt; Hutto & Gilbert, ICWSM 2014",
+        "licence": "MIT (Copyright (c) 2016 C.J. Hutto)",
+        "sha256": sha256_file(path),
+        "command": "python training/train_learned.py (export_valence)",
+        "words": words,
+    }
+    (out / "valence.json").write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def train_head(
@@ -164,6 +189,7 @@ def train_head(
     st: tuple[list[str], list[int]],
     C: float,
     meta: dict[str, Any],
+    valence: bool = False,
 ) -> dict[str, Any]:
     x, y = tr
     prep = Prepared(x, y, True, True, N_WORDS, min_df=2, char=CHAR)
@@ -172,7 +198,13 @@ def train_head(
     p = clf.predict_proba(prep.transform(sx))[:, 1]
     z = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1))
     rule, sat = rule_scores(sx)
-    feats = stack_features(rule, z, sat)
+    val = None
+    if valence:
+        from calmline.models._valence import Valence
+
+        lex = json.loads((out / "valence.json").read_text(encoding="utf-8"))["words"]
+        val = np.array([Valence(lex).score(t) for t in sx])
+    feats = stack_features(rule, z, sat, val)
     stacker = LogisticRegression(C=1.0, max_iter=1000, random_state=SEED).fit(feats, sy)
     stacked = stacker.predict_proba(feats)[:, 1]
     ys = np.asarray(sy)
@@ -185,13 +217,14 @@ def train_head(
     print(f"{name}: {figures}", flush=True)
     w = stacker.coef_[0]
     stack = {"w_rule": r4(w[0]), "w_learned": r4(w[1]), "w_inter": r4(w[2]), "w_sat": r4(w[3]),
-             "bias": r4(stacker.intercept_[0])}  # fmt: skip
+             "bias": r4(stacker.intercept_[0]), **({"w_val": r4(w[4])} if valence else {})}  # fmt: skip
     full_meta = {
         "version": HEADS_VERSION,
         **meta,
         "commercial_use_ok": True,
         "stack": stack,
-        "stack_inputs": "[rule frustration, logit(head), product, emotion-model satisfaction]",
+        "stack_inputs": "[rule frustration, logit(head), product, emotion-model satisfaction"
+        + (", lexicon valence (valence.json)]" if valence else "]"),
         "metrics_on_stack_rows (the stacker's own fitting rows; cross-source figures: make bench)": figures,
         "C": C,
         "command": "python training/train_learned.py " + " ".join(sys.argv[1:]),
@@ -210,6 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.perf_counter()
     d = args.data
     if args.only in (None, "negative"):
+        export_valence(args.out)
         go = d / "goemotions"
         # the stack is fitted on reviews, NOT on GoEmotions dev: there the rule side holds the
         # emotion model trained on GoEmotions (in-domain), and the stack would learn to trust it
@@ -221,6 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
              "licence_of_training_data": "Apache-2.0 (GoEmotions), MIT (CESAMARD-Aspect)",
              "inputs": {**provenance(d, "goemotions", ("train.tsv",)),
                         **provenance(d, "cesamard_complaints", ("CESAMARD-Aspect_Dataset.csv",))}},
+            valence=True,
         )  # fmt: skip
     if args.only in (None, "sarcasm"):
         x, y = read_isarcasm(d / "isarcasmeval" / "train.En.csv")

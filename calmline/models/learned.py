@@ -5,7 +5,8 @@ Heads (``learned_negative``, ``learned_sarcasm``, ``learned_complaint``; trained
 over word n-grams and hashed char n-grams, evaluated with numpy. Each head is *stacked*
 with the rule score (the reader's frustration) by the logistic regression whose
 coefficients ``training/train_learned.py`` fitted on rows the head never saw and stored in
-the head's ``.json`` under ``"stack"``. ``abuse`` stacks the ``learned_abuse`` head
+the head's ``.json`` under ``"stack"`` (the negative head's stack also reads the lexicon
+valence of :mod:`calmline.models._valence`). ``abuse`` stacks the ``learned_abuse`` head
 (alt-profanity-check's MIT weights exported to numpy, :mod:`calmline.models._tfidf`) with
 the strongest rule abuse signal the same way; without that head it falls back to the mean
 of the shipped ``offensive`` model and the rules.
@@ -26,6 +27,7 @@ import numpy as np
 
 from calmline.models._linear import LinearModel, load_model, predict_proba_many
 from calmline.models._tfidf import TfidfEnsemble, load_tfidf
+from calmline.models._valence import load_valence
 
 __all__ = ["HEADS", "LearnedLayer", "LearnedScore", "LearnedScores", "model_card"]
 
@@ -47,6 +49,7 @@ class LearnedScore:
     text: str = ""
     model: LinearModel | TfidfEnsemble | None = None
     fixed_reason: str = ""
+    valence: float | None = None
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -61,7 +64,9 @@ class LearnedScore:
             return self.fixed_reason
         words = self.words
         pushed = f"; words: {', '.join(words)}" if words else ""
-        return f"learned {self.label} {self.head:.2f} stacked with rules {self.rule:.2f} -> {self.score:.2f}{pushed}"
+        val = "" if self.valence is None else f" and lexicon valence {self.valence:+.2f}"
+        head = f"learned {self.label} {self.head:.2f}"
+        return f"{head} stacked with rules {self.rule:.2f}{val} -> {self.score:.2f}{pushed}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +76,13 @@ class _Stack:
     w_inter: float
     bias: float
     w_sat: float = 0.0
+    w_val: float = 0.0  # lexicon valence (the negative head's stack only)
 
-    def __call__(self, rule: float, p: float, sat: float) -> float:
+    def __call__(self, rule: float, p: float, sat: float, val: float = 0.0) -> float:
         p = min(max(p, 1e-6), 1 - 1e-6)
         z = math.log(p / (1 - p))
         t = self.bias + self.w_rule * rule + self.w_learned * z + self.w_inter * rule * z + self.w_sat * sat
+        t += self.w_val * val
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, t))))
 
 
@@ -88,6 +95,7 @@ class LearnedLayer:
         self.heads = dict(heads)
         self.models = [m for m, _ in self.heads.values()]
         self.abuse = abuse
+        self.valence = load_valence()
         #: the keys of every message's scores: the heads in order, then ``abuse``
         self.keys = (*self.heads, "abuse")
         self._index = {h: i for i, h in enumerate(self.heads)}
@@ -145,7 +153,9 @@ class LearnedLayer:
             return LearnedScore(round(a, 4), round(offensive, 4), "abuse", abuse_rule, fixed_reason=why)
         model, stack = self.heads[key]
         p = probs[self._index[key]]
-        return LearnedScore(round(stack(rule, p, sat), 4), round(p, 4), key, rule, text, model)
+        val = round(self.valence.score(text), 4) if stack.w_val else None
+        score = round(stack(rule, p, sat, val or 0.0), 4)
+        return LearnedScore(score, round(p, 4), key, rule, text, model, valence=val)
 
 
 class LearnedScores(Mapping[str, LearnedScore]):

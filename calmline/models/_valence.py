@@ -1,0 +1,59 @@
+"""Lexicon valence of a text: one input of the learned negativity's stack (issue #13).
+
+The word valences are VADER's lexicon (Hutto & Gilbert 2014; PyPI ``vaderSentiment``
+3.3.2, MIT licence), exported by ``training/train_learned.py`` into ``valence.json``
+with its attribution. Only the lexicon is used, in a much smaller computation than
+VADER's: the valences of the known words and emoticons, a word within three after a
+negator counts ``-0.74`` times, and the sum ``s`` is squashed to ``s / sqrt(s^2 + 15)``
+in [-1, 1] (VADER's normalisation). Measured in ``make bench`` as part of the stack.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from functools import lru_cache
+from importlib import resources
+
+from calmline.errors import ModelError
+
+__all__ = ["Valence", "load_valence"]
+
+_TOKEN = re.compile(r"[a-z']+|[:;=][-~]?[()dpo/\\|]", re.I)
+_NEGATORS = frozenset(
+    {"not", "no", "never", "isn't", "don't", "doesn't", "didn't", "can't", "won't", "wasn't", "aren't", "nothing",
+     "nobody", "cannot", "without", "isnt", "dont", "doesnt", "didnt", "cant", "wont", "wasnt", "arent"}
+)  # fmt: skip
+_NEGATED = -0.74  # VADER's own factor for a negated word
+_WINDOW = 3
+_ALPHA = 15.0
+
+
+class Valence:
+    """``score(text)`` in [-1, 1]: negative words pull down, positive ones up."""
+
+    def __init__(self, words: dict[str, float]) -> None:
+        self.words = words
+
+    def score(self, text: str) -> float:
+        lex = self.words
+        toks = _TOKEN.findall(text.lower())
+        hits = [(i, v) for i, t in enumerate(toks) if (v := lex.get(t)) is not None]
+        if not hits:
+            return 0.0
+        if _NEGATORS.isdisjoint(toks):
+            total = sum(v for _, v in hits)
+        else:
+            total = sum(v * _NEGATED if not _NEGATORS.isdisjoint(toks[max(0, i - _WINDOW) : i]) else v for i, v in hits)
+        return total / math.sqrt(total * total + _ALPHA)
+
+
+@lru_cache(maxsize=1)
+def load_valence() -> Valence:
+    """The shipped lexicon (``valence.json``)."""
+    try:
+        meta = json.loads(resources.files("calmline.models").joinpath("valence.json").read_text("utf-8"))
+        return Valence({str(k): float(v) for k, v in meta["words"].items()})
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(f"valence lexicon missing or corrupt: {exc}; rebuild it with `make train`") from exc

@@ -1,0 +1,48 @@
+"""Issue #13: the lexicon valence read by the learned negativity's stack."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from calmline.models._valence import Valence, load_valence
+from calmline.signals.reader import Reader
+
+
+def test_signs_follow_the_words() -> None:
+    v = load_valence()
+    assert v.score("this is the worst, I hate it") < -0.5
+    assert v.score("thank you, that is wonderful") > 0.5
+    assert v.score("") == 0.0
+    assert v.score("order 4471, tracking ZX-99") == 0.0
+
+
+def test_a_negator_turns_a_word_round() -> None:
+    v = load_valence()
+    assert v.score("this is good") > 0 > v.score("this is not good")
+    assert v.score("no problem at all") > v.score("problem")
+
+
+def test_score_is_bounded_whatever_the_length() -> None:
+    v = Valence({"bad": -2.5})
+    assert -1.0 < v.score("bad " * 10_000) < -0.99
+
+
+def test_lexicon_is_vaders_with_its_attribution() -> None:
+    meta = json.loads(resources.files("calmline.models").joinpath("valence.json").read_text("utf-8"))
+    assert "MIT" in meta["licence"] and "Hutto" in meta["source"]
+    vader = pytest.importorskip("vaderSentiment")
+    path = Path(vader.__file__).with_name("vader_lexicon.txt")
+    want = {p[0]: float(p[1]) for p in (ln.split("\t") for ln in path.read_text("utf-8").splitlines()) if len(p) >= 2}
+    assert meta["words"] == want
+
+
+def test_the_negative_reason_names_the_valence(reader: Reader) -> None:
+    neg = reader.read("I am furious, this is the worst service ever").learned["negative"]
+    assert neg.valence is not None and neg.valence < 0
+    assert "lexicon valence -" in neg.reason
+    happy = reader.read("Thank you so much, you are wonderful").learned["negative"]
+    assert happy.score < neg.score
