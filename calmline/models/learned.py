@@ -124,6 +124,15 @@ class LearnedLayer:
         probs = predict_proba_many(self.models, texts)
         return self.with_abuse(np.stack([p[:, 1] for p in probs], axis=1).tolist(), texts)
 
+    def predict_one(self, text: str) -> tuple[float, ...]:
+        """``predict([text])[0]`` through each linear head's single-message path (no numpy batch overhead).
+
+        The heads' single path adds the same weights in another order, a few units in the last
+        place apart; rounding to float32, as the batch path's probabilities are, removes that.
+        """
+        row = [float(np.float32(m.predict_proba_one(text)[1])) for m in self.models]
+        return self.with_abuse([row], [text])[0]
+
     def with_abuse(self, rows: list[list[float]], texts: Sequence[str]) -> list[tuple[float, ...]]:
         """The linear heads' rows with the abuse head's probability appended (when it ships)."""
         if self.abuse is None:

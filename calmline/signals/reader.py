@@ -275,7 +275,7 @@ class Reader:
         frustration, reasons = self._frustration(message, summary, signals)
         learned: Mapping[str, LearnedScore] = MappingProxyType({})
         if self.learned is not None:
-            lp = learned_probs if learned_probs is not None else self.learned.predict([message.text])[0]
+            lp = learned_probs if learned_probs is not None else self.learned.predict_one(message.text)
             frustration, learned = self._with_learned(message, frustration, reasons, signals, offensive, lp, summary[2])
         emotion = self._emotion(summary, signals, frustration)
         return Reading(tuple(signals), frustration, emotion, MappingProxyType(scores), tuple(reasons), learned)
