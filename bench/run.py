@@ -215,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         results["coach"] = coach_quality(str(args.data), args.quick)
         out_parts += [
             "\n### Reply coach on held-out agent turns (ESConv test: Question → question.clarifying, "
-            "Restatement or Paraphrasing → paraphrase, Reflection of feelings → empathy.specific; "
+            "Restatement or Paraphrasing → paraphrase, Reflection of feelings → empathy.specific, either of the two → "
+            "reflection (paraphrase or empathy.specific); "
             "EPITOME emotional reactions level ≥ 1 → any empathy label)\n",
             coach_table(results["coach"]),
         ]

@@ -8,35 +8,88 @@ alert whose answer timed out drops the retry. A failed attempt is retried with e
 (capped) until ``retry_s`` after the alert was created; only then is it ``failed``, and an admin can
 list it and replay it (``GET /admin/deliveries``, ``POST /admin/deliveries/{id}/replay``, or
 ``calmline alerts``).
+
+Private notes to a helpdesk (Chatwoot, Zendesk) go through the same outbox: their rows have the
+event ``note.<helpdesk>`` and a payload naming the helpdesk conversation and the text, and are sent
+by the :data:`NoteBuilder` the app configured for that helpdesk (its URL and credentials come from
+the settings at send time, never from the database), with the same claim, backoff, retry period,
+``Idempotency-Key`` and admin replay as the alerts.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from calmline.cases.models import Delivery, utcnow
+from calmline.integrations.base import NoteRequest
 from calmline.integrations.signing import sign_headers
 from calmline.service import metrics
 
-__all__ = ["STATUSES", "Poster", "deliver_due", "describe", "http_post", "list_deliveries", "replay"]
+__all__ = [
+    "NOTE_PREFIX",
+    "STATUSES",
+    "NoteBuilder",
+    "Poster",
+    "deliver_due",
+    "describe",
+    "http_post",
+    "list_deliveries",
+    "replay",
+]
 
 log = logging.getLogger("calmline.scheduler")
 Poster = Callable[[str, bytes, dict[str, str]], int]
 STATUSES = ("pending", "sent", "failed")
+#: the event of a helpdesk note's delivery is ``note.<helpdesk>``
+NOTE_PREFIX = "note."
+#: builds the HTTP request of a note from its delivery payload (``None``: this helpdesk is not configured)
+NoteBuilder = Callable[[dict[str, Any]], NoteRequest | None]
 
 
-def http_post(url: str, body: bytes, headers: dict[str, str], *, timeout: float = 10.0) -> int:
+def http_post(url: str, body: bytes, headers: dict[str, str], *, timeout: float = 10.0, method: str = "POST") -> int:
     import httpx
 
-    return httpx.post(url, content=body, headers=headers, timeout=timeout).status_code
+    return httpx.request(method, url, content=body, headers=headers, timeout=timeout).status_code
+
+
+def _request(
+    row: Delivery,
+    did: int,
+    key: str,
+    *,
+    url: str | None,
+    secret: str | None,
+    notes: Mapping[str, NoteBuilder],
+    legacy: bool,
+) -> tuple[str, str, bytes, dict[str, str]] | None:
+    """``(method, url, body, headers)`` of one attempt; ``None`` when its destination is not configured any more."""
+    if row.event.startswith(NOTE_PREFIX):
+        build = notes.get(row.event.removeprefix(NOTE_PREFIX))
+        req = build(dict(row.payload)) if build else None
+        if req is None:
+            return None
+        headers = {**req.headers, "Idempotency-Key": key, "X-Calmline-Delivery": str(did)}
+        return req.method, req.url, req.body, headers
+    if not url:
+        return None
+    body = json.dumps({"id": did, **row.payload}, default=str).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "X-Calmline-Event": row.event,
+        "X-Calmline-Delivery": str(did),
+        "Idempotency-Key": key,
+    }
+    if secret:
+        headers.update(sign_headers(secret, key, body, legacy=legacy))
+    return "POST", url, body, headers
 
 
 def _aware(t: datetime) -> datetime:
@@ -64,9 +117,11 @@ def _attempt(
     factory: sessionmaker[Session],
     did: int,
     *,
-    url: str,
+    url: str | None,
     secret: str | None,
     post: Poster,
+    notes: Mapping[str, NoteBuilder],
+    send: Callable[[str, str, bytes, dict[str, str]], int],
     now: datetime,
     lease_s: float,
     backoff_s: float,
@@ -78,19 +133,14 @@ def _attempt(
     row = _claim(factory, did, now, lease_s)
     if row is None:
         return False
-    body = json.dumps({"id": did, **row.payload}, default=str).encode()
     key = f"calmline-delivery-{did}"  # the same on every attempt: receivers drop repeats by it
-    headers = {
-        "Content-Type": "application/json",
-        "X-Calmline-Event": row.event,
-        "X-Calmline-Delivery": str(did),
-        "Idempotency-Key": key,
-    }
-    if secret:
-        headers.update(sign_headers(secret, key, body, legacy=legacy_signature))
     error: str | None = None
     try:
-        status = post(url, body, headers)
+        request = _request(row, did, key, url=url, secret=secret, notes=notes, legacy=legacy_signature)
+        if request is None:
+            raise LookupError(f"nothing configured to send {row.event!r}")
+        method, target, body, headers = request
+        status = post(target, body, headers) if method == "POST" else send(method, target, body, headers)
         if not 200 <= status < 300:
             error = f"HTTP {status}"
     except Exception as exc:  # network errors and timeouts are retried, under the same key
@@ -137,21 +187,34 @@ def deliver_due(
     concurrency: int = 1,
     limit: int = 20,
     legacy_signature: bool = True,
+    notes: Mapping[str, NoteBuilder] | None = None,
+    send: Callable[[str, str, bytes, dict[str, str]], int] | None = None,
 ) -> list[int]:
-    """Send the alerts due at ``now``, ``concurrency`` at a time; returns the ids sent. Nothing without ``url``.
+    """Send the alerts due at ``now``, ``concurrency`` at a time; returns the ids sent.
+
+    Alerts go to ``url`` (none without it); helpdesk notes (``note.<name>``) only for the helpdesks
+    in ``notes``, POSTed by ``post`` or sent with another method (PUT) by ``send``.
 
     A failure retries after ``backoff_s`` doubling per attempt (at most ``max_backoff_s``) until
     ``retry_s`` after the alert was created (or ``max_attempts``, when given); then it is ``failed``.
     ``lease_s`` must outlast ``post``'s timeout: it is how long a claimed attempt keeps others off.
     """
-    if not url:
+    notes = dict(notes or {})
+    kinds = [Delivery.event == NOTE_PREFIX + name for name in notes]
+    if url:
+        kinds.append(~Delivery.event.startswith(NOTE_PREFIX, autoescape=True))
+    if not kinds:
         return []
     now = now or utcnow()
+
+    def other(method: str, target: str, body: bytes, headers: dict[str, str]) -> int:
+        return http_post(target, body, headers, method=method)
+
     with factory() as s:
         ids = list(
             s.scalars(
                 select(Delivery.id)
-                .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+                .where(Delivery.status == "pending", Delivery.next_attempt_at <= now, or_(*kinds))
                 .order_by(Delivery.next_attempt_at, Delivery.id)
                 .limit(limit)
             ).all()
@@ -164,6 +227,8 @@ def deliver_due(
             url=url,
             secret=secret,
             post=post,
+            notes=notes,
+            send=send or other,
             now=now,
             lease_s=lease_s,
             backoff_s=backoff_s,

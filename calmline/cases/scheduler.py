@@ -16,7 +16,7 @@ import os
 import socket
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from calmline.cases import store
 from calmline.cases.db import is_postgres, make_engine, make_sessionmaker, migrate
 from calmline.cases.models import Case, Reminder, Timer, case_number, utcnow
-from calmline.cases.outbox import Poster, deliver_due, http_post
+from calmline.cases.outbox import NoteBuilder, Poster, deliver_due, http_post
 from calmline.cases.pipeline import Policy, analyse_pending
 from calmline.service import metrics
 
@@ -130,6 +130,7 @@ class Scheduler:
         timeout_s: float = 10.0,
         concurrency: int = 4,
         legacy_signature: bool = True,
+        notes: Mapping[str, NoteBuilder] | None = None,
     ) -> None:
         self.factory, self.policy, self.interval_s = factory, policy, interval_s
         self.webhook_url, self.webhook_secret = webhook_url, webhook_secret
@@ -142,6 +143,12 @@ class Scheduler:
         self._thread: threading.Thread | None = None
         self._sender: threading.Thread | None = None
         self.post: Poster = functools.partial(http_post, timeout=timeout_s)
+        #: helpdesk notes (``note.<name>`` deliveries) this process sends, by helpdesk
+        self.notes = dict(notes or {})
+        self.timeout_s = timeout_s
+
+    def _send(self, method: str, url: str, body: bytes, headers: dict[str, str]) -> int:
+        return http_post(url, body, headers, timeout=self.timeout_s, method=method)
 
     def tick(self) -> list[int]:
         """Fire due timers and re-analyse stale pending messages (alerts go out on their own thread)."""
@@ -167,6 +174,8 @@ class Scheduler:
             concurrency=self.concurrency,
             limit=max(20, 4 * self.concurrency),
             legacy_signature=self.legacy_signature,
+            notes=self.notes,
+            send=self._send,
         )
 
     def _loop(self, step: Callable[[], object], what: str) -> None:
@@ -183,7 +192,7 @@ class Scheduler:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="calmline-scheduler", daemon=True)
         self._thread.start()
-        if self.webhook_url:
+        if self.webhook_url or self.notes:
             self._sender = threading.Thread(
                 target=self._loop, args=(self.deliver, "delivery"), name="calmline-alerts", daemon=True
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = ["content_lemmas", "facts", "grounding", "lemma"]
 
@@ -243,6 +244,7 @@ _STOP = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def lemma(word: str) -> str:
     """Lower-case ``word`` and strip a plural, past or -ing ending (crudely)."""
     w = word.lower().split("'")[0]

@@ -18,7 +18,7 @@ STOCK = re.compile(
     r"i'?d (?:feel|be) the same|that'?s (?:rough|awful|horrible|a shock)|(?:must|would) be (?:a real|really|so)|"
     r"sorry for your loss|i feel (?:for )?you\b|that (?:really )?sucks|heart ?break(?:ing)?|heartbroken|my heart goes out|"
     r"sorry (?:that )?you(?:'re| are|'ve| have| had) (?:going through|dealing with|been through|had to|having)|"
-    r"hang in there|sending (?:you )?(?:hugs|love|strength|good vibes)|"
+    r"hang in there|you(?:'re| are) (?:not|never) alone|i feel (?:ya|yah|ya'll)\b|sending (?:you )?(?:hugs|love|strength|good vibes)|"
     r"(?:that'?s|that is|it'?s|it is|this is) (?:so |really |very |just |such an? )?(?:sad|tough|hard|unfair|stressful|scary|"
     r"upsetting|worrying|frustrating|annoying|maddening|infuriating|exhausting|heartbreaking|awful|terrible|horrible|rough)|"
     r"how (?:awful|terrible|frustrating|stressful|horrible|scary|upsetting|maddening|annoying)|\boh no\b)"
@@ -37,12 +37,6 @@ PARAPHRASE = re.compile(
 )
 FINDINGS = re.compile(
     r"^\s*(?:i (?:can )?see|i(?:'ve| have)? (?:checked|found|looked)|looking at|it looks like|according to)"
-)
-QUESTION_NOT = re.compile(
-    r"\b(?:anything else|is there anything|can i help (?:you )?with|would you like (?:me|us) to|shall i|do you want me to|"
-    r"should i|can i (?:put|place)|would it be (?:ok|okay|alright|all right)|is it (?:ok|okay|alright|all right) if|do you mind|"
-    r"would you mind|are you still there|can you hear me|still with me|how (?:can|may) i help|what do you expect|"
-    r"how many times|who do you think|do you (?:really )?think i|mind if i|respectful|civil)"
 )
 APOLOGY = re.compile(r"\b(?:sorry|apologi[sz]e|apologies)\b")
 RESPONSIBILITY = re.compile(
@@ -109,7 +103,7 @@ CONTACT = re.compile(
 )
 HOLD = re.compile(
     r"\b(?:(?:can|could|may) i (?:put|place) you on (?:a )?(?:brief |short |quick )?hold|(?:is it|would it be) (?:ok(?:ay)?|alright|"
-    r"all right|fine) (?:if|for me to)|do you mind (?:if i|holding|waiting|me)|would you mind (?:if i|holding|waiting)|"
+    r"all right|fine) (?:if|for me to)|do you mind (?:if i|holding|waiting|me(?! asking))|would you mind (?:if i|holding|waiting)|"
     r"(?:can|could) you (?:bear with|hold on|give) me|mind if i)"
 )
 UPDATE = re.compile(

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 from calmline.coach import _patterns as P
 from calmline.coach._grounding import grounding
+from calmline.coach._questions import question_kind
+from calmline.coach._reflect import feeling_reflection, restatement
 from calmline.signals._text import normalise
 from calmline.types import Signal, Span
 
@@ -39,6 +41,8 @@ AGENT_LABELS: tuple[str, ...] = (
     "gratitude",
     "tone.mirroring",
 )
+# Detectors whose reading changed with meaning-based questions and reflections (issue #13) say so.
+_VERSION = {"question.clarifying": "v2", "paraphrase": "v2", "empathy.specific": "v2"}
 _SCORES = {"empathy.canned": 0.7, "question.clarifying": 0.75, "gratitude": 0.9, "timeframe": 0.85, "contact": 0.9}
 _WHY = {
     "empathy.specific": "empathy tied to what happened to this customer",
@@ -63,23 +67,22 @@ _WHY = {
 }
 _ACTION_START = re.compile(r"^\s*(?:i'?ll|i will|i'?ve|i have|we'?ll|we will|let me|i can|we can|i'?m going to)\b")
 _YOUR = re.compile(r"\byour (?!frustration|feelings?|concerns?|patience|experience|situation|issue|problem)\w+")
+_QUOTED = re.compile(r'"[^"\n]{1,300}"')
 _SORRY_FEEL = re.compile(r"sorry (?:that |if )?you feel")
-# A question typed without its question mark, as the last sentence: an auxiliary, then who it asks about.
-_BARE_QUESTION = re.compile(
-    r"^\s*(?:do|does|did|have|has|are|is|was|were|could|would|will|can)\s+(?:you|u|your|he|she|they|it|the|this|that)\b"
-    r"(?![^.!]*\b(?:let me|i'?ll)\b)[^.!]*$"
-)
 
 
 class _Found:
     def __init__(self, text: str) -> None:
         self.text = text
         self.spans: dict[str, list[Span]] = {}
+        self.why: dict[str, str] = {}
 
-    def add(self, label: str, start: int, end: int) -> None:
+    def add(self, label: str, start: int, end: int, why: str = "") -> None:
         while start < end and self.text[start].isspace():
             start += 1
         self.spans.setdefault(label, []).append(Span(start, end, self.text[start:end]))
+        if why and label not in self.why:
+            self.why[label] = why
 
 
 def _grounded(sentence: str, customer: Sequence[str]) -> bool:
@@ -95,6 +98,11 @@ def _empathy(f: _Found, norm: str, sents: list[tuple[int, int]], customer: Seque
     for i, (a, b) in enumerate(sents):
         s = norm[a:b]
         if _SORRY_FEEL.search(s):
+            continue
+        if _hostile(s):
+            pass  # "you're obviously angry, calm down" names a feeling to dismiss it: no credit
+        elif (r := feeling_reflection(s, customer)) is not None:
+            f.add("empathy.specific", a, b, r.why)
             continue
         stock, feel = P.STOCK.search(s), P.FEELING.search(s)
         if not stock and not feel:
@@ -113,14 +121,23 @@ def _empathy(f: _Found, norm: str, sents: list[tuple[int, int]], customer: Seque
 
 
 def _per_sentence(f: _Found, norm: str, sents: list[tuple[int, int]], customer: Sequence[str], prior: bool) -> None:
+    unquoted = _QUOTED.sub(lambda m: " " * len(m.group(0)), norm)  # a question in quotes is someone else's
     for i, (a, b) in enumerate(sents):
         s = norm[a:b]
-        if P.PARAPHRASE.search(s) and not P.FINDINGS.search(s):
+        restated, hostile = False, _hostile(s)
+        if P.PARAPHRASE.search(s) and not P.FINDINGS.search(s) and not hostile:
             target = s if _grounded(s, customer) or i == 0 else norm[sents[i - 1][0] : b]
             if _grounded(target, customer):
-                f.add("paraphrase", a if target is s else sents[i - 1][0], b)
-        asked = "?" in s or (i == len(sents) - 1 and _BARE_QUESTION.match(s) is not None)  # "have you tried it"
-        if asked and not P.QUESTION_NOT.search(s) and not P.HOLD.search(s):
+                f.add("paraphrase", a if target is s else sents[i - 1][0], b, "restates the customer's own facts")
+                restated = True
+        skip = restated or hostile or P.FINDINGS.search(s) or _SORRY_FEEL.search(s) or _felt(f, a, b)
+        r = None if skip else restatement(s, customer)
+        if r is not None:
+            f.add("paraphrase", a + r.start, a + r.end, r.why)
+            restated = True
+        kind = question_kind(unquoted[a:b])
+        # a restatement checked back with the customer ("..., right?", "is that right?") asks too (LABELS.md)
+        if (kind == "clarifying" or (kind == "tag" and restated)) and not hostile and not P.HOLD.search(s):
             f.add("question.clarifying", a, b)
         if "?" in s and P.HOLD.search(s):
             f.add("hold.permission", a, b)
@@ -132,6 +149,16 @@ def _per_sentence(f: _Found, norm: str, sents: list[tuple[int, int]], customer: 
             f.add("update.waiting", a + m.start(), a + m.end())
         if (m := P.ESCALATION.search(s)) and not P.BOUNDARY_WARNING.search(s) and not P.DISMISSIVE.search(s):
             f.add("escalation.offer", a, b)
+
+
+def _hostile(sentence: str) -> bool:
+    """Blame, dismissal or sarcasm in the sentence: what it restates, asks or names earns no credit."""
+    return bool(P.BLAME.search(sentence) or P.DISMISSIVE.search(sentence) or P.SARCASM.search(sentence))
+
+
+def _felt(f: _Found, a: int, b: int) -> bool:
+    """Whether the sentence at ``a:b`` already names the customer's feeling (it then reflects feeling, not content)."""
+    return any(e.start >= a and e.end <= b for e in f.spans.get("empathy.specific", ()))
 
 
 def _matches(f: _Found, norm: str, label: str, pattern: re.Pattern[str]) -> None:
@@ -205,7 +232,13 @@ def detect(draft: str, customer_texts: Sequence[str] = (), *, prior_agent_turn: 
     if "empathy.specific" in f.spans:
         f.spans.pop("empathy.canned", None)
     return [
-        Signal(label, _SCORES.get(label, 0.8), tuple(f.spans[label]), f"coach.{label}.v1", _WHY[label])
+        Signal(
+            label,
+            _SCORES.get(label, 0.8),
+            tuple(f.spans[label]),
+            f"coach.{label}.{_VERSION.get(label, 'v1')}",
+            f"{_WHY[label]}: {f.why[label]}" if label in f.why else _WHY[label],
+        )
         for label in AGENT_LABELS
         if label in f.spans
     ]

@@ -26,6 +26,7 @@ from calmline.cases import store
 from calmline.cases.models import Base, ConversationRow, MessageRow, RedactedJSON, RedactedText, utcnow
 from calmline.service.deps import ActorDep, ReadSessionDep, SessionDep, require, visible_conversation
 from calmline.service.errors import Conflict, NotFound, ServiceError
+from calmline.service.responses import DisputeOut
 from calmline.service.schemas import MAX_ID, Short, Strict, no_control
 from calmline.service.schemas import Reason as ReasonText
 
@@ -105,7 +106,7 @@ def _signal(msg: MessageRow, label: str | None) -> dict[str, Any] | None:
     return None
 
 
-@router.post("/conversations/{conversation_id}/disputes", status_code=201)
+@router.post("/conversations/{conversation_id}/disputes", status_code=201, response_model=DisputeOut)
 def create_dispute(conversation_id: str, body: DisputeCreate, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
     """Dispute a signal (or a frustration, risk or coach score) on one message, with a reason."""
     conv = visible_conversation(s, actor, conversation_id)
@@ -168,7 +169,7 @@ def _visible(s: Session, actor: store.Actor, status: str | None) -> list[Dispute
 _Status = Annotated[Literal["open", "accepted", "rejected"] | None, Query()]
 
 
-@router.get("/disputes")
+@router.get("/disputes", response_model=list[DisputeOut])
 def list_disputes(actor: ActorDep, s: ReadSessionDep, status: _Status = None) -> list[dict[str, Any]]:
     """Disputes of your team (supervisors) or all (admins), newest first."""
     return [public(d) for d in _visible(s, actor, status)]
@@ -219,7 +220,7 @@ def export_disputes(actor: ActorDep, s: ReadSessionDep, status: _Status = None) 
     )
 
 
-@router.post("/disputes/{dispute_id}/review")
+@router.post("/disputes/{dispute_id}/review", response_model=DisputeOut)
 def review_dispute(
     dispute_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: DisputeReview, actor: ActorDep, s: SessionDep
 ) -> dict[str, Any]:

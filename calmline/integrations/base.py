@@ -2,26 +2,31 @@
 
 An adapter knows one helpdesk's wire format and nothing of Calmline's store: the route turns its
 :class:`InboundEvent` into the same ``post_message`` pipeline the generic inbound webhook uses, and
-its :meth:`Adapter.note_request` into an HTTP request sent by :class:`NoteSender` off the request thread.
+its :meth:`Adapter.note_request` into an HTTP request, queued in the alert outbox
+(:mod:`calmline.cases.outbox`, event ``note.<helpdesk>``) and sent from the database with retries.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import threading
-import time
-import urllib.request
+import re
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from calmline.integrations.signing import SignatureError
 
-__all__ = ["Adapter", "InboundEvent", "NoteRequest", "NoteSender", "Ref", "SignatureError"]
-
-log = logging.getLogger("calmline.integrations")
+__all__ = [
+    "Adapter",
+    "InboundEvent",
+    "NoteRequest",
+    "Ref",
+    "SignatureError",
+    "clean_name",
+    "message_time",
+    "note_builder",
+    "note_payload",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +47,12 @@ class Ref:
 class InboundEvent:
     """One delivery, normalised.
 
-    ``kind``: ``message`` (store and analyse ``text`` as ``role``), ``conversation`` (follow the
-    ``agent``/``team``/``status`` that are set) or ``ignored`` (``reason`` says why).
+    ``kind``: ``message`` (store and analyse ``text`` as ``role``), ``edit`` (the message
+    ``message_id`` now reads ``text``), ``conversation`` (follow the ``agent``/``team``/``status``
+    that are set; ``changed`` names what changed) or ``ignored`` (``reason`` says why).
     """
 
-    kind: Literal["message", "conversation", "ignored"]
+    kind: Literal["message", "edit", "conversation", "ignored"]
     event: str
     reason: str = ""
     ref: Ref | None = None
@@ -66,6 +72,7 @@ class NoteRequest:
     url: str
     headers: dict[str, str]
     body: bytes
+    method: str = "POST"
 
 
 class Adapter(Protocol):
@@ -83,61 +90,72 @@ class Adapter(Protocol):
         """The request that posts ``text`` as a private note, or ``None`` when outbound is not configured."""
 
 
-Post = Callable[[NoteRequest], int]
+def note_payload(ref: Ref, text: str, *, conversation_id: str) -> dict[str, Any]:
+    """What the outbox stores for one note (no URL or credential: those come from the settings at send time)."""
+    return {
+        "integration": ref.integration,
+        "account": ref.account,
+        "conversation": ref.conversation,
+        "external_id": ref.external_id,
+        "conversation_id": conversation_id,
+        "text": text,
+    }
 
 
-def http_post(req: NoteRequest, timeout: float = 10.0) -> int:
-    """POST ``req``; the HTTP status (network errors raise ``OSError``)."""
-    r = urllib.request.Request(req.url, data=req.body, headers=req.headers, method="POST")
-    try:
-        with urllib.request.urlopen(r, timeout=timeout) as resp:
-            return int(resp.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)
+def note_builder(adapter: Adapter) -> Callable[[dict[str, Any]], NoteRequest | None]:
+    """The outbox's builder for ``adapter``'s notes: the request from a stored :func:`note_payload`."""
+
+    def build(payload: dict[str, Any]) -> NoteRequest | None:
+        try:
+            ref = Ref(adapter.name, str(payload["account"]), str(payload["conversation"]))
+            text = str(payload["text"])
+        except KeyError:
+            return None
+        return adapter.note_request(ref, text)
+
+    return build
 
 
-class NoteSender:
-    """Sends notes on a small pool of threads, never on the request's: a helpdesk outage never fails an inbound
-    delivery. Each note is tried ``attempts`` times with doubling backoff, then dropped with an error log.
-    4xx other than 408/429 is not retried (the request itself is wrong)."""
+#: the times a helpdesk message may carry, Unix seconds (1970 to 2100 UTC, like the API's ``ts``)
+EARLIEST_S, LATEST_S = 0.0, 4102444800.0
 
-    def __init__(self, post: Post = http_post, *, attempts: int = 3, backoff_s: float = 1.0, threads: int = 2) -> None:
-        self.post, self.attempts, self.backoff_s, self.threads = post, attempts, backoff_s, threads
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="calmline-notes")
-        self._lock = threading.Lock()
-        self.sent = 0
-        self.failed = 0
 
-    def submit(self, req: NoteRequest) -> None:
-        self._pool.submit(self._send, req)
+def message_time(value: Any, what: str) -> float | None:
+    """A helpdesk's message time as Unix seconds: a number or ISO 8601 text; ``None`` when absent.
 
-    def _send(self, req: NoteRequest) -> None:
-        delay = self.backoff_s
-        for attempt in range(1, self.attempts + 1):
-            try:
-                status = self.post(req)
-            except Exception as exc:
-                status, why = 0, repr(exc)
-            else:
-                why = f"HTTP {status}"
-            if 200 <= status < 300:
-                with self._lock:
-                    self.sent += 1
-                return
-            if 400 <= status < 500 and status not in (408, 429):
-                break
-            if attempt < self.attempts:
-                log.warning("note to %s failed (%s), attempt %d; retrying", req.url, why, attempt)
-                time.sleep(delay)
-                delay *= 2
-        with self._lock:
-            self.failed += 1
-        log.error("note to %s dropped after %d attempt(s): %s", req.url, attempt, why)
+    ``ValueError`` (answered 422) for a time that is not one, or outside 1970-2100 UTC.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"{what}: not a time")
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    elif isinstance(value, str):
+        from datetime import UTC, datetime
 
-    def flush(self) -> None:
-        """Wait for every submitted note (tests, shutdown)."""
-        self._pool.shutdown(wait=True)
-        self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="calmline-notes")
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace(" UTC", "+00:00"))
+            seconds = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+        except (ValueError, OverflowError):
+            raise ValueError(f"{what}: {value[:40]!r} is not an ISO 8601 time") from None
+    else:
+        raise ValueError(f"{what}: not a time")
+    if not EARLIEST_S <= seconds < LATEST_S:
+        raise ValueError(f"{what}: the time is out of range (1970-2100 UTC)")
+    return seconds
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]+")
+
+
+def clean_name(value: Any, limit: int = 120) -> str | None:
+    """A name, team or status from a payload, safe to store and echo: text without control characters
+    or lone surrogates, trimmed to ``limit``; ``None`` when it is not text or nothing is left."""
+    if not isinstance(value, str):
+        return None
+    text = _UNPRINTABLE.sub(" ", value).strip()[:limit].strip()
+    return text or None
 
 
 def json_body(obj: Any) -> bytes:

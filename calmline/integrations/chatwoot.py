@@ -5,7 +5,9 @@ Chatwoot signs ``"{X-Chatwoot-Timestamp}.{raw body}"`` with HMAC-SHA256 and send
 message (``id``, ``content``, ``message_type``, ``private``, ``sender``), ``account`` and the
 ``conversation`` (whose ``id`` is the display id the API uses). Conversation events are the
 conversation itself plus ``event`` (and ``changed_attributes`` on updates); the assignee and team
-are in ``meta.assignee`` / ``meta.team``.
+are in ``meta.assignee`` / ``meta.team``. ``message_updated`` (an edit, or a status-only update)
+has the same payload as ``message_created`` and becomes an ``edit`` event; a deleted message
+(``content_attributes.deleted``) is ignored.
 """
 
 from __future__ import annotations
@@ -14,15 +16,14 @@ import hashlib
 import hmac
 import time
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
-from calmline.integrations.base import InboundEvent, NoteRequest, Ref, json_body
+from calmline.integrations.base import InboundEvent, NoteRequest, Ref, clean_name, json_body, message_time
 from calmline.integrations.signing import TOLERANCE_S, SignatureError
 
 __all__ = ["ChatwootAdapter", "sign"]
 
-MESSAGE_EVENTS = frozenset({"message_created"})
+MESSAGE_EVENTS = frozenset({"message_created", "message_updated"})
 CONVERSATION_EVENTS = frozenset({"conversation_created", "conversation_updated", "conversation_status_changed"})
 #: Chatwoot's message_type enum, as numbers in some payloads
 _TYPES = {0: "incoming", 1: "outgoing", 2: "activity", 3: "template"}
@@ -47,9 +48,9 @@ def _name(person: Any) -> str | None:
     if not isinstance(person, dict):
         return None
     for key in ("name", "email"):
-        value = person.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()[:120]
+        value = clean_name(person.get(key))
+        if value:
+            return value
     return None
 
 
@@ -83,7 +84,7 @@ class ChatwootAdapter:
     def parse(self, payload: Any) -> InboundEvent:
         if not isinstance(payload, dict) or not isinstance(payload.get("event"), str):
             raise ValueError("a Chatwoot event is a JSON object with an 'event'")
-        event = payload["event"]
+        event = clean_name(payload["event"], 80) or "(none)"  # echoed in the answer: printable text only
         if event in MESSAGE_EVENTS:
             return self._message(event, payload)
         if event in CONVERSATION_EVENTS:
@@ -110,6 +111,9 @@ class ChatwootAdapter:
             return InboundEvent("ignored", event, reason="private note (ours or an agent's)")
         if kind in ("activity", "template"):
             return InboundEvent("ignored", event, reason=f"{kind} message")
+        attrs = p.get("content_attributes")
+        if isinstance(attrs, dict) and attrs.get("deleted") is True:
+            return InboundEvent("ignored", event, reason="a deleted message (what was read stays on record)")
         content = p.get("content")
         if content is None or (isinstance(content, str) and not content.strip()):
             return InboundEvent("ignored", event, reason="no text (an attachment only)")
@@ -117,17 +121,9 @@ class ChatwootAdapter:
             raise ValueError("content: not text")
         ref = self._ref(p.get("conversation"), p)
         meta = p["conversation"].get("meta")
-        created = p.get("created_at")
-        ts: float | None = None
-        if isinstance(created, (int, float)) and not isinstance(created, bool) and 0 < created < 4e9:
-            ts = float(created)
-        elif isinstance(created, str):
-            try:
-                ts = datetime.fromisoformat(created.replace("Z", "+00:00")).timestamp()
-            except ValueError:
-                ts = None
+        ts = message_time(p.get("created_at"), "created_at")
         return InboundEvent(
-            "message",
+            "edit" if event == "message_updated" else "message",
             event,
             ref=ref,
             message_id=_id(p.get("id"), "id"),
@@ -155,7 +151,7 @@ class ChatwootAdapter:
             ref=ref,
             agent=_name(meta.get("assignee")) if isinstance(meta, dict) else None,
             team=_team(meta),
-            status=status if isinstance(status, str) else None,
+            status=clean_name(status, 32),
             changed=tuple(str(n) for n in names),
         )
 
@@ -170,5 +166,4 @@ class ChatwootAdapter:
 
 def _team(meta: Any) -> str | None:
     team = meta.get("team") if isinstance(meta, dict) else None
-    name = team.get("name") if isinstance(team, dict) else None
-    return name.strip()[:120] if isinstance(name, str) and name.strip() else None
+    return clean_name(team.get("name")) if isinstance(team, dict) else None

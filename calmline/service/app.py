@@ -207,6 +207,8 @@ def create_app(
         warm_up(services.policy)  # load lexicons, models and the playbook now, not on the first message
         analyse_pending(services.factory, services.policy)
         sched = None
+        from calmline.service.helpdesks import note_targets
+
         if settings.scheduler:
             sched = Scheduler(
                 services.factory,
@@ -221,6 +223,7 @@ def create_app(
                 timeout_s=settings.alert_timeout_s,
                 concurrency=settings.alert_concurrency,
                 legacy_signature=settings.webhook_legacy_signatures,
+                notes=note_targets(settings),
             )
             sched.start()
         app.state.scheduler = sched

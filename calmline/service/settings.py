@@ -95,6 +95,22 @@ class Settings(BaseSettings):
         "", description="Chatwoot team name to Calmline team, 'Billing=billing,Tier 2=t2'; unmapped use chatwoot_team."
     )
     chatwoot_max_age_s: float = Field(300.0, gt=0, description="Refuse Chatwoot deliveries signed longer ago.")
+    zendesk_webhook_secret: str | None = Field(
+        None, description="Zendesk webhook signing secret; POST /integrations/zendesk/webhook is off without it."
+    )
+    zendesk_url: str | None = Field(None, description="Zendesk base URL (https://SUBDOMAIN.zendesk.com) for notes.")
+    zendesk_email: str | None = Field(None, description="The Zendesk agent whose API token posts the notes.")
+    zendesk_api_token: str | None = Field(None, description="Zendesk API token (with zendesk_email, HTTP Basic).")
+    zendesk_note_events: str = Field(
+        "boundary,escalation",
+        description="Comma-separated: which results are posted back as internal notes "
+        "(guidance, boundary, escalation); empty posts none.",
+    )
+    zendesk_team: str = Field("default", description="Calmline team of Zendesk tickets with no mapped group.")
+    zendesk_teams: str = Field(
+        "", description="Zendesk group id to Calmline team, '360001=billing,360002=t2'; unmapped use zendesk_team."
+    )
+    zendesk_max_age_s: float = Field(300.0, gt=0, description="Refuse Zendesk deliveries signed longer ago.")
     message_threads: int = Field(
         4,
         ge=1,

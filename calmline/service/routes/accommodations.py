@@ -12,6 +12,7 @@ from calmline.cases.accommodations import Accommodation, consistency, suggest_fr
 from calmline.cases.models import MessageRow
 from calmline.service.deps import ActorDep, ReadSessionDep, SessionDep, require, visible_conversation
 from calmline.service.errors import Unprocessable
+from calmline.service.responses import AccommodationOut, ConsistencyGroupOut
 from calmline.service.schemas import Name, Reason, Strict
 
 router = APIRouter(tags=["accommodations"])
@@ -50,7 +51,7 @@ def _public(a: Accommodation) -> dict[str, Any]:
     }
 
 
-@router.post("/conversations/{conversation_id}/accommodations", status_code=201)
+@router.post("/conversations/{conversation_id}/accommodations", status_code=201, response_model=AccommodationOut)
 def create_accommodation(
     conversation_id: str, body: AccommodationCreate, actor: ActorDep, s: SessionDep
 ) -> dict[str, Any]:
@@ -85,7 +86,7 @@ def create_accommodation(
     return _public(row)
 
 
-@router.post("/conversations/{conversation_id}/accommodations/suggest")
+@router.post("/conversations/{conversation_id}/accommodations/suggest", response_model=list[AccommodationOut])
 def suggest_accommodations(conversation_id: str, actor: ActorDep, s: SessionDep) -> list[dict[str, Any]]:
     """Suggestions from what the agent wrote ("I've refunded £20"); each is recorded once, as a suggestion."""
     conv = visible_conversation(s, actor, conversation_id)
@@ -122,7 +123,7 @@ def suggest_accommodations(conversation_id: str, actor: ActorDep, s: SessionDep)
     return [_public(r) for r in out]
 
 
-@router.get("/accommodations")
+@router.get("/accommodations", response_model=list[AccommodationOut])
 def list_accommodations(
     actor: ActorDep,
     s: ReadSessionDep,
@@ -140,7 +141,7 @@ def list_accommodations(
     return [_public(a) for a in s.scalars(q).all()]
 
 
-@router.get("/insights/consistency", tags=["insights"])
+@router.get("/insights/consistency", tags=["insights"], response_model=list[ConsistencyGroupOut])
 def consistency_report(actor: ActorDep, s: ReadSessionDep) -> list[dict[str, Any]]:
     """Similar situations and what each received, outliers flagged both ways (supervisors: their team)."""
     require(actor, "supervisor", "admin")

@@ -14,6 +14,7 @@ from calmline.cases.models import Case, ConversationRow, Escalation, Timer, utcn
 from calmline.cases.pipeline import escalate
 from calmline.service.deps import ActorDep, ReadSessionDep, ServicesDep, SessionDep, require, visible_conversation
 from calmline.service.errors import Conflict, NotFound
+from calmline.service.responses import CallbackOut, CaseOut, EscalationOut, QueueOut, ResolvedOut
 from calmline.service.schemas import MAX_ID, CallbackCreate, EscalationCreate, ResolveRequest
 
 router = APIRouter(tags=["cases"])
@@ -50,7 +51,7 @@ def _timer(t: Timer) -> dict[str, Any]:
     }
 
 
-@router.get("/cases/{number}")
+@router.get("/cases/{number}", response_model=CaseOut)
 def get_case(number: str, actor: ActorDep, s: ReadSessionDep) -> dict[str, Any]:
     case, conv = _case(s, actor, number)
     timers = s.scalars(select(Timer).where(Timer.conversation_id == conv.id).order_by(Timer.id)).all()
@@ -65,38 +66,52 @@ def get_case(number: str, actor: ActorDep, s: ReadSessionDep) -> dict[str, Any]:
     }
 
 
-@router.post("/cases/{number}/resolve")
+@router.post("/cases/{number}/resolve", response_model=ResolvedOut)
 def resolve_case(
     number: str, body: ResolveRequest, actor: ActorDep, services: ServicesDep, s: SessionDep
 ) -> dict[str, Any]:
     """Resolve a case and schedule the follow-up that checks the fix held."""
     case, conv = _case(s, actor, number)
-    now = utcnow()
     delay = services.settings.follow_up_delay_s if body.follow_up_in_s is None else body.follow_up_in_s
+    timer = resolve(s, actor, case, conv, resolution=body.resolution, delay_s=delay)
+    if timer is None:
+        s.rollback()
+        raise Conflict(f"case {case.number} is already resolved")
+    s.commit()
+    return {"case": case.number, "status": case.status, "follow_up": _timer(timer)}
+
+
+def resolve(
+    s: Any, actor: store.Actor, case: Case, conv: ConversationRow, *, resolution: str, delay_s: float
+) -> Timer | None:
+    """Resolve ``case`` and schedule its follow-up in ``s`` (the caller commits); ``None`` if already resolved.
+
+    The API's resolve and a helpdesk's "resolved" (Chatwoot's status change) both come here.
+    """
+    now = utcnow()
     # Conditional update: of concurrent resolves exactly one changes the row (and schedules the follow-up).
     won = _rowcount(
         s.execute(
             update(Case)
             .where(Case.id == case.id, Case.status != "resolved")
-            .values(status="resolved", resolution=body.resolution, resolved_at=now)
+            .values(status="resolved", resolution=resolution, resolved_at=now)
             .execution_options(synchronize_session=False)
         )
     )
     if won != 1:
-        s.rollback()
-        raise Conflict(f"case {case.number} is already resolved")
-    case.status, case.resolution, case.resolved_at = "resolved", body.resolution, now
+        return None
+    case.status, case.resolution, case.resolved_at = "resolved", resolution, now
     conv.status = "resolved" if conv.status != "closed" else conv.status
     timer = store.schedule_timer(
         s,
         conv,
         kind="follow_up",
         owner=conv.agent,
-        due_at=now + timedelta(seconds=delay),
+        due_at=now + timedelta(seconds=delay_s),
         note=f"Check the fix for case {case.number} held and the customer is satisfied.",
     )
     store.cancel_timers(s, conv.id, "still_here")
-    store.audit(s, actor, "case.resolve", case.number, {"follow_up_timer": timer.id, "delay_s": delay})
+    store.audit(s, actor, "case.resolve", case.number, {"follow_up_timer": timer.id, "delay_s": delay_s})
     store.emit(
         s,
         "case.resolved",
@@ -104,8 +119,31 @@ def resolve_case(
         conversation_id=conv.id,
         team=conv.team,
     )
-    s.commit()
-    return {"case": case.number, "status": case.status, "follow_up": _timer(timer)}
+    return timer
+
+
+def reopen(s: Any, actor: store.Actor, case: Case, conv: ConversationRow) -> bool:
+    """Reopen a resolved case (its pending follow-up cancelled) in ``s``; ``False`` if it is not resolved.
+
+    A closed conversation stays closed (closing is final: a new message needs a new conversation).
+    """
+    won = _rowcount(
+        s.execute(
+            update(Case)
+            .where(Case.id == case.id, Case.status == "resolved")
+            .values(status="open", resolved_at=None)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if won != 1:
+        return False
+    case.status, case.resolved_at = "open", None
+    if conv.status == "resolved":
+        conv.status = "open"
+    store.cancel_timers(s, conv.id, "follow_up")
+    store.audit(s, actor, "case.reopen", case.number)
+    store.emit(s, "case.reopened", {"case": case.number}, conversation_id=conv.id, team=conv.team)
+    return True
 
 
 def _esc(e: Escalation) -> dict[str, Any]:
@@ -123,7 +161,7 @@ def _esc(e: Escalation) -> dict[str, Any]:
     }
 
 
-@router.post("/conversations/{conversation_id}/escalations", status_code=201)
+@router.post("/conversations/{conversation_id}/escalations", status_code=201, response_model=EscalationOut)
 def create_escalation(
     conversation_id: str, body: EscalationCreate, actor: ActorDep, services: ServicesDep, s: SessionDep
 ) -> dict[str, Any]:
@@ -142,12 +180,12 @@ def _visible_escalation(s: Any, actor: store.Actor, escalation_id: int) -> tuple
     return esc, conv
 
 
-@router.get("/escalations/{escalation_id}")
+@router.get("/escalations/{escalation_id}", response_model=EscalationOut)
 def get_escalation(escalation_id: EscalationId, actor: ActorDep, s: ReadSessionDep) -> dict[str, Any]:
     return _esc(_visible_escalation(s, actor, escalation_id)[0])
 
 
-@router.post("/escalations/{escalation_id}/claim")
+@router.post("/escalations/{escalation_id}/claim", response_model=EscalationOut)
 def claim_escalation(escalation_id: EscalationId, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
     """A supervisor takes the escalation."""
     require(actor, "supervisor", "admin")
@@ -174,7 +212,7 @@ def claim_escalation(escalation_id: EscalationId, actor: ActorDep, s: SessionDep
     return _esc(esc)
 
 
-@router.post("/escalations/{escalation_id}/callbacks", status_code=201)
+@router.post("/escalations/{escalation_id}/callbacks", status_code=201, response_model=CallbackOut)
 def create_callback(
     escalation_id: EscalationId, body: CallbackCreate, actor: ActorDep, s: SessionDep
 ) -> dict[str, Any]:
@@ -196,7 +234,7 @@ def create_callback(
     return _timer(timer)
 
 
-@router.get("/queue")
+@router.get("/queue", response_model=QueueOut)
 def supervisor_queue(actor: ActorDep, s: ReadSessionDep) -> dict[str, Any]:
     """The team's queue: open escalations, pending callbacks and timers, riskiest open conversations."""
     require(actor, "supervisor", "admin")

@@ -13,6 +13,7 @@ from calmline.cases.models import Case, ConversationRow, MessageRow
 from calmline.cases.pipeline import stored_analysis
 from calmline.service.deps import ActorDep, ReadSessionDep, ServicesDep, SessionDep, require, visible_conversation
 from calmline.service.errors import Conflict, Forbidden
+from calmline.service.responses import ClosedOut, ConversationDetail
 from calmline.service.schemas import MAX_OFFSET, CloseRequest, ConversationCreate, ConversationPublic
 
 router = APIRouter(tags=["conversations"])
@@ -95,7 +96,7 @@ def list_conversations(
     return [public(c, k) for c, k in s.execute(q).all()]
 
 
-@router.get("/conversations/{conversation_id}")
+@router.get("/conversations/{conversation_id}", response_model=ConversationDetail, response_model_exclude_unset=True)
 def get_conversation(conversation_id: str, actor: ActorDep, s: ReadSessionDep) -> dict[str, Any]:
     """The conversation with its messages and the full analysis (every turn's signals and the state)."""
     conv = visible_conversation(s, actor, conversation_id)
@@ -111,7 +112,7 @@ def get_conversation(conversation_id: str, actor: ActorDep, s: ReadSessionDep) -
     }
 
 
-@router.post("/conversations/{conversation_id}/close")
+@router.post("/conversations/{conversation_id}/close", response_model=ClosedOut)
 def close_conversation(conversation_id: str, body: CloseRequest, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
     """Close a conversation with its reason (e.g. ended per the boundary policy)."""
     conv = visible_conversation(s, actor, conversation_id, lock=True)

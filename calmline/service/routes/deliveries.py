@@ -9,13 +9,14 @@ from fastapi import APIRouter, Path, Query
 from calmline.cases import outbox, store
 from calmline.service.deps import ActorDep, ReadSessionDep, SessionDep, require
 from calmline.service.errors import NotFound
+from calmline.service.responses import DeliveryOut
 
 router = APIRouter()
 
 DeliveryId = Annotated[int, Path(ge=1, le=2**62, description="The delivery's id (X-Calmline-Delivery).")]
 
 
-@router.get("/admin/deliveries", tags=["admin"])
+@router.get("/admin/deliveries", tags=["admin"], response_model=list[DeliveryOut])
 def list_deliveries(
     actor: ActorDep,
     s: ReadSessionDep,
@@ -28,7 +29,7 @@ def list_deliveries(
     return [outbox.describe(d) for d in outbox.list_deliveries(s, status=status, limit=limit, offset=offset)]
 
 
-@router.post("/admin/deliveries/{delivery_id}/replay", tags=["admin"])
+@router.post("/admin/deliveries/{delivery_id}/replay", tags=["admin"], response_model=DeliveryOut)
 def replay_delivery(delivery_id: DeliveryId, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
     """Send an alert again now (same idempotency key, so a receiver that has it drops the copy)."""
     require(actor, "admin")

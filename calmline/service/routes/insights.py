@@ -10,11 +10,12 @@ from fastapi import APIRouter, Query
 from calmline.insights.db import scoped_report
 from calmline.service.deps import ActorDep, ReadSessionDep
 from calmline.service.errors import Forbidden, Unprocessable
+from calmline.service.responses import InsightsOut
 
 router = APIRouter()
 
 
-@router.get("/insights", tags=["insights"])
+@router.get("/insights", tags=["insights"], response_model=InsightsOut)
 def insights(
     actor: ActorDep,
     s: ReadSessionDep,

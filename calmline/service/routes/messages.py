@@ -30,6 +30,7 @@ from calmline.service.deps import (
     visible_conversation,
 )
 from calmline.service.errors import Conflict, NotFound, Unprocessable
+from calmline.service.responses import CoachOut, MessageOut
 from calmline.service.schemas import CoachRequest, MessageCreate, MessageResult
 
 router = APIRouter(tags=["messages"])
@@ -257,14 +258,16 @@ async def create_message(
     return await services.run(post_message, services, actor, conversation_id, body, response, text_chars=len(body.text))
 
 
-@router.get("/conversations/{conversation_id}/messages")
+@router.get(
+    "/conversations/{conversation_id}/messages", response_model=list[MessageOut], response_model_exclude_unset=True
+)
 def list_messages(conversation_id: str, actor: ActorDep, s: ReadSessionDep) -> list[dict[str, Any]]:
     conv = visible_conversation(s, actor, conversation_id)
     msgs = s.scalars(select(MessageRow).where(MessageRow.conversation_id == conv.id).order_by(MessageRow.id)).all()
     return [store.message_public(m, full=True) for m in msgs]
 
 
-@router.post("/conversations/{conversation_id}/coach")
+@router.post("/conversations/{conversation_id}/coach", response_model=CoachOut)
 def coach_draft(
     conversation_id: str, body: CoachRequest, actor: ActorDep, services: ServicesDep, s: ReadSessionDep
 ) -> dict[str, Any]:

@@ -14,6 +14,14 @@ from calmline.cases.models import ApiToken, AuditEntry, ConversationRow, Inciden
 from calmline.cases.pipeline import policy_playbook
 from calmline.service.deps import ActorDep, ReadSessionDep, ServicesDep, SessionDep, require, visible_conversation
 from calmline.service.errors import Conflict, Forbidden, NotFound
+from calmline.service.responses import (
+    AuditOut,
+    IncidentOut,
+    RevokedOut,
+    TokenCreatedOut,
+    TokenOut,
+    WellbeingOut,
+)
 from calmline.service.schemas import TokenCreate
 
 router = APIRouter()
@@ -47,7 +55,7 @@ def _care(services: Any, s: Any, agent: str, team: str, since: datetime) -> dict
     return {**w, "suggest_break": suggest, "note": note}
 
 
-@router.get("/wellbeing/{agent}", tags=["wellbeing"])
+@router.get("/wellbeing/{agent}", tags=["wellbeing"], response_model=WellbeingOut)
 def agent_wellbeing(
     agent: str,
     actor: ActorDep,
@@ -75,7 +83,7 @@ def agent_wellbeing(
     return _care(services, s, agent, actor.team, since)
 
 
-@router.get("/wellbeing", tags=["wellbeing"])
+@router.get("/wellbeing", tags=["wellbeing"], response_model=list[WellbeingOut])
 def team_wellbeing(actor: ActorDep, services: ServicesDep, s: ReadSessionDep) -> list[dict[str, Any]]:
     """The team's agents, alphabetically (not ranked): who might need a break."""
     require(actor, "supervisor")
@@ -84,7 +92,7 @@ def team_wellbeing(actor: ActorDep, services: ServicesDep, s: ReadSessionDep) ->
     return [_care(services, s, a, actor.team, since) for a in agents]
 
 
-@router.get("/conversations/{conversation_id}/incidents", tags=["incidents"])
+@router.get("/conversations/{conversation_id}/incidents", tags=["incidents"], response_model=list[IncidentOut])
 def conversation_incidents(conversation_id: str, actor: ActorDep, s: ReadSessionDep) -> list[dict[str, Any]]:
     """Boundary incidents logged with evidence and ladder rung."""
     conv = visible_conversation(s, actor, conversation_id)
@@ -102,7 +110,7 @@ def conversation_incidents(conversation_id: str, actor: ActorDep, s: ReadSession
     ]
 
 
-@router.post("/admin/tokens", status_code=201, tags=["admin"])
+@router.post("/admin/tokens", status_code=201, tags=["admin"], response_model=TokenCreatedOut)
 def create_token(body: TokenCreate, actor: ActorDep, s: SessionDep) -> dict[str, Any]:
     """A new API token; the secret is shown once and stored only hashed."""
     require(actor, "admin")
@@ -115,7 +123,7 @@ def create_token(body: TokenCreate, actor: ActorDep, s: SessionDep) -> dict[str,
     return {"id": row.id, "name": row.name, "role": row.role, "team": row.team, "token": token}
 
 
-@router.get("/admin/tokens", tags=["admin"])
+@router.get("/admin/tokens", tags=["admin"], response_model=list[TokenOut])
 def list_tokens(actor: ActorDep, s: ReadSessionDep) -> list[dict[str, Any]]:
     require(actor, "admin")
     return [
@@ -131,7 +139,7 @@ def list_tokens(actor: ActorDep, s: ReadSessionDep) -> list[dict[str, Any]]:
     ]
 
 
-@router.delete("/admin/tokens/{token_id}", tags=["admin"])
+@router.delete("/admin/tokens/{token_id}", tags=["admin"], response_model=RevokedOut)
 def revoke_token(token_id: str, actor: ActorDep, services: ServicesDep, s: SessionDep) -> dict[str, Any]:
     require(actor, "admin")
     row = s.get(ApiToken, token_id)
@@ -143,7 +151,7 @@ def revoke_token(token_id: str, actor: ActorDep, services: ServicesDep, s: Sessi
     return {"id": row.id, "revoked_at": row.revoked_at}
 
 
-@router.get("/admin/audit", tags=["admin"])
+@router.get("/admin/audit", tags=["admin"], response_model=list[AuditOut])
 def audit_log(
     actor: ActorDep, s: ReadSessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[dict[str, Any]]:

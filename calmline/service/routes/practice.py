@@ -34,6 +34,14 @@ from calmline.practice import MAX_REPLY_CHARS, Persona, PracticeError, PracticeS
 from calmline.practice.store import PracticeRow
 from calmline.service.deps import ActorDep, ReadSessionDep, Services, ServicesDep, SessionDep
 from calmline.service.errors import Conflict, Forbidden, NotFound, Unprocessable
+from calmline.service.responses_practice import (
+    DebriefOut,
+    PersonaOut,
+    PracticeReplyOut,
+    PracticeSessionOut,
+    PracticeSummaryOut,
+    PracticeTeamOut,
+)
 from calmline.service.schemas import Strict, no_control
 
 __all__ = ["router"]
@@ -144,13 +152,13 @@ def _view(row: PracticeRow, personas: dict[str, Persona]) -> dict[str, Any]:
     return out
 
 
-@router.get("/personas")
+@router.get("/personas", response_model=list[PersonaOut])
 def list_personas(actor: ActorDep, services: ServicesDep) -> list[dict[str, Any]]:
     """The personas you can practise with, each with its scenario."""
     return [p.brief() for p in personas_for(services).values()]
 
 
-@router.post("/sessions", status_code=201)
+@router.post("/sessions", status_code=201, response_model=PracticeSessionOut, response_model_exclude_unset=True)
 def start(body: PracticeStart, actor: ActorDep, services: ServicesDep, s: SessionDep) -> dict[str, Any]:
     """Start a practice session as yourself; the answer holds the customer's opening line."""
     personas = personas_for(services)
@@ -167,20 +175,20 @@ def start(body: PracticeStart, actor: ActorDep, services: ServicesDep, s: Sessio
     return _view(row, personas) | {"seed": seed}
 
 
-@router.get("/sessions")
+@router.get("/sessions", response_model=list[PracticeSummaryOut])
 def my_sessions(actor: ActorDep, s: ReadSessionDep) -> list[dict[str, Any]]:
     """Your own practice sessions, newest first."""
     q = select(PracticeRow).where(PracticeRow.agent == actor.name, PracticeRow.team == actor.team)
     return [_summary(r) for r in s.scalars(q.order_by(PracticeRow.created_at.desc()).limit(500))]
 
 
-@router.get("/sessions/{session_id}")
+@router.get("/sessions/{session_id}", response_model=PracticeSessionOut, response_model_exclude_unset=True)
 def get_session(session_id: SessionId, actor: ActorDep, services: ServicesDep, s: ReadSessionDep) -> dict[str, Any]:
     """One of your sessions: the transcript turn by turn (the replay), and the debrief once it is over."""
     return _view(_own(s, actor, session_id), personas_for(services))
 
 
-@router.post("/sessions/{session_id}/replies")
+@router.post("/sessions/{session_id}/replies", response_model=PracticeReplyOut, response_model_exclude_unset=True)
 def reply(
     session_id: SessionId, body: PracticeReply, actor: ActorDep, services: ServicesDep, s: SessionDep
 ) -> dict[str, Any]:
@@ -210,7 +218,7 @@ def reply(
     return out
 
 
-@router.post("/sessions/{session_id}/finish")
+@router.post("/sessions/{session_id}/finish", response_model=DebriefOut)
 def finish(session_id: SessionId, actor: ActorDep, services: ServicesDep, s: SessionDep) -> dict[str, Any]:
     """Stop the session now (if not over already) and return its debrief."""
     row = _own(s, actor, session_id, lock=True)
@@ -220,7 +228,7 @@ def finish(session_id: SessionId, actor: ActorDep, services: ServicesDep, s: Ses
     return dict(row.transcript)
 
 
-@router.get("/team")
+@router.get("/team", response_model=PracticeTeamOut)
 def team(actor: ActorDep, services: ServicesDep, s: ReadSessionDep) -> dict[str, Any]:
     """Practice completion and scores per agent of your team (supervisors; admins see every team)."""
     if actor.role not in ("supervisor", "admin"):

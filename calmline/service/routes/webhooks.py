@@ -17,7 +17,7 @@ from calmline.integrations.signing import SignatureError, legacy_signature, veri
 from calmline.service.deps import Services, ServicesDep
 from calmline.service.errors import Forbidden, NotFound, Unauthorized
 from calmline.service.routes.messages import post_message
-from calmline.service.schemas import InboundMessage, MessageCreate
+from calmline.service.schemas import InboundMessage, MessageCreate, MessageResult
 
 router = APIRouter(tags=["webhooks"])
 
@@ -29,6 +29,8 @@ def signature(secret: str, body: bytes) -> str:
 
 @router.post(
     "/webhooks/inbound",
+    response_model=MessageResult,
+    responses={201: {"description": "stored and analysed"}, 200: {"description": "a retry: the original"}},
     openapi_extra={"requestBody": {"content": {"application/json": {"schema": InboundMessage.model_json_schema()}}}},
 )
 async def inbound(request: Request, services: ServicesDep, response: Response) -> dict[str, Any]:
