@@ -45,7 +45,7 @@ def analyze_many(
 
 def _analyze_chunk(chunk: list[Conversation], reader: Reader) -> Iterator[Analysis]:
     texts = [t.text for conv in chunk for t in conv.turns if t.role is Role.CUSTOMER]
-    scored = iter(reader.score_models(texts))
+    scored = iter(reader.score_batch(texts))
     for conv in chunk:
         tracker = StateTracker()
         turns: list[TurnAnalysis] = []
@@ -53,9 +53,9 @@ def _analyze_chunk(chunk: list[Conversation], reader: Reader) -> Iterator[Analys
         last_agent: str | None = None
         for i, turn in enumerate(conv.turns):
             if turn.role is Role.CUSTOMER:
-                message, emo, off, learned = next(scored)
+                message, emo, off, learned, summary, skip = next(scored)
                 previous = tracker.frustrations[-1] if tracker.frustrations else 0.0
-                r = reader.finish(message, emo, off, last_agent, previous, learned=learned)
+                r = reader.finish(message, emo, off, last_agent, previous, learned=learned, summary=summary, skip=skip)
                 ta = turn_analysis(i, turn, r)
             else:
                 if turn.role is Role.AGENT:

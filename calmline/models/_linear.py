@@ -53,6 +53,7 @@ import numpy as np
 import numpy.typing as npt
 
 from calmline.errors import ModelError
+from calmline.models._charhash import CHAR_MAX_TOKEN, ngram_crc32
 
 __all__ = [
     "FEATURIZER_VERSION",
@@ -70,7 +71,7 @@ __all__ = [
 FEATURIZER_VERSION = 2
 # version 1: word uni+bigrams; version 2: + optional hashed char n-grams
 SUPPORTED_FEATURIZER_VERSIONS = (1, 2)
-_CHAR_MAX_TOKEN = 32  # longer tokens (hashes, spam) get no char n-grams
+
 
 _SEP = "\x00"  # message separator inside a joined batch; never a real token
 _NOT = "NOT_"  # upper case: can never collide with a (lower-cased) token
@@ -252,7 +253,7 @@ def feature_strings(text: str, negation: bool = True) -> list[str]:
 
 def char_buckets(tok: str, n_buckets: int, lo: int, hi: int) -> tuple[int, ...]:
     """Hashed character n-gram buckets of one normalised token (duplicates kept)."""
-    if tok[:1] == "<" or len(tok) > _CHAR_MAX_TOKEN or not any(c.isalpha() for c in tok):
+    if tok[:1] == "<" or len(tok) > CHAR_MAX_TOKEN or not any(c.isalpha() for c in tok):
         return ()
     s = " " + tok + " "
     crc = zlib.crc32
@@ -369,6 +370,15 @@ class LinearModel:
             self._char_tok[tok] = i
         return i
 
+    def _char_ids(self, toks: Sequence[str]) -> npt.NDArray[np.intp]:
+        """The char ids of ``toks``, hashing the n-grams of tokens not seen yet."""
+        cid = np.fromiter(map(self._char_tok.get, toks, repeat(-1)), np.intp, len(toks))
+        miss = np.flatnonzero(cid < 0)
+        if miss.size:
+            char_fill([self], sorted({toks[j] for j in miss.tolist()}))
+            cid[miss] = [self._char_token_id(toks[j]) for j in miss.tolist()]
+        return cid
+
     def _char_batch(
         self, toks: list[str], msg: npt.NDArray[np.intp], n: int, cid: npt.NDArray[np.intp] | None = None
     ) -> npt.NDArray[np.float64]:
@@ -376,17 +386,48 @@ class LinearModel:
         if cid is None:
             if len(self._char_tok) > _CHUNK_CACHE_MAX:
                 self._char_reset()
-            get = self._char_tok.get
-            cid = np.fromiter(map(get, toks, repeat(-1)), np.intp, len(toks))
-            miss = np.flatnonzero(cid < 0)
-            if miss.size:
-                cid[miss] = [self._char_token_id(toks[j]) for j in miss.tolist()]
+            cid = self._char_ids(toks)
         cnt = np.bincount(msg, weights=self._char_cnt[cid], minlength=n)
         scale = 1.0 / np.sqrt(np.maximum(cnt, 1.0))
         out = np.empty((n, self._k_out), np.float64)
         for c in range(self._k_out):
             out[:, c] = np.bincount(msg, weights=self._char_sum[cid, c], minlength=n) * scale
         return out
+
+    def _char_add(
+        self,
+        toks: Sequence[str],
+        owner: npt.NDArray[np.intp],
+        lengths: npt.NDArray[np.intp],
+        crc: npt.NDArray[np.uint32],
+    ) -> None:
+        """Give ``toks`` (the ones not seen yet) char ids from their n-gram CRCs (see :func:`char_fill`)."""
+        assert self.char_W is not None and self._k_out == 1
+        lo, hi = self.char_ngrams
+        if lengths.size and (lengths.min() < lo or lengths.max() > hi):
+            keep = (lengths >= lo) & (lengths <= hi)
+            owner, crc = owner[keep], crc[keep]
+        tab = self._char_tok
+        ids = [0] * len(toks)  # no n-grams: row 0
+        if owner.size:
+            # each token's n-grams are contiguous and in the reference order (see ngram_crc32)
+            first = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
+            sums = np.add.reduceat(self.char_W[crc % self.char_W.shape[0], 0].astype(np.float64), first)
+            counts = np.diff(np.append(first, owner.size))
+            seg_tok = owner[first]
+            fresh = np.fromiter((toks[k] not in tab for k in seg_tok.tolist()), bool, seg_tok.size)
+            seg_tok, sums, counts = seg_tok[fresh], sums[fresh], counts[fresh]
+            used, k = self._char_used, int(seg_tok.size)
+            while used + k > self._char_cnt.shape[0]:
+                self._char_sum = np.concatenate((self._char_sum, np.zeros_like(self._char_sum)))
+                self._char_cnt = np.concatenate((self._char_cnt, np.zeros_like(self._char_cnt)))
+            self._char_sum[used : used + k, 0] = sums
+            self._char_cnt[used : used + k] = counts
+            self._char_used = used + k
+            for t, i in zip(seg_tok.tolist(), range(used, used + k), strict=True):
+                ids[t] = i
+        for t, i in zip(toks, ids, strict=True):
+            tab.setdefault(t, i)
 
     def _char_one(self, chunks: list[str]) -> tuple[float, ...]:
         """Char n-gram part of the logits of one message (per-chunk cache)."""
@@ -663,8 +704,9 @@ class LinearModel:
 def predict_proba_many(models: Sequence[LinearModel], texts: Sequence[str]) -> list[FloatArray]:
     """``[m.predict_proba(texts) for m in models]``, tokenising the texts once for all of them.
 
-    The models' token ids (and char n-gram ids) are also looked up together, one dict
-    lookup per token for all models, from a cache of packed ids (see :class:`_JointIds`).
+    The models' token ids and char n-gram ids come from one table for all of them
+    (:class:`_TokenTable`): one dict lookup per token of the batch; a token no model has
+    seen is looked up in each model once, and its char n-grams are hashed once for all.
     """
     if isinstance(texts, str):
         raise TypeError("predict on a sequence of strings, not one string")
@@ -681,75 +723,91 @@ def predict_proba_many(models: Sequence[LinearModel], texts: Sequence[str]) -> l
                 m._compile()
             if m.char_W is not None and len(m._char_tok) > _CHUNK_CACHE_MAX:
                 m._char_reset()
-        joint = _joint_ids(models)
-        if joint is None:
-            return [m._proba(m._decision_from_tokens(toks, n)) for m in models]
-        packed = np.fromiter(map(joint.__getitem__, toks), np.int64, len(toks))
-        out = []
-        for m, (shift, bits, char_shift) in zip(models, joint.fields, strict=True):
-            tid = ((packed >> shift) & ((1 << bits) - 1)).astype(np.intp)
-            cid = ((packed >> char_shift) & ((1 << _CHAR_ID_BITS) - 1)).astype(np.intp) if char_shift >= 0 else None
-            out.append(m._proba(m._decision_from_tokens(toks, n, tid, cid)))
-        return out
+        ids = _token_table(models).lookup(toks)
+        return [
+            m._proba(m._decision_from_tokens(toks, n, ids[2 * j], ids[2 * j + 1] if m.char_W is not None else None))
+            for j, m in enumerate(models)
+        ]
     finally:
         for lock in reversed(locks):
             lock.release()
 
 
-_CHAR_ID_BITS = 20  # char ids stay below _CHUNK_CACHE_MAX + 2 (the cache is reset past that)
-_JOINT: dict[tuple[int, ...], _JointIds] = {}
+_TABLES: dict[tuple[int, ...], _TokenTable] = {}
 
 
-class _JointIds(dict[str, int]):
-    """token -> the token ids (and char n-gram ids) of several models, packed in one integer.
+class _TokenTable:
+    """token -> a column holding every model's token id and char id (rows ``2k`` and ``2k + 1``).
 
-    ``fields[k]``: (shift, bits, char shift or -1) of model ``k``'s ids. Filled on first
-    sight of a token; dropped when a model's char-id cache is reset (its ids change).
+    Filled on first sight of a token; rebuilt when a model's char-id cache is reset (its
+    char ids change) and when it grows past the cache limit.
     """
 
     def __init__(self, models: Sequence[LinearModel]) -> None:
-        super().__init__()
         self.models = list(models)
         self.char_tables = [m._char_tok if m.char_W is not None else None for m in models]
-        fields = []
-        shift = 0
-        for m in models:
-            bits = m._n_tok.bit_length()
-            char_shift = shift + bits if m.char_W is not None else -1
-            fields.append((shift, bits, char_shift))
-            shift += bits + (_CHAR_ID_BITS if m.char_W is not None else 0)
-        self.fields = fields
-        self.width = shift
+        self.cols: dict[str, int] = {}
+        self.table = np.zeros((2 * len(models), 1024), np.int32)  # ids < 2**31: vocabularies, char caches
 
     def valid(self, models: Sequence[LinearModel]) -> bool:
-        return all(
-            (m._char_tok if m.char_W is not None else None) is t for m, t in zip(models, self.char_tables, strict=True)
+        return (
+            self.models == list(models)
+            and len(self.cols) <= _CHUNK_CACHE_MAX
+            and all(
+                (m._char_tok if m.char_W is not None else None) is t
+                for m, t in zip(models, self.char_tables, strict=True)
+            )
         )
 
-    def __missing__(self, tok: str) -> int:
-        code = 0
-        for m, (shift, _bits, char_shift) in zip(self.models, self.fields, strict=True):
-            code |= m._tok_ids.get(tok, m._unk) << shift
-            if char_shift >= 0:
-                code |= m._char_token_id(tok) << char_shift
-        if len(self) > _CHUNK_CACHE_MAX:
-            self.clear()
-        self[tok] = code
-        return code
+    def lookup(self, toks: list[str]) -> npt.NDArray[np.intp]:
+        """Shape ``(2 * n_models, len(toks))``: each model's token ids and char ids (0 without char n-grams)."""
+        cols = np.fromiter(map(self.cols.get, toks, repeat(-1)), np.intp, len(toks))
+        miss = np.flatnonzero(cols < 0)
+        if miss.size:
+            self._add(list(dict.fromkeys(toks[j] for j in miss.tolist())))
+            cols[miss] = [self.cols[toks[j]] for j in miss.tolist()]
+        return self.table[:, cols].astype(np.intp)
+
+    def _add(self, new: list[str]) -> None:
+        char_fill(self.models, new)
+        used, k = len(self.cols), len(new)
+        while used + k > self.table.shape[1]:
+            self.table = np.concatenate((self.table, np.zeros_like(self.table)), axis=1)
+        block = self.table[:, used : used + k]
+        for j, m in enumerate(self.models):
+            block[2 * j] = np.fromiter(map(m._tok_ids.get, new, repeat(m._unk)), np.int32, k)
+            if m.char_W is not None:
+                block[2 * j + 1] = m._char_ids(new)
+        self.cols.update(zip(new, range(used, used + k), strict=True))
 
 
-def _joint_ids(models: Sequence[LinearModel]) -> _JointIds | None:
-    """The packed-id cache of these models (None: their ids do not fit in 63 bits)."""
+def _token_table(models: Sequence[LinearModel]) -> _TokenTable:
     key = tuple(id(m) for m in models)
-    joint = _JOINT.get(key)
-    if joint is None or joint.models != list(models) or not joint.valid(models):
-        joint = _JointIds(models)
-        if joint.width > 63:
-            return None
-        if len(_JOINT) > 16:
-            _JOINT.clear()
-        _JOINT[key] = joint
-    return joint
+    table = _TABLES.get(key)
+    if table is None or not table.valid(models):
+        table = _TokenTable(models)
+        if len(_TABLES) > 16:
+            _TABLES.clear()
+        _TABLES[key] = table
+    return table
+
+
+def char_fill(models: Sequence[LinearModel], tokens: Sequence[str]) -> None:
+    """Char n-gram ids for the distinct ``tokens`` in every char model that has not seen them yet.
+
+    One vectorised CRC pass (:func:`~calmline.models._charhash.ngram_crc32`) over the
+    n-gram lengths of all the models, shared by them; a model whose outputs are not one
+    column keeps the per-token path. Identical sums to :func:`char_buckets` per token.
+    """
+    ms = [m for m in models if m.char_W is not None and m._k_out == 1]
+    todo = [t for t in tokens if any(t not in m._char_tok for m in ms)] if ms else []
+    if not todo:
+        return
+    lo = min(m.char_ngrams[0] for m in ms)
+    hi = max(m.char_ngrams[1] for m in ms)
+    owner, lengths, crc = ngram_crc32(todo, lo, hi)
+    for m in ms:
+        m._char_add(todo, owner, lengths, crc)
 
 
 # ---------------------------------------------------------------- storage

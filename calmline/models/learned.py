@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -29,7 +29,7 @@ from calmline.models._linear import LinearModel, load_model, predict_proba_many
 from calmline.models._tfidf import TfidfEnsemble, load_tfidf
 from calmline.models._valence import load_valence
 
-__all__ = ["HEADS", "LearnedLayer", "LearnedScore", "model_card"]
+__all__ = ["HEADS", "LearnedLayer", "LearnedScore", "LearnedScores", "model_card"]
 
 HEADS = ("negative", "sarcasm", "complaint")
 
@@ -96,6 +96,9 @@ class LearnedLayer:
         self.models = [m for m, _ in self.heads.values()]
         self.abuse = abuse
         self.valence = load_valence()
+        #: the keys of every message's scores: the heads in order, then ``abuse``
+        self.keys = (*self.heads, "abuse")
+        self._index = {h: i for i, h in enumerate(self.heads)}
 
     @classmethod
     def load(cls) -> LearnedLayer | None:
@@ -121,6 +124,15 @@ class LearnedLayer:
         probs = predict_proba_many(self.models, texts)
         return self.with_abuse(np.stack([p[:, 1] for p in probs], axis=1).tolist(), texts)
 
+    def predict_one(self, text: str) -> tuple[float, ...]:
+        """``predict([text])[0]`` through each linear head's single-message path (no numpy batch overhead).
+
+        The heads' single path adds the same weights in another order, a few units in the last
+        place apart; rounding to float32, as the batch path's probabilities are, removes that.
+        """
+        row = [float(np.float32(m.predict_proba_one(text)[1])) for m in self.models]
+        return self.with_abuse([row], [text])[0]
+
     def with_abuse(self, rows: list[list[float]], texts: Sequence[str]) -> list[tuple[float, ...]]:
         """The linear heads' rows with the abuse head's probability appended (when it ships)."""
         if self.abuse is None:
@@ -129,23 +141,64 @@ class LearnedLayer:
 
     def explain(
         self, text: str, probs: Sequence[float], rule: float, sat: float, abuse_rule: float, offensive: float
-    ) -> dict[str, LearnedScore]:
-        """Stack each head with the rule score and say which words pushed it."""
-        out: dict[str, LearnedScore] = {}
-        for (h, (model, stack)), p in zip(self.heads.items(), probs, strict=False):
-            val = round(self.valence.score(text), 4) if stack.w_val else None
-            score = round(stack(rule, p, sat, val or 0.0), 4)
-            out[h] = LearnedScore(score, round(p, 4), h, rule, text, model, valence=val)
-        if self.abuse is not None:
-            head, stack = self.abuse
-            p = probs[len(self.heads)]
-            score = round(stack(abuse_rule, p, 0.0), 4)
-            out["abuse"] = LearnedScore(score, round(p, 4), "abuse", abuse_rule, text, head)
-            return out
-        a = 0.5 * (abuse_rule + offensive)
-        why = f"offensive model {offensive:.2f} averaged with abuse rules {abuse_rule:.2f}"
-        out["abuse"] = LearnedScore(round(a, 4), round(offensive, 4), "abuse", abuse_rule, fixed_reason=why)
-        return out
+    ) -> LearnedScores:
+        """Stack each head with the rule score and say which words pushed it.
+
+        Each score is worked out when first read (the reader needs only ``negative``).
+        """
+        return LearnedScores(self, (text, probs, rule, sat, abuse_rule, offensive))
+
+    def _score(
+        self, key: str, text: str, probs: Sequence[float], rule: float, sat: float, abuse_rule: float, offensive: float
+    ) -> LearnedScore:
+        if key == "abuse":
+            if self.abuse is not None:
+                head, abuse_stack = self.abuse
+                p = probs[len(self.heads)]
+                score = round(abuse_stack(abuse_rule, p, 0.0), 4)
+                return LearnedScore(score, round(p, 4), "abuse", abuse_rule, text, head)
+            a = 0.5 * (abuse_rule + offensive)
+            why = f"offensive model {offensive:.2f} averaged with abuse rules {abuse_rule:.2f}"
+            return LearnedScore(round(a, 4), round(offensive, 4), "abuse", abuse_rule, fixed_reason=why)
+        model, stack = self.heads[key]
+        p = probs[self._index[key]]
+        val = round(self.valence.score(text), 4) if stack.w_val else None
+        score = round(stack(rule, p, sat, val or 0.0), 4)
+        return LearnedScore(score, round(p, 4), key, rule, text, model, valence=val)
+
+
+class LearnedScores(Mapping[str, LearnedScore]):
+    """The learned scores of one message (``HEADS`` then ``abuse``), each stacked when first read.
+
+    Read-only; the values are exactly what stacking them all at once gives.
+    """
+
+    __slots__ = ("_args", "_done", "_layer")
+
+    def __init__(self, layer: LearnedLayer, args: tuple[str, Sequence[float], float, float, float, float]) -> None:
+        self._layer = layer
+        self._args = args
+        self._done: dict[str, LearnedScore] = {}
+
+    def __getitem__(self, key: str) -> LearnedScore:
+        got = self._done.get(key)
+        if got is None:
+            if key not in self._layer.keys:
+                raise KeyError(key)
+            got = self._done[key] = self._layer._score(key, *self._args)
+        return got
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._layer.keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._layer.keys)
+
+    def __len__(self) -> int:
+        return len(self._layer.keys)
+
+    def __repr__(self) -> str:
+        return f"LearnedScores({dict(self)!r})"
 
 
 def model_card() -> str:

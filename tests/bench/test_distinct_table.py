@@ -15,6 +15,7 @@ def test_table_reports_ratios_targets_and_adversarial_rows() -> None:
             "calmline": {"msgs_per_s": 3000.0, "p50_ms": 0.3, "p99_ms": 1.2},
             "vader": {"msgs_per_s": 6000.0, "p50_ms": 0.05, "p99_ms": 0.2},
             "ratio": 0.5,
+            "learned_us_per_msg": 21.4,
         },
         "jsonl_cli": {
             "calmline": {"msgs_per_s": 2000.0, "peak_rss_mb": 110.0},
@@ -28,6 +29,9 @@ def test_table_reports_ratios_targets_and_adversarial_rows() -> None:
     }
     table = _distinct.table(res)
     assert "| `Reader.read_many`, msg/s (CPU) | 3,000 | 6,000 | 0.50x | >= 1.5x |" in table
+    assert "| learned layer's own cost in `read_many` (with - without it), us/msg | 21 | | | <= 30 |" in table
+    del res["read_many"]["learned_us_per_msg"]  # results from before the row existed
+    assert "learned layer" not in _distinct.table(res)
     assert "4.00 s -> 2.50 s wall (1.60x" in table
     assert "| repeated masked swearing | 15.6 |" in table and "| 0.61 |" in table
 
