@@ -65,7 +65,7 @@ _OFFER = re.compile(
 _EITHER = re.compile(
     r",? or (?:would|do|shall|should|can|could) (?:you|i|we)\b|\bor (?:would you )?(?:rather|prefer)\b"
 )
-# "Would you like me to X, or would you rather Y?": a choice asks which outcome the customer wants.
+# A tag after a statement ("Express is worth it, right?", "..., isn't it?") seeks agreement; it does not ask.
 _TAG = re.compile(
     r"(?:(?:,|\s-)\s*(?:right|ok(?:ay)?|yes|no|yeah|eh|huh|you know)|(?:,\s*|\s)(?:isn'?t (?:it|that|she|he)|aren'?t (?:you|they|we)|"
     r"don'?t (?:you|they|we)(?: think)?|doesn'?t (?:it|he|she)|won'?t (?:you|it)|wasn'?t it|didn'?t (?:you|it|they)))\s*\?+\s*$"

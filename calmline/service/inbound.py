@@ -29,7 +29,7 @@ from calmline.service.routes.cases import reopen, resolve
 from calmline.service.routes.messages import post_message
 from calmline.service.schemas import MessageCreate, clean_text
 
-__all__ = ["actor", "conversation", "edit", "follow", "notes", "post", "queue_notes"]
+__all__ = ["actor", "conversation", "edit", "find_or_create", "follow", "notes", "post", "queue_notes"]
 
 #: helpdesk statuses that resolve the Calmline case, and those that reopen a resolved one
 RESOLVED = frozenset({"resolved", "solved", "closed"})
@@ -47,16 +47,25 @@ def conversation(services: Services, event: InboundEvent, ref: Ref, team: str) -
     Moved to a team that maps elsewhere, a helpdesk conversation continues in that team's own
     conversation; the old team keeps what it saw and never sees the rest.
     """
-    key = services.external_ref(ref.external_id)
+    return find_or_create(services, actor(ref, team), ref.external_id, event.agent or "unassigned")
+
+
+def find_or_create(services: Services, who: store.Actor, external_id: str, agent: str) -> str:
+    """The id of the conversation with this helpdesk id in ``who``'s team, created on first sight.
+
+    Ids are scoped by team, so a delivery never lands in another team's conversation with the
+    same helpdesk id. Two deliveries racing to create it end with one conversation.
+    """
+    team = who.team
+    key = services.external_ref(external_id)
     find = select(ConversationRow.id).where(ConversationRow.team == team, ConversationRow.external_id == key)
     with (services.reader or services.factory)() as r:
         conv_id = r.scalar(find)
     if conv_id is not None:
         return str(conv_id)
-    agent = event.agent or "unassigned"
     with services.factory() as s:
         try:
-            conv, _case = store.create_conversation(s, actor(ref, team), agent=agent, team=team, external_id=key)
+            conv, _case = store.create_conversation(s, who, agent=agent, team=team, external_id=key)
             store.emit(s, "conversation", {"id": conv.id, "agent": agent}, conversation_id=conv.id, team=team)
             s.commit()
             return conv.id

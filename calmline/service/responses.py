@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from calmline.service.schemas import MessageResult
+from calmline.service.schemas import ConversationPublic, MessageResult
 
 __all__ = [
     "AccommodationOut",
@@ -64,19 +64,9 @@ class MessageOut(Out):
     guidance: Json | None = Field(None, description="Listings only: the guidance stored with it.")
 
 
-class ConversationDetail(Out):
-    id: str
-    external_id: str | None
-    agent: str
-    team: str
-    channel: str
-    status: str
-    closed_reason: str | None
-    risk: float
-    trend: str
-    case: str
-    created_at: datetime
-    updated_at: datetime
+class ConversationDetail(ConversationPublic, Out):
+    """A conversation (the fields of :class:`ConversationPublic`) with its messages and analysis."""
+
     messages: list[MessageOut]
     analysis: Json | None = Field(description="The whole conversation's analysis (docs/formats.md); None if empty.")
     guidance: Json | None = Field(description="The latest guidance given, if any.")

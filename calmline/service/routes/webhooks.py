@@ -7,15 +7,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from calmline.cases import store
-from calmline.cases.models import ConversationRow
 from calmline.errors import InputError
 from calmline.integrations.signing import SignatureError, legacy_signature, verify
 from calmline.service.deps import Services, ServicesDep
 from calmline.service.errors import Forbidden, NotFound, Unauthorized
+from calmline.service.inbound import find_or_create
 from calmline.service.routes.messages import post_message
 from calmline.service.schemas import InboundMessage, MessageCreate, MessageResult
 
@@ -65,24 +63,6 @@ def _handle(services: Services, body: InboundMessage, response: Response) -> dic
     the same helpdesk id (it gets its own), and the webhook acts with its team's rights only.
     """
     actor = store.Actor(f"webhook:{body.team}", "supervisor", body.team)
-    ref = services.external_ref(body.conversation)
-    find = select(ConversationRow.id).where(ConversationRow.team == body.team, ConversationRow.external_id == ref)
-    with (services.reader or services.factory)() as r:
-        conv_id = r.scalar(find)
-    if conv_id is None:
-        with services.factory() as s:
-            try:
-                conv, _case = store.create_conversation(s, actor, agent=body.agent, team=body.team, external_id=ref)
-                store.emit(
-                    s, "conversation", {"id": conv.id, "agent": body.agent}, conversation_id=conv.id, team=body.team
-                )
-                s.commit()
-                conv_id = conv.id
-            except IntegrityError:  # a concurrent delivery created it first: use that one
-                s.rollback()
-                conv_id = s.scalar(find)
-                s.rollback()
-                if conv_id is None:
-                    raise
+    conv_id = find_or_create(services, actor, body.conversation, body.agent)
     msg = MessageCreate(client_id=body.client_id, role=body.role, text=body.text, author=body.author, ts=body.ts)
     return post_message(services, actor, conv_id, msg, response)
