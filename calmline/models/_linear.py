@@ -148,6 +148,8 @@ def _deleet(tok: str) -> str:
 
 def normalise_token(raw: str) -> str:
     """Normalise one raw (already lower-cased) token from the token regex."""
+    if raw.isalpha():  # the usual word: no URL, mention, number or leet character
+        return raw
     if raw.startswith(("http://", "https://", "www.")):
         return "<url>"
     if raw[0] == "@" and len(raw) > 1 and (raw[1].isalnum() or raw[1] == "_"):

@@ -18,7 +18,7 @@ from calmline.signals._text import Message
 from calmline.signals.detectors._patterns import is_negated
 from calmline.types import Signal, Span
 
-__all__ = ["EMPHASIS_REASON", "LEARNED_CAP", "combine_frustration", "learned_insult"]
+__all__ = ["EMPHASIS_REASON", "LEARNED_CAP", "addresses_reader", "combine_frustration", "learned_insult"]
 
 #: the rules' reason for a happy message whose swearing is emphasis; the learned heads read
 #: swear words as negative, so they do not overrule this reading
@@ -52,6 +52,11 @@ _ADDRESS = frozenset({"you", "your", "yours", "you're", "youre", "u", "ur", "you
 _NEGATION_WINDOW = 4
 
 
+def addresses_reader(message: Message) -> bool:
+    """Whether the message has a word of address at all (``learned_insult`` needs one; checked first, it is cheap)."""
+    return not message.token_set.isdisjoint(_ADDRESS)
+
+
 def learned_insult(message: Message, abuse: LearnedScore) -> Signal | None:
     """An ``abuse.insult`` from the learned abuse head, when the rules found no abuse.
 
@@ -60,7 +65,7 @@ def learned_insult(message: Message, abuse: LearnedScore) -> Signal | None:
     neither quoted or reported nor negated (the rules' own tests). Its evidence is those
     words and its reason the head's.
     """
-    if abuse.score < LEARNED_ABUSE_MIN or not (message.token_set & _ADDRESS):
+    if abuse.score < LEARNED_ABUSE_MIN or not addresses_reader(message):
         return None
     low = message.text.lower()
     spans = []
