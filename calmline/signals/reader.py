@@ -20,7 +20,8 @@ import numpy as np
 
 from calmline import registry
 from calmline.models import load_model
-from calmline.models._linear import LinearModel, predict_proba_many
+from calmline.models._linear import LinearModel
+from calmline.models._single import predict_proba_all
 from calmline.models.learned import LearnedLayer, LearnedScore
 from calmline.signals import _plancache
 from calmline.signals._learned_mix import EMPHASIS_REASON, addresses_reader, combine_frustration, learned_insult
@@ -41,8 +42,6 @@ class TextModel(Protocol):
     def classes(self) -> tuple[str, ...]: ...
 
     def predict_proba(self, texts: Sequence[str]) -> Any: ...
-
-    def predict_proba_one(self, text: str) -> tuple[float, ...]: ...
 
 
 #: How much each signal pushes the frustration score (noisy-or weights).
@@ -191,7 +190,7 @@ class Reader:
         learned = None
         if isinstance(self.emotion_model, LinearModel) and isinstance(self.offensive_model, LinearModel):
             heads = self.learned.models if self.learned is not None else []
-            emo, off, *lp = predict_proba_many([self.emotion_model, self.offensive_model, *heads], plain)
+            emo, off, *lp = predict_proba_all([self.emotion_model, self.offensive_model, *heads], plain)
             if lp and self.learned is not None:  # one tokenisation for every linear model, learned heads included
                 learned = self.learned.with_abuse(np.stack([p[:, 1] for p in lp], axis=1).tolist(), plain)
         else:
