@@ -25,7 +25,7 @@ import functools
 import importlib
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import Any
 
@@ -761,7 +761,6 @@ class Alternation:
         self._all = tuple(range(len(self.sources)))
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
         self._seen_live: dict[tuple[int, ...], int] = {}
-        self._live_heads: dict[tuple[int, ...], re.Pattern[str] | bool | None] = {}
 
     def branch(self, i: int) -> re.Pattern[str]:
         """The compiled regex of branch ``i``."""
@@ -833,65 +832,55 @@ class Alternation:
         return self.regex(self._all).finditer(norm)
 
     def matches(self, norm: str, live: tuple[int, ...]) -> list[re.Match[str]]:
-        """``list(self.regex(live).finditer(norm))``, trying only where a match can start.
+        """``list(self.regex(live).finditer(norm))``, compiling nothing but each branch once.
 
-        When every live branch's matches start with one of a few literal strings (after
-        zero-width assertions such as ``\\b``), the regex is only tried, with ``match``,
-        at the positions where one occurs: ``match`` at a position finds what the
-        scanner finds there (``\\b`` and lookbehinds still see the text before it), and
-        scanning resumes after each match as ``finditer`` does. Patterns that start
-        with ``\\b`` get no literal-prefix help from the regex engine, so this saves
-        trying them at every position.
+        At any position the alternation's match is its first branch that matches there, so
+        the live branches are tried one by one (each compiled on first use and kept; a set
+        of live branches never seen before compiles nothing, which kept compiling in the
+        middle of reading when every message was new):
+
+        * when every live branch's matches start with one of a few literal strings (after
+          zero-width assertions such as ``\\b``), the branches are tried, with ``match``,
+          only where one of those strings occurs (found with ``str.find``); ``match`` at a
+          position finds what the scanner finds there (``\\b`` and lookbehinds still see
+          the text before it), and scanning resumes after each match as ``finditer`` does;
+        * otherwise each branch ``search``-es for its next match and the leftmost wins
+          (the first branch on a tie), as the alternation's scanner would choose.
         """
-        heads = self._heads_of(live)
-        if heads is None:
-            return list(self.regex(live).finditer(norm))
-        # the next place a head occurs: one scan in C (a literal alternation gets the
-        # regex engine's first-character skip); then the live branches are tried there in
-        # order, as the alternation would (its first branch that matches wins). Each branch
-        # is compiled once, so a set of live branches never seen before compiles nothing.
-        find = heads.search
+        heads = self.heads
+        if len(live) == 1:
+            b = live[0]
+            h = heads[b]
+            if h is None:
+                return list(self.branch(b).finditer(norm))
+            return _at_heads(norm, _head_positions(norm, h), [self.branch(b).match])
+        starts: set[str] = set()
+        for b in live:
+            h = heads[b]
+            if h is None:
+                return self._leftmost(norm, live)
+            starts |= h
+        return _at_heads(norm, _head_positions(norm, starts), [self.branch(b).match for b in live])
+
+    def _leftmost(self, norm: str, live: tuple[int, ...]) -> list[re.Match[str]]:
+        """The alternation's matches from each live branch's own ``search``."""
+        searches = [self.branch(b).search for b in live]
+        ahead: list[re.Match[str] | None] = [s(norm, 0) for s in searches]
         out: list[re.Match[str]] = []
         pos = 0
-        if len(live) == 1:
-            match = self.branch(live[0]).match
-            while (h := find(norm, pos)) is not None:
-                i = h.start()
-                m = match(norm, i)
-                if m is None:
-                    pos = i + 1
-                else:
-                    out.append(m)
-                    pos = m.end()  # > i: every match starts with a non-empty head
-            return out
-        tries = [self.branch(b).match for b in live]
-        while (h := find(norm, pos)) is not None:
-            i = h.start()
-            for match in tries:
-                m = match(norm, i)
-                if m is not None:
-                    out.append(m)
-                    pos = m.end()
-                    break
-            else:
-                pos = i + 1
-        return out
-
-    def _heads_of(self, live: tuple[int, ...]) -> re.Pattern[str] | None:
-        """A regex finding the heads of the live branches (None: some branch has none)."""
-        got = self._live_heads.get(live, False)
-        if got is False:
-            heads: set[str] = set()
-            for i in live:
-                h = self.heads[i]
-                if h is None:
-                    got = None
-                    break
-                heads |= h
-            else:
-                got = re.compile("|".join(re.escape(x) for x in sorted(heads, key=lambda x: (-len(x), x))))
-            self._live_heads[live] = got
-        return got if isinstance(got, re.Pattern) else None
+        while True:
+            best: re.Match[str] | None = None
+            for k, m in enumerate(ahead):
+                if m is not None and m.start() < pos:
+                    m = ahead[k] = searches[k](norm, pos)
+                if m is not None and (best is None or m.start() < best.start()):
+                    best = m
+            if best is None:
+                return out
+            if best.end() == best.start():  # an empty match: leave its finer rules to the alternation itself
+                return list(self.regex(live).finditer(norm))
+            out.append(best)
+            pos = best.end()
 
     def search(self, norm: str, toks: frozenset[str]) -> bool:
         """``self.finditer(norm)`` finds something, for a message whose tokens are ``toks``."""
@@ -904,6 +893,40 @@ class Alternation:
         if not live:
             return []
         return [m.span() for m in self.matches(norm, live)]
+
+
+def _head_positions(norm: str, heads: frozenset[str] | set[str]) -> list[int]:
+    """Every position where one of ``heads`` occurs, ascending (a position may repeat)."""
+    at: list[int] = []
+    find = norm.find
+    for h in heads:
+        i = find(h)
+        while i >= 0:
+            at.append(i)
+            i = find(h, i + 1)
+    at.sort()
+    return at
+
+
+_Try = Callable[[str, int], re.Match[str] | None]
+
+
+def _at_heads(norm: str, positions: list[int], tries: list[_Try]) -> list[re.Match[str]]:
+    """Non-overlapping matches trying ``tries`` in order at ``positions`` (each match starts with a head)."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    for i in positions:
+        if i < pos:
+            continue
+        for match in tries:
+            m = match(norm, i)
+            if m is not None:
+                out.append(m)
+                pos = m.end()  # > i: every match starts with a non-empty head
+                break
+        else:
+            pos = i + 1
+    return out
 
 
 #: how often a set of live branches is matched with the whole alternation before it gets its own regex
