@@ -710,8 +710,8 @@ class Alternation:
     Each pattern is split into its top-level branches; a branch whose word clauses
     (:func:`token_clauses`) miss the message's tokens cannot match anywhere in it,
     and dropping it from the alternation changes no match: at every position the
-    first alternative that matches is still the one chosen. The sub-alternations
-    are compiled on first use and kept.
+    first alternative that matches is still the one chosen. Each branch is compiled
+    on first use and kept; :meth:`matches` tries the live ones without joining them.
     """
 
     def __init__(self, patterns: list[re.Pattern[str]]) -> None:
@@ -760,7 +760,6 @@ class Alternation:
         self.always = frozenset(always)
         self._all = tuple(range(len(self.sources)))
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
-        self._seen_live: dict[tuple[int, ...], int] = {}
 
     def branch(self, i: int) -> re.Pattern[str]:
         """The compiled regex of branch ``i``."""
@@ -809,22 +808,12 @@ class Alternation:
         return tuple(out)
 
     def regex(self, live: tuple[int, ...]) -> re.Pattern[str]:
+        """The alternation of the branches ``live`` (compiled on first use and kept)."""
         rx = self._compiled.get(live)
         if rx is None:
-            if len(live) > 1 and live != self._all:
-                # A set of live branches seen for the first time: match with the whole
-                # alternation (compiled once; the other branches cannot match this message,
-                # so the matches are the same) and compile the subset only once it recurs.
-                seen = self._seen_live.get(live, 0)
-                if seen < _COMPILE_AFTER:
-                    if len(self._seen_live) > 4096:
-                        self._seen_live.clear()
-                    self._seen_live[live] = seen + 1
-                    return self.regex(self._all)
             if len(self._compiled) > 4096:
                 self._compiled.clear()
-            rx = self._join(live)
-            self._compiled[live] = rx
+            rx = self._compiled[live] = self._join(live)
         return rx
 
     def finditer(self, norm: str) -> Iterator[re.Match[str]]:
@@ -929,8 +918,6 @@ def _at_heads(norm: str, positions: list[int], tries: list[_Try]) -> list[re.Mat
     return out
 
 
-#: how often a set of live branches is matched with the whole alternation before it gets its own regex
-_COMPILE_AFTER = 2
 _ZERO_WIDTH = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
 #: the most start strings worth looking for with ``str.find`` (more: scan with the regex)
 _MAX_HEADS = 24
