@@ -11,8 +11,9 @@ import pytest
 import yaml
 
 from calmline.registry import get
+from calmline.signals._alternation import Alternation
 from calmline.signals._lexicon import load_lexicon
-from calmline.signals._prefilter import Alternation, split_branches, token_clauses, with_affixes
+from calmline.signals._prefilter import split_branches, token_clauses, with_affixes
 from calmline.signals._text import Message
 from calmline.signals.detectors import DEFAULT_DETECTORS
 from calmline.signals.detectors._patterns import PatternDetector
