@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
-from calmline.analyze import analyze, extend
+from calmline.analyze import analyze, default_reader, extend
 from calmline.cases import store
 from calmline.cases.handoff import handoff_summary, to_conversation
 from calmline.cases.history import from_stored, message_turn, with_state
@@ -177,6 +177,7 @@ def warm_up(policy: Policy) -> None:
         ),
     )
     plan_message(analyze(conversation), policy, case_number="CL-000000", now=utcnow(), channel=policy.channel)
+    default_reader().compile_patterns()  # every lexicon regex branch, so that no request pays for compiling one
 
 
 def analyse_message(s: Session, msg_id: int, policy: Policy, *, now: datetime | None = None) -> dict[str, Any] | None:

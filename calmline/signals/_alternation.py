@@ -9,6 +9,7 @@ try the rest only where a match can start, with the same matches as the whole re
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterator
 
 from calmline.signals._prefilter import (
@@ -20,7 +21,10 @@ from calmline.signals._prefilter import (
     with_affixes,
 )
 
-__all__ = ["Alternation"]
+__all__ = ["Alternation", "compile_all"]
+
+#: every Alternation alive (weakly held), for :func:`compile_all`
+_LIVE: weakref.WeakSet[Alternation] = weakref.WeakSet()
 
 
 class Alternation:
@@ -34,6 +38,7 @@ class Alternation:
     """
 
     def __init__(self, patterns: list[re.Pattern[str]]) -> None:
+        _LIVE.add(self)
         self.sources: list[str] = []
         self._rx: list[re.Pattern[str] | None] = []
         clauses: list[tuple[frozenset[str], ...]] = []
@@ -201,6 +206,21 @@ class Alternation:
         if not live:
             return []
         return [m.span() for m in self.matches(norm, live)]
+
+
+def compile_all() -> int:
+    """Compile every branch of every alternation loaded so far; the number compiled now.
+
+    Branches are otherwise compiled when a message first needs them, and a few large ones
+    take tens of milliseconds: a service calls this at start-up so that no request pays it.
+    """
+    n = 0
+    for alt in list(_LIVE):
+        for i, rx in enumerate(alt._rx):
+            if rx is None:
+                alt.branch(i)
+                n += 1
+    return n
 
 
 def _head_positions(norm: str, heads: frozenset[str] | set[str]) -> list[int]:

@@ -23,6 +23,7 @@ from calmline.models._linear import LinearModel
 from calmline.models._single import predict_proba_all
 from calmline.models.learned import LearnedLayer, LearnedScore
 from calmline.signals import _plancache
+from calmline.signals._alternation import compile_all
 from calmline.signals._learned_mix import EMPHASIS_REASON, addresses_reader, combine_frustration, learned_insult
 from calmline.signals._plan import Plan
 from calmline.signals._text import Message, prepare_messages
@@ -123,6 +124,14 @@ class Reader:
         self._plan = Plan(self.detectors)
         _plancache.save()  # the regex analysis, for the next process (see _plancache)
         self.learned: LearnedLayer | None = LearnedLayer.load() if learned else None
+
+    def compile_patterns(self) -> int:
+        """Compile every lexicon regex branch now; the number compiled (a service's start-up calls it).
+
+        Otherwise a branch is compiled when a message first needs it, and a few large ones take
+        tens of milliseconds, which would land on that message's latency.
+        """
+        return compile_all()
 
     @property
     def names(self) -> list[str]:

@@ -127,3 +127,17 @@ def test_matches_follow_the_alternations_order_on_ties(source: str) -> None:
             ref = re.compile("|".join(f"(?:{alt.sources[i]})" for i in live))
             assert [m.span() for m in alt.matches(norm, live)] == [m.span() for m in ref.finditer(norm)], live
         assert [m.span() for m in alt.matches(norm, tuple(range(n)))] == [m.span() for m in joined.finditer(norm)]
+
+
+def test_compile_patterns_compiles_every_branch_once() -> None:
+    from calmline.signals import _alternation
+    from calmline.signals.reader import Reader
+
+    reader = Reader(learned=False)
+    reader.compile_patterns()
+    alts = list(_alternation._LIVE)
+    assert len(alts) > 50
+    assert all(rx is not None for alt in alts for rx in alt._rx)
+    assert reader.compile_patterns() == 0  # nothing left to compile
+    r = reader.read("I will sue you, see you in court, idiot")
+    assert {"threat.legal", "abuse.insult"} <= {s.label for s in r.signals}
