@@ -12,7 +12,9 @@ _UNIT = r"(?:working |business )?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|mont
 STOCK = re.compile(
     r"\b(?:i (?:completely |totally |fully |really |do )?understand\b|i (?:can )?(?:see|imagine|appreciate) (?:how|why|that)|"
     r"sorry (?:for|about) (?:any|the) (?:inconvenience|trouble|frustration|confusion)|apologi[sz]e for (?:any|the) inconvenience|"
-    r"i hear you|i'?m (?:so |really |very |truly )?sorry (?:to hear|that|about|for what|your)|that must (?:be|have been)|"
+    r"i hear you|i(?:'?m| am) (?:so |really |very |truly )?sorry (?:to hear|that|about|for what|your)|"
+    r"(?:so |really |very |truly )?sorry to (?:hear|read|see) (?:that|this|about|you|your)|hope you(?:'re| are)? feel(?:ing)? better|"
+    r"that must (?:be|have been)|"
     r"i know how|that sounds (?:really |so |very |incredibly )?\w+|it sounds like you|what a (?:pain|nightmare)|i can hear how|"
     r"you(?:'re| are) feeling|you must (?:be|feel)|i get (?:it|that|why)|i can only imagine|no wonder|would (?:drive|worry|upset|frustrate|annoy) anyone|"
     r"i'?d (?:feel|be) the same|that'?s (?:rough|awful|horrible|a shock)|(?:must|would) be (?:a real|really|so)|"

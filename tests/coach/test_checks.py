@@ -21,6 +21,8 @@ CASES = [
         "Your parcel 88213 missed two delivery slots.",
     ),
     ("empathy.canned", "Sorry for any inconvenience.", "I'm sorry you feel that way."),
+    ("empathy.canned", "I am sorry to hear that.", "I'm sorry, I can't hear you clearly on this line."),
+    ("empathy.canned", "Sorry to hear that, hope you feel better soon.", "Sorry to keep you waiting."),
     (
         "empathy.canned",
         "I understand your frustration.",
