@@ -1,0 +1,108 @@
+"""How frustration merges the rules with the learned layer (calmline/signals/_learned_mix.py, issue #13)."""
+
+from __future__ import annotations
+
+import pytest
+
+from calmline.models.learned import LearnedScore
+from calmline.signals._learned_mix import EMPHASIS_REASON, LEARNED_CAP, combine_frustration
+from calmline.signals.reader import Reader
+
+
+def learned(score: float) -> dict[str, LearnedScore]:
+    why = f"learned negative stacked -> {score:.2f}"
+    return {"negative": LearnedScore(score, score, "negative", 0.0, fixed_reason=why)}
+
+
+# --------------------------------------------- only the emotion model spoke
+@pytest.mark.parametrize(
+    "reasons",
+    [
+        ["emotion model: anger 0.30"],
+        ["positive message (happy words outweigh negative)", "emotion model: frustration 0.20"],
+        ["positive message (happy words and emoji outweigh negative)", "emotion model: frustration 0.20"],
+    ],
+)
+def test_stack_replaces_the_emotion_model_when_no_rule_spoke(reasons: list[str]) -> None:
+    got = combine_frustration(0.3, learned(0.1), reasons, False)
+    assert got == pytest.approx(LEARNED_CAP * 0.1, abs=1e-3)
+    assert len(reasons) == 1
+    assert reasons[0].startswith("learned negative") and "replaces the emotion model" in reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("reasons", "signals"),
+    [
+        (["emotion model: anger 0.30"], True),  # a signal fired: the rules keep their scale
+        (["negative words: broken", "emotion model: anger 0.30"], False),  # the lexicon read it
+        (["angry emoji", "emotion model: anger 0.30"], False),
+        (["upset emoji"], False),
+        (["no sign of negative emotion"], False),
+    ],
+)
+def test_stack_never_lowers_what_a_rule_read(reasons: list[str], signals: bool) -> None:
+    before = list(reasons)
+    assert combine_frustration(0.3, learned(0.1), reasons, signals) == 0.3
+    assert reasons == before
+
+
+def test_stack_raises_what_the_rules_missed_and_says_why() -> None:
+    reasons = ["negative words: still"]
+    got = combine_frustration(0.12, learned(0.9), reasons, True)
+    assert got == pytest.approx(LEARNED_CAP * 0.9, abs=1e-3)
+    assert reasons[0].startswith("learned negative") and reasons[1] == "negative words: still"
+
+
+def test_a_small_learned_difference_keeps_the_rule_score() -> None:
+    # within 0.05 above the rules: not worth replacing their reasons
+    reasons = ["emotion model: anger 0.30"]
+    rule = LEARNED_CAP * 0.5 - 0.02
+    assert combine_frustration(rule, learned(0.5), reasons, False) == rule
+    assert reasons == ["emotion model: anger 0.30"]
+
+
+def test_swearing_as_emphasis_is_left_to_the_rules() -> None:
+    reasons = [EMPHASIS_REASON, "emotion model: anger 0.84"]
+    assert combine_frustration(0.12, learned(0.95), reasons, True) == 0.12
+    assert combine_frustration(0.12, learned(0.01), reasons, False) == 0.12
+
+
+def test_a_calm_message_reads_lower_through_the_reader(reader: Reader) -> None:
+    text = "ok"
+    rules = Reader(learned=False).read(text)
+    full = reader.read(text)
+    assert rules.signals == () and full.signals == ()
+    if full.frustration < rules.frustration:  # the learned layer lowered it: it says so
+        assert "replaces the emotion model" in full.reasons[0]
+        assert full.frustration == pytest.approx(LEARNED_CAP * full.learned["negative"].score, abs=1e-3)
+
+
+# ------------------------------------------------------------ happy emoji
+def test_a_happy_emoji_counts_as_a_happy_word(reader: Reader) -> None:
+    rules = Reader(learned=False)
+    plain = rules.read("my new phone arrived")
+    happy = rules.read("my new phone arrived 😍")
+    assert happy.reasons[0] == "positive message (happy words and emoji outweigh negative)"
+    assert happy.frustration < 0.5 * plain.frustration
+    # the learned layer may still raise it (its lexicon valence does not read emoji), never above the plain text
+    assert reader.read("my new phone arrived 😍").frustration <= reader.read("my new phone arrived").frustration
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you clown 😂",  # an insult with a laughing face is still an insult
+        "lol you guys are a joke 😂",
+        "still waiting for my refund 😂",  # the complaint outweighs one emoji
+        "my order arrived broken 😡😂",  # an angry emoji wins
+    ],
+)
+def test_happy_emoji_near_misses_stay_negative(reader: Reader, text: str) -> None:
+    r = reader.read(text)
+    assert not any(x.startswith("positive message") for x in r.reasons)
+    assert r.frustration >= 0.5
+
+
+def test_a_curt_smile_is_not_a_happy_emoji() -> None:
+    rules = Reader(learned=False)
+    assert rules.read("my new phone arrived 🙂").frustration == rules.read("my new phone arrived").frustration
