@@ -23,7 +23,7 @@ from calmline.models import load_model
 from calmline.models._linear import LinearModel, predict_proba_many
 from calmline.models.learned import LearnedLayer, LearnedScore
 from calmline.signals import _plancache
-from calmline.signals._learned_mix import EMPHASIS_REASON, combine_frustration, learned_insult
+from calmline.signals._learned_mix import EMPHASIS_REASON, combine_frustration, learned_insult, learned_untargeted
 from calmline.signals._prefilter import with_affixes
 from calmline.signals._text import Message, prepare_messages
 from calmline.signals.base import Context, Detector
@@ -300,8 +300,10 @@ class Reader:
         abuse_rule = max((s.score for s in signals if s.label in _ABUSE_LABELS), default=0.0)
         ls = self.learned.explain(message.text, probs, frustration, sat, abuse_rule, offensive)
         fired = bool(signals)
-        if abuse_rule == 0.0 and "abuse" in ls and (insult := learned_insult(message, ls["abuse"])) is not None:
-            signals.append(insult)
+        if abuse_rule == 0.0 and "abuse" in ls:
+            learned = learned_insult(message, ls["abuse"]) or learned_untargeted(message, ls["abuse"])
+            if learned is not None:
+                signals.append(learned)
         return combine_frustration(frustration, ls, reasons, fired), ls
 
     def _frustration(self, message: Message, summary: _Summary, signals: list[Signal]) -> tuple[float, list[str]]:

@@ -106,3 +106,49 @@ def test_happy_emoji_near_misses_stay_negative(reader: Reader, text: str) -> Non
 def test_a_curt_smile_is_not_a_happy_emoji() -> None:
     rules = Reader(learned=False)
     assert rules.read("my new phone arrived 🙂").frustration == rules.read("my new phone arrived").frustration
+
+
+# --------------------------------------------- untargeted offensive language
+def learned_abuse(reader: Reader, text: str) -> list[tuple[str, str, tuple[str, ...], str]]:
+    return [
+        (s.label, s.source, tuple(e.text for e in s.evidence), s.explanation)
+        for s in reader.read(text).signals
+        if s.source.endswith(".learned.v1")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("That man is a disgusting liar and a hypocrite", {"disgusting", "liar", "hypocrite"}),
+        ("Those people are racist scum", {"racist", "scum"}),
+    ],
+)
+def test_offensive_words_at_no_one_read_as_learned_profanity(reader: Reader, text: str, words: set[str]) -> None:
+    got = learned_abuse(reader, text)
+    assert len(got) == 1
+    label, source, evidence, why = got[0]
+    assert (label, source) == ("abuse.profanity", "abuse.profanity.learned.v1")
+    assert evidence and set(evidence) <= words  # the words that pushed the head, as spans of the text
+    assert why.startswith("learned abuse") and "aimed at no one" in why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He is not a disgusting liar",  # negated
+        'She said "he is a disgusting liar"',  # quoted
+        "I'm such a disgusting pig, I ate the whole cake",  # said of oneself
+        "I feel so disgusting after that meal",
+        "this app is disgusting",  # criticism of a product
+        "Your billing system is an absolute disgrace",
+        "Er ist ein Lügner und die Jacke ist kaputt",  # not English: the head does not read it
+    ],
+)
+def test_untargeted_near_misses_stay_silent(reader: Reader, text: str) -> None:
+    assert not [s for s in reader.read(text).signals if s.label.startswith("abuse")]
+
+
+def test_an_insult_aimed_at_the_agent_stays_an_insult(reader: Reader) -> None:
+    labels = {s.label for s in reader.read("you are a disgusting liar and a hypocrite").signals}
+    assert "abuse.insult" in labels and "abuse.profanity" not in labels
