@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from io import BytesIO
 from itertools import chain, compress, count, islice, repeat
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -148,6 +148,8 @@ def _deleet(tok: str) -> str:
 
 def normalise_token(raw: str) -> str:
     """Normalise one raw (already lower-cased) token from the token regex."""
+    if raw.isalpha():  # the usual word: no URL, mention, number or leet character
+        return raw
     if raw.startswith(("http://", "https://", "www.")):
         return "<url>"
     if raw[0] == "@" and len(raw) > 1 and (raw[1].isalnum() or raw[1] == "_"):
@@ -314,7 +316,6 @@ class LinearModel:
     _bi_get: Callable[[tuple[int, int], int], int] = field(init=False, repr=False)
     _neg_ids: frozenset[int] = field(init=False, repr=False)
     _closer_ids: frozenset[int] = field(init=False, repr=False)
-    _ids_cache: dict[str, tuple[int, ...]] = field(init=False, repr=False)
     _col0: list[float] = field(init=False, repr=False)
     _W64: npt.NDArray[np.float64] = field(init=False, repr=False)
     _bias: list[float] = field(init=False, repr=False)
@@ -349,7 +350,6 @@ class LinearModel:
         self._char_sum = np.zeros((1024, self._k_out), np.float64)
         self._char_cnt = np.zeros(1024, np.float64)
         self._char_used = 1
-        self._char_chunk: dict[str, tuple[tuple[float, ...], int]] = {}
 
     def _char_token_id(self, tok: str) -> int:
         i = self._char_tok.get(tok)
@@ -429,31 +429,6 @@ class LinearModel:
         for t, i in zip(toks, ids, strict=True):
             tab.setdefault(t, i)
 
-    def _char_one(self, chunks: list[str]) -> tuple[float, ...]:
-        """Char n-gram part of the logits of one message (per-chunk cache)."""
-        cache = self._char_chunk
-        k = self._k_out
-        tot = [0.0] * k
-        cnt = 0
-        for ch in chunks:
-            hit = cache.get(ch)
-            if hit is None:
-                if len(cache) > _CHUNK_CACHE_MAX:
-                    cache.clear()
-                ids = [self._char_token_id(t) for t in _CHUNKS[ch]]
-                sums = tuple(float(x) for x in self._char_sum[ids].sum(axis=0)) if ids else (0.0,) * k
-                hit = (sums, int(self._char_cnt[ids].sum()) if ids else 0)
-                cache[ch] = hit
-            s, m = hit
-            if m:
-                cnt += m
-                for c in range(k):
-                    tot[c] += s[c]
-        if cnt > 1:
-            r = 1.0 / math.sqrt(cnt)
-            return tuple(v * r for v in tot)
-        return tuple(tot)
-
     @property
     def n_features(self) -> int:
         return int(self.W.shape[0])
@@ -507,14 +482,13 @@ class LinearModel:
         order = np.argsort(codes, kind="stable")
         self._bi_codes = codes[order]
         self._bi_rows = np.array([r for _, _, r in bi], np.intp)[order]
-        # pure-Python tables for the single-message path
+        # pure-Python tables for the single-message path (calmline.models._single)
         self._zero = zero
         self._uni_list = self._uni_row.tolist()
         self._not_list = self._not_row.tolist()
         self._bi_get = {(x, y): r for x, y, r in bi}.get
         self._neg_ids = frozenset(tokens[w] for w in _NEGATORS)
         self._closer_ids = frozenset(tokens[w] for w in _SCOPE_CLOSERS)
-        self._ids_cache = {}
         w_ext = self._W_ext.astype(np.float64)
         self._col0 = w_ext[:, 0].tolist()
         self._W64 = w_ext
@@ -603,73 +577,6 @@ class LinearModel:
     def predict(self, texts: Sequence[str]) -> list[str]:
         proba = self.predict_proba(texts)
         return [self.classes[i] for i in proba.argmax(axis=1).tolist()]
-
-    # --------------------------------------------------------------- single
-    def _chunk_ids(self, chunk: str) -> tuple[int, ...]:
-        get = self._tok_ids.get
-        unk = self._unk
-        ids = tuple(get(t, unk) for t in _CHUNKS[chunk])
-        if len(self._ids_cache) > _CHUNK_CACHE_MAX:
-            self._ids_cache.clear()
-        self._ids_cache[chunk] = ids
-        return ids
-
-    def _single_rows(self, text: str) -> list[int]:
-        """Row of every feature occurrence of one message (zero row = none).
-
-        Same features as :func:`batch_keys` (checked by the tests), computed
-        on token ids with one dict lookup per chunk and per bigram.
-        """
-        if not self._compiled:
-            self._compile()
-        if _SEP in text:
-            text = text.replace(_SEP, " ")
-        chunks = text.split()
-        parts = list(map(self._ids_cache.get, chunks))
-        if None in parts:
-            parts = [self._chunk_ids(c) if p is None else p for c, p in zip(chunks, parts, strict=True)]
-        tids: list[int] = list(chain.from_iterable(cast(list[tuple[int, ...]], parts)))
-        rows = list(map(self._uni_list.__getitem__, tids))
-        if self.negation and not self._neg_ids.isdisjoint(tids):
-            n = len(tids)
-            neg_ids, closers, not_list = self._neg_ids, self._closer_ids, self._not_list
-            for s, t in enumerate(tids):
-                if t in neg_ids:
-                    for j in range(s + 1, min(s + 1 + _NEG_SCOPE, n)):
-                        if tids[j] in closers:
-                            break
-                        rows[j] = not_list[tids[j]]
-        pairs = zip(tids, islice(tids, 1, None), strict=False)
-        rows.extend(map(self._bi_get, pairs, repeat(self._zero)))
-        return rows
-
-    def predict_proba_one(self, text: str) -> tuple[float, ...]:
-        """Class probabilities of one message (fast path); safe to call from several threads."""
-        with self._lock:
-            return self._predict_proba_one(text)
-
-    def _predict_proba_one(self, text: str) -> tuple[float, ...]:
-        """Probabilities for one message (pure-Python fast path)."""
-        rows = self._single_rows(text)
-        n = len(rows) - rows.count(self._zero)
-        scale = 1.0 / math.sqrt(n) if (self.sqrt_norm and n > 1) else 1.0
-        ch: tuple[float, ...] | None = None
-        if self.char_W is not None:
-            ch = self._char_one((text.replace(_SEP, " ") if _SEP in text else text).split())
-        if self._k_out == 1:
-            z = self._bias[0] + sum(map(self._col0.__getitem__, rows)) * scale
-            if ch is not None:
-                z += ch[0]
-            return _sigmoid_pair(z)
-        # one numpy gather + reduce beats k pure-Python sums for k > 1
-        sums: list[float] = np.add.reduce(self._W64.take(rows, 0), 0).tolist()
-        zs = [b + s * scale for b, s in zip(self._bias, sums, strict=True)]
-        if ch is not None:
-            zs = [z + c for z, c in zip(zs, ch, strict=True)]
-        m = max(zs)
-        es = [math.exp(x - m) for x in zs]
-        total = sum(es)
-        return tuple(e / total for e in es)
 
     # -------------------------------------------------------- explanations
     def top_features(self, text: str, cls: str, k: int = 5) -> list[tuple[str, float]]:

@@ -43,6 +43,7 @@ class TfidfEnsemble:
         if folds.ndim != 2 or folds.shape[1] != len(words) + 3 or len(idf) != len(words):
             raise ModelError("abuse head: array shapes do not match the vocabulary")
         self.vocab = {w: i for i, w in enumerate(words)}
+        self._vocab1 = {w: i + 1 for i, w in enumerate(words)}  # 0 is "unknown": filter(None, ...) drops it
         self.words = list(words)
         self.idf = idf.astype(np.float64)
         self.W = np.ascontiguousarray(folds[:, : len(words)].T)  # (V, folds)
@@ -65,18 +66,23 @@ class TfidfEnsemble:
         """
         if not texts:
             return []
-        vocab = self.vocab
-        ids: list[int] = []
+        get1, findall = self._vocab1.get, _TOKEN.findall
+        ids: list[int] = []  # word index + 1, in order of first occurrence (as Counter keeps them)
         counts: list[int] = []
         starts: list[int] = []
         for text in texts:
             starts.append(len(ids))
-            c = Counter(i for t in _TOKEN.findall(text.lower()) if (i := vocab.get(t)) is not None)
-            ids.extend(c)
-            counts.extend(c.values())
+            found = list(filter(None, map(get1, findall(text.lower()))))
+            if len(found) == len(set(found)):  # the usual case: every known word once
+                ids.extend(found)
+                counts.extend([1] * len(found))
+            else:
+                c = Counter(found)
+                ids.extend(c)
+                counts.extend(c.values())
         d = np.broadcast_to(self.b, (len(texts), len(self.b))).copy()
         if ids:
-            idx = np.asarray(ids)
+            idx = np.asarray(ids) - 1
             x = np.asarray(counts, np.float64) * self.idf[idx]
             first = np.asarray(starts)
             has = np.diff(np.append(first, len(ids))) > 0

@@ -25,7 +25,8 @@ from importlib import resources
 
 import numpy as np
 
-from calmline.models._linear import LinearModel, load_model, predict_proba_many
+from calmline.models._linear import LinearModel, load_model
+from calmline.models._single import predict_proba_all
 from calmline.models._tfidf import TfidfEnsemble, load_tfidf
 from calmline.models._valence import load_valence
 
@@ -121,17 +122,12 @@ class LearnedLayer:
         """Per text, the head probabilities in ``HEADS`` order, then the abuse head's (one tokenisation)."""
         if not texts:
             return []
-        probs = predict_proba_many(self.models, texts)
+        probs = predict_proba_all(self.models, texts)
         return self.with_abuse(np.stack([p[:, 1] for p in probs], axis=1).tolist(), texts)
 
     def predict_one(self, text: str) -> tuple[float, ...]:
-        """``predict([text])[0]`` through each linear head's single-message path (no numpy batch overhead).
-
-        The heads' single path adds the same weights in another order, a few units in the last
-        place apart; rounding to float32, as the batch path's probabilities are, removes that.
-        """
-        row = [float(np.float32(m.predict_proba_one(text)[1])) for m in self.models]
-        return self.with_abuse([row], [text])[0]
+        """``predict([text])[0]``."""
+        return self.predict([text])[0]
 
     def with_abuse(self, rows: list[list[float]], texts: Sequence[str]) -> list[tuple[float, ...]]:
         """The linear heads' rows with the abuse head's probability appended (when it ships)."""

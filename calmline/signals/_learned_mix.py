@@ -20,7 +20,15 @@ from calmline.signals._text import Message
 from calmline.signals.detectors._patterns import is_negated
 from calmline.types import Signal, Span
 
-__all__ = ["EMPHASIS_REASON", "LEARNED_CAP", "combine_frustration", "learned_insult", "learned_untargeted"]
+__all__ = [
+    "EMPHASIS_REASON",
+    "LEARNED_CAP",
+    "UNTARGETED_HEAD_GATE",
+    "addresses_reader",
+    "combine_frustration",
+    "learned_insult",
+    "learned_untargeted",
+]
 
 #: the rules' reason for a happy message whose swearing is emphasis; the learned heads read
 #: swear words as negative, so they do not overrule this reading
@@ -74,6 +82,11 @@ _ADDRESS = frozenset({"you", "your", "yours", "you're", "youre", "u", "ur", "you
 _NEGATION_WINDOW = 4
 
 
+def addresses_reader(message: Message) -> bool:
+    """Whether the message has a word of address at all (``learned_insult`` needs one; checked first, it is cheap)."""
+    return not message.token_set.isdisjoint(_ADDRESS)
+
+
 def learned_insult(message: Message, abuse: LearnedScore) -> Signal | None:
     """An ``abuse.insult`` from the learned abuse head, when the rules found no abuse.
 
@@ -83,7 +96,7 @@ def learned_insult(message: Message, abuse: LearnedScore) -> Signal | None:
     ("your billing system is a disgrace" criticises a product: LABELS.md). Its evidence is those
     words and its reason the head's.
     """
-    if abuse.score < LEARNED_ABUSE_MIN or not (message.token_set & _ADDRESS):
+    if abuse.score < LEARNED_ABUSE_MIN or not addresses_reader(message):
         return None
     low = message.text.lower()
     spans = []
@@ -121,6 +134,10 @@ def _aimed(message: Message, start: int, end: int) -> bool:
 #: entry). Chosen among 0.3-0.7 on the Kaggle insults dev file (F1 0.613 at 0.5); the abuse stack's held-out
 #: training rows (Davidson, cmv_ad_hominem, GoEmotions calm) were flat there (F1 0.843 at 0.4, 0.840 at 0.5)
 LEARNED_UNTARGETED_MIN = 0.5
+#: the abuse head's own probability below which ``learned_untargeted`` is not tried (a float compare
+#: before any stacking): with no rule abuse, the shipped stack reaches 0.5 only from a head of 0.77
+#: (tests/signals/test_learned_mix.py checks that the gate never hides a signal)
+UNTARGETED_HEAD_GATE = 0.5
 LEARNED_PROFANITY_SOURCE = "abuse.profanity.learned.v1"
 #: the head reads English; a message with none of these words is not read by it (German "die" is not a threat)
 _ENGLISH = frozenset(

@@ -843,24 +843,38 @@ class Alternation:
         with ``\\b`` get no literal-prefix help from the regex engine, so this saves
         trying them at every position.
         """
-        rx = self.regex(live)
         heads = self._heads_of(live)
         if heads is None:
-            return list(rx.finditer(norm))
+            return list(self.regex(live).finditer(norm))
         # the next place a head occurs: one scan in C (a literal alternation gets the
-        # regex engine's first-character skip); then the real pattern is tried there
+        # regex engine's first-character skip); then the live branches are tried there in
+        # order, as the alternation would (its first branch that matches wins). Each branch
+        # is compiled once, so a set of live branches never seen before compiles nothing.
         find = heads.search
-        match = rx.match
         out: list[re.Match[str]] = []
         pos = 0
+        if len(live) == 1:
+            match = self.branch(live[0]).match
+            while (h := find(norm, pos)) is not None:
+                i = h.start()
+                m = match(norm, i)
+                if m is None:
+                    pos = i + 1
+                else:
+                    out.append(m)
+                    pos = m.end()  # > i: every match starts with a non-empty head
+            return out
+        tries = [self.branch(b).match for b in live]
         while (h := find(norm, pos)) is not None:
             i = h.start()
-            m = match(norm, i)
-            if m is None:
-                pos = i + 1
+            for match in tries:
+                m = match(norm, i)
+                if m is not None:
+                    out.append(m)
+                    pos = m.end()
+                    break
             else:
-                out.append(m)
-                pos = m.end()
+                pos = i + 1
         return out
 
     def _heads_of(self, live: tuple[int, ...]) -> re.Pattern[str] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from importlib import resources
 
@@ -10,6 +11,7 @@ import pytest
 
 from calmline.models import LinearModel, feature_strings, load_model, tokenize
 from calmline.models._linear import batch_char_buckets, batch_keys
+from calmline.models._single import single_scorer
 
 NAMES = ("emotion", "offensive")
 
@@ -34,6 +36,11 @@ MESSAGES = [
     "Don’t “quote” me — it’s fine",
     "I was charged 3 times for order 12345 on 2024-01-02",
 ]
+
+
+def one(m: LinearModel, text: str) -> tuple[float, ...]:
+    """The single-message path's probabilities (float32 values, like the batch path's)."""
+    return tuple(single_scorer([m]).predict(text)[0])
 
 
 @pytest.fixture(scope="module", params=NAMES)
@@ -95,11 +102,11 @@ def test_models_are_safe_to_share_between_threads(model: LinearModel) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     texts = [f"message {i} with a fresh w0rd{i} and sh1t{i % 7}" for i in range(400)]
-    expected = [model.predict_proba_one(t) for t in texts]
+    expected = [one(model, t) for t in texts]
     if model.char_W is not None:
         model._char_reset()  # start cold, so threads race to fill the caches
     with ThreadPoolExecutor(8) as pool:
-        got = list(pool.map(model.predict_proba_one, texts))
+        got = list(pool.map(functools.partial(one, model), texts))
     assert np.allclose(np.array(got), np.array(expected), atol=1e-9)
 
 
@@ -197,9 +204,9 @@ def test_probabilities_are_valid(model: LinearModel) -> None:
 def test_batch_single_and_reference_agree(model: LinearModel) -> None:
     batch = model.predict_proba(MESSAGES)
     for i, text in enumerate(MESSAGES):
-        one = model.predict_proba_one(text)
-        assert isinstance(one, tuple) and len(one) == len(model.classes)
-        np.testing.assert_allclose(batch[i], one, atol=1e-5, err_msg=repr(text))
+        single = one(model, text)
+        assert isinstance(single, tuple) and len(single) == len(model.classes)
+        np.testing.assert_allclose(batch[i], single, atol=1e-5, err_msg=repr(text))
         alone = model.predict_proba([text])[0]
         np.testing.assert_allclose(batch[i], alone, atol=1e-6, err_msg=repr(text))
     np.testing.assert_allclose(
@@ -213,11 +220,11 @@ def test_empty_and_huge_inputs(model: LinearModel) -> None:
     huge = ("this is a very long message, not great! " * 3000)[:100_000]
     assert len(huge) == 100_000
     for text in ("", huge, "x" * 100_000):
-        one = model.predict_proba_one(text)
-        assert all(math.isfinite(v) for v in one)
-        assert abs(sum(one) - 1.0) < 1e-6
+        single = one(model, text)
+        assert all(math.isfinite(v) for v in single)
+        assert abs(sum(single) - 1.0) < 1e-6
         batch = model.predict_proba([text])
-        np.testing.assert_allclose(batch[0], one, atol=1e-5)
+        np.testing.assert_allclose(batch[0], single, atol=1e-5)
     # an empty message scores the bias only
     np.testing.assert_allclose(model.decision_function([""])[0], model.b, atol=1e-6)
 
@@ -248,7 +255,7 @@ def test_offensive_scores_insults_above_neutral() -> None:
     assert p[0] > p[2] and p[1] > p[2]
     assert p[0] > 0.5 > p[2]
     # obfuscation does not hide a word
-    assert m.predict_proba_one("sh1t service") == m.predict_proba_one("shit service")
+    assert one(m, "sh1t service") == one(m, "shit service")
 
 
 def test_top_features_explain(model: LinearModel) -> None:

@@ -152,3 +152,14 @@ def test_untargeted_near_misses_stay_silent(reader: Reader, text: str) -> None:
 def test_an_insult_aimed_at_the_agent_stays_an_insult(reader: Reader) -> None:
     labels = {s.label for s in reader.read("you are a disgusting liar and a hypocrite").signals}
     assert "abuse.insult" in labels and "abuse.profanity" not in labels
+
+
+def test_the_head_gate_never_hides_an_untargeted_signal() -> None:
+    from calmline.models.learned import LearnedLayer
+    from calmline.signals._learned_mix import LEARNED_UNTARGETED_MIN, UNTARGETED_HEAD_GATE
+
+    layer = LearnedLayer.load()
+    assert layer is not None and layer.abuse is not None
+    stack = layer.abuse[1]
+    # with no rule abuse, a head at the gate stacks below the signal's threshold (the stack rises with the head)
+    assert stack(0.0, UNTARGETED_HEAD_GATE, 0.0) < LEARNED_UNTARGETED_MIN
