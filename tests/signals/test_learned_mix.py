@@ -122,6 +122,7 @@ def learned_abuse(reader: Reader, text: str) -> list[tuple[str, str, tuple[str, 
     [
         ("That man is a disgusting liar and a hypocrite", {"disgusting", "liar", "hypocrite"}),
         ("Those people are racist scum", {"racist", "scum"}),
+        ("ok. I think that man is a disgusting liar", {"disgusting", "liar"}),  # "I think" is not about oneself
     ],
 )
 def test_offensive_words_at_no_one_read_as_learned_profanity(reader: Reader, text: str, words: set[str]) -> None:
@@ -140,6 +141,8 @@ def test_offensive_words_at_no_one_read_as_learned_profanity(reader: Reader, tex
         'She said "he is a disgusting liar"',  # quoted
         "I'm such a disgusting pig, I ate the whole cake",  # said of oneself
         "I feel so disgusting after that meal",
+        "I feel so stupid, I typed my email wrong",  # "so" splits the rules' clause: still said of oneself
+        "this printer jam is killing me",
         "this app is disgusting",  # criticism of a product
         "Your billing system is an absolute disgrace",
         "Er ist ein Lügner und die Jacke ist kaputt",  # not English: the head does not read it
