@@ -60,7 +60,8 @@ def combine_frustration(rule: float, learned: Mapping[str, LearnedScore], reason
     if value < rule + 0.05:
         if signals or value >= rule or not _model_only(reasons):
             return rule
-        reasons[:] = [f"{neg.reason} (no rule fired; replaces the emotion model)"]
+        reasons.insert(0, f"{neg.reason} (no rule fired; replaces the emotion model below)")
+        del reasons[5:]
         return round(value, 3)
     if reasons == ["no sign of negative emotion"]:
         reasons.clear()

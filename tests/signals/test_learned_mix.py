@@ -24,10 +24,11 @@ def learned(score: float) -> dict[str, LearnedScore]:
     ],
 )
 def test_stack_replaces_the_emotion_model_when_no_rule_spoke(reasons: list[str]) -> None:
+    before = list(reasons)
     got = combine_frustration(0.3, learned(0.1), reasons, False)
     assert got == pytest.approx(LEARNED_CAP * 0.1, abs=1e-3)
-    assert len(reasons) == 1
     assert reasons[0].startswith("learned negative") and "replaces the emotion model" in reasons[0]
+    assert reasons[1:] == before  # what the emotion model said stays visible
 
 
 @pytest.mark.parametrize(
