@@ -3,7 +3,7 @@
     python training/train_learned.py --data ../shared/data --out calmline/models
 
 Three binary heads over word uni/bigrams + hashed char n-grams (the runtime
-featuriser of ``calmline/models/_linear.py``), trained ONLY on data whose
+featuriser of ``calmline/models/_features.py``), trained ONLY on data whose
 licence allows a shipped model:
 
 * ``learned_negative``: GoEmotions ``train.tsv`` (Apache-2.0); positive = any of

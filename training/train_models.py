@@ -55,12 +55,8 @@ from _data import (  # noqa: E402
     sha256_file,
 )
 
-from calmline.models._linear import (  # noqa: E402
-    batch_char_buckets,
-    batch_keys,
-    encode_vocab,
-    model_from_bytes,
-)
+from calmline.models._features import batch_char_buckets, batch_keys  # noqa: E402
+from calmline.models._linear import encode_vocab, model_from_bytes  # noqa: E402
 
 SEED = 0
 VERSION = "v1"

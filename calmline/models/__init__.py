@@ -6,12 +6,7 @@
 (1, 7)
 """
 
-from calmline.models._linear import (
-    FEATURIZER_VERSION,
-    LinearModel,
-    feature_strings,
-    load_model,
-    tokenize,
-)
+from calmline.models._features import FEATURIZER_VERSION, feature_strings, tokenize
+from calmline.models._linear import LinearModel, load_model
 
 __all__ = ["FEATURIZER_VERSION", "LinearModel", "feature_strings", "load_model", "tokenize"]

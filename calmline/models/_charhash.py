@@ -1,6 +1,6 @@
 """Hashed character n-grams of many tokens at once, in numpy (issue #14).
 
-The reference definition is :func:`calmline.models._linear.char_buckets`: a token that
+The reference definition is :func:`calmline.models._features.char_buckets`: a token that
 has a letter, does not start with ``<`` and is at most 32 characters long is padded as
 ``" tok "``, and each character n-gram (``lo..hi``, n-major then position) is hashed
 with ``zlib.crc32`` of its UTF-8 bytes. Computing that per n-gram in Python (a slice, an

@@ -1,37 +1,11 @@
 """Numpy-only runtime for Calmline's small linear text models.
 
-This module holds the *single* featuriser shared by training
-(``training/train_models.py``) and runtime, so the two can never diverge: both
-turn texts into feature keys with :func:`batch_keys`; training grows a
-vocabulary from them, runtime looks them up with ``vocab.get``.
-
-Featurisation (``FEATURIZER_VERSION`` 1):
-
-* lowercase; curly/odd apostrophes (’ ‘ ʼ ´ ′ `) become ``'``;
-* tokens: URLs -> ``<url>``, @mentions -> ``<user>``, numbers -> ``<num>``,
-  words (apostrophes, ``!``, ``*`` allowed inside a word), ``!`` and ``?`` as
-  tokens, every emoji / pictograph as its own token;
-* de-leet inside words that have >= 2 letters (``sh1t`` -> ``shit``,
-  ``b!tch`` -> ``bitch``, ``a$$hole`` -> ``asshole``); digits only at the
-  start or end of a word are not leet (``covid19``, ``2nd``, ``mp3`` stay);
-  ``*`` masks are resolved against a short list of profanities
-  (``f*cking`` -> ``fucking``); ``@ss``-style words are de-leeted only when
-  the result is in a tiny list (``ass``, ``asshole`` ...), otherwise ``@word``
-  is a mention;
-* features: unigrams + adjacent bigrams (``"not working"``); optionally the
-  1-3 tokens after a negator get a ``NOT_`` prefixed unigram instead of the
-  plain one (the scope ends at ``!``/``?``);
-* a message's score is ``bias + sum(W[f] for each feature occurrence) / norm``
-  where ``norm`` is 1 or ``sqrt(number of feature occurrences)`` (model
-  setting ``norm``).
-
-Featuriser version 2 (used only by models whose meta asks for it) adds hashed
-character n-grams: every token that has a letter, does not start with ``<``
-and is at most 32 characters long is padded as ``" tok "``; each of its
-character n-grams (``lo..hi``) goes to bucket ``zlib.crc32(utf8) % n_buckets``
-(:func:`batch_char_buckets` is the reference).  The score then adds
-``sum(Wc[bucket] for each n-gram occurrence) / sqrt(number of n-grams)``.
-Version-1 models (no ``char`` block) score exactly as before.
+A :class:`LinearModel` scores texts with the features of
+:mod:`calmline.models._features` (the featuriser training uses too): a bias plus the
+weights of its word n-grams, and optionally of hashed character n-grams, per class.
+:func:`predict_proba_many` scores a batch with several models sharing one
+tokenisation; :mod:`calmline.models._single` does the same for one message without
+numpy's per-call cost. Models load from ``.npz`` + ``.json`` files in the package.
 """
 
 from __future__ import annotations
@@ -41,242 +15,35 @@ import json
 import math
 import re
 import threading
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from io import BytesIO
-from itertools import chain, compress, count, islice, repeat
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from calmline.errors import ModelError
-from calmline.models._charhash import CHAR_MAX_TOKEN, ngram_crc32
-
-__all__ = [
-    "FEATURIZER_VERSION",
-    "LinearModel",
-    "batch_char_buckets",
-    "batch_keys",
-    "batch_tokens",
-    "feature_strings",
-    "load_model",
-    "normalise_token",
-    "predict_proba_many",
-    "tokenize",
-]
-
-FEATURIZER_VERSION = 2
-# version 1: word uni+bigrams; version 2: + optional hashed char n-grams
-SUPPORTED_FEATURIZER_VERSIONS = (1, 2)
-
-
-_SEP = "\x00"  # message separator inside a joined batch; never a real token
-_NOT = "NOT_"  # upper case: can never collide with a (lower-cased) token
-
-_APOSTROPHES = ("\u2019", "\u2018", "\u02bc", "\u00b4", "\u2032", "`")
-
-_EMOJI = (
-    "\U0001f000-\U0001faff"  # pictographs, emoticons, transport, symbols & pictographs ext.
-    "\u2600-\u27bf"  # misc symbols, dingbats
-    "\u2300-\u23ff"  # misc technical (watch, hourglass ...)
-    "\u2b00-\u2bff"  # arrows, stars
-)
-_TOKEN_RE = re.compile(
-    r"https?://[^\s\x00]+|www\.[^\s\x00]+"  # url (never eats the separator)
-    r"|@\w+"  # mention (or @ss-style leet)
-    r"|[\w@$]+(?:['!*]+[\w@$]+)*"  # word, with ' ! * allowed inside
-    r"|[!?]"  # punctuation that carries tone
-    r"|[" + _EMOJI + r"]"  # emoji, one token each
-    r"|\x00"  # message separator
+from calmline.models._charhash import ngram_crc32
+from calmline.models._features import (
+    _NEG_SCOPE,
+    _NEGATORS,
+    _NOT,
+    _SCOPE_CLOSERS,
+    _SEP,
+    FEATURIZER_VERSION,
+    SUPPORTED_FEATURIZER_VERSIONS,
+    batch_tokens,
+    char_buckets,
+    feature_strings,
 )
 
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
-_LEET_CHARS = frozenset("0134579@$!*")
-_DIGITS = "0123456789"
-# '@' starting a word is a mention unless the de-leeted word is one of these
-_AT_WORDS = frozenset({"ass", "asses", "asshole", "assholes", "arse", "arsehole", "asshat", "azz"})
-# '*' masks are resolved against these (one letter per '*')
-_MASKABLE = (
-    "fuck", "fucks", "fucked", "fucker", "fuckers", "fucking", "fuckin", "fck",
-    "motherfucker", "motherfuckers", "shit", "shits", "shitty", "bullshit",
-    "bitch", "bitches", "bitching", "ass", "asshole", "assholes", "arse",
-    "arsehole", "bastard", "bastards", "damn", "dick", "dickhead", "cunt",
-    "cunts", "crap", "piss", "pissed", "hell", "whore", "slut", "dumbass",
-    "goddamn", "wtf", "stfu", "prick", "twat", "wanker", "idiot", "stupid",
-)  # fmt: skip
-_NEGATORS = frozenset(
-    {
-        "not", "no", "never", "nothing", "nobody", "none", "nor", "neither",
-        "cannot", "without", "n't",
-        "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't",
-        "won't", "wouldn't", "can't", "couldn't", "shouldn't", "haven't",
-        "hasn't", "hadn't", "ain't", "mustn't",
-        "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "wont",
-        "wouldnt", "cant", "couldnt", "shouldnt", "havent", "hasnt", "hadnt",
-        "aint",
-    }
-)  # fmt: skip
-_NEG_SCOPE = 3
-_SCOPE_CLOSERS = frozenset({"!", "?", _SEP})
-_SPACED_SEP = " " + _SEP + " "
+__all__ = ["FEATURIZER_VERSION", "LinearModel", "load_model", "predict_proba_many"]
 
+#: tokens kept in each model's char-id cache and in the shared token table before they start afresh
 _CHUNK_CACHE_MAX = 200_000
-
-
-def _unmask(tok: str) -> str:
-    pat = re.compile(re.escape(tok).replace(r"\*", "[a-z]"))
-    for cand in _MASKABLE:
-        if len(cand) == len(tok) and pat.fullmatch(cand):
-            return cand
-    return tok
-
-
-def _deleet(tok: str) -> str:
-    if sum(c.isalpha() for c in tok) < 2:
-        return tok
-    inner = tok.strip(_DIGITS)
-    if not any(c in _LEET_CHARS for c in inner):
-        return tok  # digits only at the ends: covid19, 2nd, mp3, 10pm
-    out = tok.translate(_LEET)
-    if "*" in out:
-        out = _unmask(out)
-    return out
-
-
-def normalise_token(raw: str) -> str:
-    """Normalise one raw (already lower-cased) token from the token regex."""
-    if raw.isalpha():  # the usual word: no URL, mention, number or leet character
-        return raw
-    if raw.startswith(("http://", "https://", "www.")):
-        return "<url>"
-    if raw[0] == "@" and len(raw) > 1 and (raw[1].isalnum() or raw[1] == "_"):
-        rest = raw[1:]
-        word = "a" + rest.translate(_LEET)
-        if word in _AT_WORDS and sum(c.isalpha() for c in rest) >= 2:
-            return word
-        return "<user>"
-    if not any(c.isalpha() for c in raw):
-        if any(c.isdigit() for c in raw):
-            return "<num>"
-        return raw
-    if any(c in _LEET_CHARS for c in raw):
-        return _deleet(raw)
-    return raw
-
-
-def _prepare(text: str) -> str:
-    text = text.lower()
-    for a in _APOSTROPHES:
-        if a in text:
-            text = text.replace(a, "'")
-    return text
-
-
-def _chunk_tokens(chunk: str) -> tuple[str, ...]:
-    """Normalised tokens of one whitespace-free chunk of raw text."""
-    return tuple(normalise_token(r) for r in _TOKEN_RE.findall(_prepare(chunk)))
-
-
-class _ChunkCache(dict[str, tuple[str, ...]]):
-    """Raw whitespace chunk -> normalised tokens, filled on first sight.
-
-    Chat text repeats its chunks ("the", "thanks!", "it."), so almost every
-    lookup is a C-level dict hit; tokens never contain whitespace, so
-    tokenising chunk by chunk equals tokenising the whole text.
-    """
-
-    def __missing__(self, chunk: str) -> tuple[str, ...]:
-        toks = _chunk_tokens(chunk)
-        self[chunk] = toks
-        return toks
-
-
-_CHUNKS = _ChunkCache()
-_CHUNKS[_SEP] = (_SEP,)
-
-
-def tokenize(text: str) -> list[str]:
-    """Normalised tokens of one message."""
-    return batch_keys((text,), negation=False)[0]
-
-
-def batch_tokens(texts: Sequence[str]) -> list[str]:
-    """Normalised tokens of a batch, messages separated by a ``"\\x00"`` token."""
-    if len(texts) == 1:
-        joined = texts[0]
-        if _SEP in joined:
-            joined = joined.replace(_SEP, " ")
-    else:
-        joined = _SPACED_SEP.join(texts)
-        if joined.count(_SEP) != len(texts) - 1:
-            joined = _SPACED_SEP.join(t.replace(_SEP, " ") for t in texts)
-    if len(_CHUNKS) > _CHUNK_CACHE_MAX:
-        _CHUNKS.clear()
-        _CHUNKS[_SEP] = (_SEP,)
-    return list(chain.from_iterable(map(_CHUNKS.__getitem__, joined.split())))
-
-
-def batch_keys(texts: Sequence[str], negation: bool = True) -> tuple[list[str], list[str]]:
-    """Feature keys of a batch: ``(unigram_keys, bigram_keys)``.
-
-    This is the reference definition of the features (training uses it).
-    ``unigram_keys`` has one key per token, messages separated by a ``"\\x00"``
-    key; ``bigram_keys[i]`` is the bigram ending at token ``i + 1``.  Keys that
-    contain ``"\\x00"`` are separators / bigrams across messages, never features.
-    With ``negation`` the 1-3 tokens after a negator (up to the next ``!``,
-    ``?`` or message end) become ``NOT_token`` unigrams.
-    """
-    toks = batch_tokens(texts)
-    bigrams = list(map(" ".join, zip(toks, islice(toks, 1, None), strict=False)))
-    if not negation:
-        return toks, bigrams
-    starts = list(compress(count(1), map(_NEGATORS.__contains__, toks)))
-    if not starts:
-        return toks, bigrams
-    uni = toks.copy()
-    n = len(toks)
-    for s in starts:
-        for j in range(s, min(s + _NEG_SCOPE, n)):
-            t = toks[j]
-            if t in _SCOPE_CLOSERS:
-                break
-            uni[j] = _NOT + t
-    return uni, bigrams
-
-
-def feature_strings(text: str, negation: bool = True) -> list[str]:
-    """All feature strings of one message, in order (duplicates kept)."""
-    uni, bi = batch_keys((text,), negation)
-    return uni + bi
-
-
-def char_buckets(tok: str, n_buckets: int, lo: int, hi: int) -> tuple[int, ...]:
-    """Hashed character n-gram buckets of one normalised token (duplicates kept)."""
-    if tok[:1] == "<" or len(tok) > CHAR_MAX_TOKEN or not any(c.isalpha() for c in tok):
-        return ()
-    s = " " + tok + " "
-    crc = zlib.crc32
-    return tuple(
-        crc(s[i : i + n].encode("utf-8")) % n_buckets for n in range(lo, hi + 1) for i in range(len(s) - n + 1)
-    )
-
-
-def batch_char_buckets(texts: Sequence[str], n_buckets: int, lo: int, hi: int) -> tuple[list[int], list[int]]:
-    """Reference char features of a batch: ``(message index, bucket)`` per n-gram occurrence."""
-    msgs: list[int] = []
-    buckets: list[int] = []
-    m = 0
-    for t in batch_tokens(texts):
-        if t == _SEP:
-            m += 1
-            continue
-        b = char_buckets(t, n_buckets, lo, hi)
-        buckets.extend(b)
-        msgs.extend([m] * len(b))
-    return msgs, buckets
 
 
 FloatArray = npt.NDArray[np.float32]

@@ -22,15 +22,8 @@ from operator import add
 import numpy as np
 
 from calmline.models import _linear
-from calmline.models._linear import (
-    _NEG_SCOPE,
-    _SEP,
-    FloatArray,
-    LinearModel,
-    batch_tokens,
-    char_fill,
-    predict_proba_many,
-)
+from calmline.models._features import _NEG_SCOPE, _SEP, batch_tokens
+from calmline.models._linear import FloatArray, LinearModel, char_fill, predict_proba_many
 
 __all__ = ["SingleScorer", "predict_proba_all", "single_scorer"]
 

@@ -25,13 +25,12 @@ import functools
 import importlib
 import re
 import threading
-from collections.abc import Iterator
 from itertools import chain
 from typing import Any
 
 from calmline.signals import _plancache
 
-__all__ = ["Alternation", "is_affix_clause", "split_branches", "token_clauses", "with_affixes"]
+__all__ = ["is_affix_clause", "split_branches", "token_clauses", "with_affixes"]
 
 _parser: Any = importlib.import_module("re._parser")
 _LITERAL: Any = importlib.import_module("re._constants").LITERAL
@@ -57,61 +56,13 @@ _EDGE_AT = frozenset(
 )
 # Very common words: a clause made of them rules out little, so it is tried last.
 _COMMON = frozenset(
-    [
-        "i",
-        "you",
-        "u",
-        "the",
-        "a",
-        "an",
-        "to",
-        "it",
-        "is",
-        "my",
-        "me",
-        "and",
-        "of",
-        "in",
-        "on",
-        "for",
-        "this",
-        "that",
-        "be",
-        "are",
-        "so",
-        "just",
-        "not",
-        "no",
-        "do",
-        "at",
-        "with",
-        "your",
-        "we",
-        "have",
-        "will",
-        "get",
-        "all",
-        "was",
-        "can",
-        "what",
-        "me",
-        "im",
-        "i'm",
-        "they",
-        "he",
-        "she",
-        "there",
-        "their",
-        "them",
-        "out",
-        "up",
-        "if",
-        "or",
-        "as",
-        "but",
-        "by",
-    ]
-)
+    {
+        "i", "you", "u", "the", "a", "an", "to", "it", "is", "my", "me", "and", "of", "in", "on", "for", "this",
+        "that", "be", "are", "so", "just", "not", "no", "do", "at", "with", "your", "we", "have", "will", "get",
+        "all", "was", "can", "what", "im", "i'm", "they", "he", "she", "there", "their", "them", "out", "up",
+        "if", "or", "as", "but", "by",
+    }
+)  # fmt: skip
 
 # A requirement is ``None`` (no condition), ``("lit", strings)`` (one of these
 # literals occurs), ``("and", parts)`` or ``("or", parts)``.
@@ -704,210 +655,6 @@ def _has_groupref(sub: Any) -> bool:
     return False
 
 
-class Alternation:
-    """``(?:p1)|(?:p2)|...`` that scans only the alternatives able to match a message.
-
-    Each pattern is split into its top-level branches; a branch whose word clauses
-    (:func:`token_clauses`) miss the message's tokens cannot match anywhere in it,
-    and dropping it from the alternation changes no match: at every position the
-    first alternative that matches is still the one chosen. The sub-alternations
-    are compiled on first use and kept.
-    """
-
-    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
-        self.sources: list[str] = []
-        self._rx: list[re.Pattern[str] | None] = []
-        clauses: list[tuple[frozenset[str], ...]] = []
-        #: per branch: literal strings one of which every match starts with (None: unknown)
-        self.heads: list[frozenset[str] | None] = []
-        for p in patterns:
-            branches = _branches(p.pattern, p.flags)
-            if branches is None:
-                self.sources.append(p.pattern)
-                self._rx.append(p)
-                clauses.append(token_clauses(p))
-                self.heads.append(_pattern_heads(p.pattern, p.flags))
-                continue
-            for source, cl, heads in branches:
-                self.sources.append(source)
-                self._rx.append(None)  # compiled on first use
-                clauses.append(cl)
-                self.heads.append(heads)
-                _AFFIXES.register(cl)
-        self.flags = {p.flags for p in patterns}
-        self._flags = next(iter(self.flags)) if len(self.flags) == 1 else 0
-        self.clauses = clauses
-        #: per branch: the word clause indexed (or None), the other word clauses, the affix clauses
-        self.first_clause: list[frozenset[str] | None] = []
-        self.rest: list[tuple[frozenset[str], ...]] = []
-        self.affix: list[tuple[frozenset[str], ...]] = []
-        first: dict[str, set[int]] = {}
-        always: set[int] = set()
-        for i, cl in enumerate(clauses):
-            words = [c for c in cl if not is_affix_clause(c)]
-            self.first_clause.append(words[0] if words else None)
-            self.rest.append(tuple(words[1:]))
-            # affix clauses cost a pass over the tokens' prefixes and suffixes: only worth it
-            # for a branch that has no word clause to be selected by
-            self.affix.append(() if words else tuple(c for c in cl if is_affix_clause(c)))
-            if words:
-                for w in words[0]:
-                    first.setdefault(w, set()).add(i)
-            else:
-                always.add(i)
-        self._first = {w: frozenset(ix) for w, ix in first.items()}
-        self.first_words = frozenset(first)
-        self.always = frozenset(always)
-        self._all = tuple(range(len(self.sources)))
-        self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
-        self._seen_live: dict[tuple[int, ...], int] = {}
-        self._live_heads: dict[tuple[int, ...], re.Pattern[str] | bool | None] = {}
-
-    def branch(self, i: int) -> re.Pattern[str]:
-        """The compiled regex of branch ``i``."""
-        rx = self._rx[i]
-        if rx is None:
-            rx = self._rx[i] = re.compile(self.sources[i], self._flags)
-        return rx
-
-    @property
-    def branches(self) -> list[re.Pattern[str]]:
-        return [self.branch(i) for i in self._all]
-
-    def _join(self, live: tuple[int, ...]) -> re.Pattern[str]:
-        if len(live) == 1:
-            return self.branch(live[0])
-        if len(self.flags) != 1:
-            raise ValueError("an alternation of patterns with different flags")
-        return re.compile("|".join(f"(?:{self.sources[i]})" for i in live), self._flags)
-
-    @property
-    def pattern(self) -> str:
-        return self.regex(self._all).pattern
-
-    def live(self, toks: frozenset[str]) -> tuple[int, ...]:
-        """Indices of the branches that may match a message with these tokens."""
-        hit = toks & self.first_words
-        if hit:
-            first = self._first
-            cand = self.always.union(*[first[w] for w in hit])
-        else:
-            cand = self.always
-        if not cand:
-            return ()
-        rest, affix = self.rest, self.affix
-        out: list[int] = []
-        aug: frozenset[str] | None = None
-        for i in sorted(cand):
-            if rest[i] and not all(not toks.isdisjoint(c) for c in rest[i]):
-                continue
-            if affix[i]:
-                if aug is None:
-                    aug = with_affixes(toks)
-                if not all(not aug.isdisjoint(c) for c in affix[i]):
-                    continue
-            out.append(i)
-        return tuple(out)
-
-    def regex(self, live: tuple[int, ...]) -> re.Pattern[str]:
-        rx = self._compiled.get(live)
-        if rx is None:
-            if len(live) > 1 and live != self._all:
-                # A set of live branches seen for the first time: match with the whole
-                # alternation (compiled once; the other branches cannot match this message,
-                # so the matches are the same) and compile the subset only once it recurs.
-                seen = self._seen_live.get(live, 0)
-                if seen < _COMPILE_AFTER:
-                    if len(self._seen_live) > 4096:
-                        self._seen_live.clear()
-                    self._seen_live[live] = seen + 1
-                    return self.regex(self._all)
-            if len(self._compiled) > 4096:
-                self._compiled.clear()
-            rx = self._join(live)
-            self._compiled[live] = rx
-        return rx
-
-    def finditer(self, norm: str) -> Iterator[re.Match[str]]:
-        """All matches, as the full alternation finds them."""
-        return self.regex(self._all).finditer(norm)
-
-    def matches(self, norm: str, live: tuple[int, ...]) -> list[re.Match[str]]:
-        """``list(self.regex(live).finditer(norm))``, trying only where a match can start.
-
-        When every live branch's matches start with one of a few literal strings (after
-        zero-width assertions such as ``\\b``), the regex is only tried, with ``match``,
-        at the positions where one occurs: ``match`` at a position finds what the
-        scanner finds there (``\\b`` and lookbehinds still see the text before it), and
-        scanning resumes after each match as ``finditer`` does. Patterns that start
-        with ``\\b`` get no literal-prefix help from the regex engine, so this saves
-        trying them at every position.
-        """
-        heads = self._heads_of(live)
-        if heads is None:
-            return list(self.regex(live).finditer(norm))
-        # the next place a head occurs: one scan in C (a literal alternation gets the
-        # regex engine's first-character skip); then the live branches are tried there in
-        # order, as the alternation would (its first branch that matches wins). Each branch
-        # is compiled once, so a set of live branches never seen before compiles nothing.
-        find = heads.search
-        out: list[re.Match[str]] = []
-        pos = 0
-        if len(live) == 1:
-            match = self.branch(live[0]).match
-            while (h := find(norm, pos)) is not None:
-                i = h.start()
-                m = match(norm, i)
-                if m is None:
-                    pos = i + 1
-                else:
-                    out.append(m)
-                    pos = m.end()  # > i: every match starts with a non-empty head
-            return out
-        tries = [self.branch(b).match for b in live]
-        while (h := find(norm, pos)) is not None:
-            i = h.start()
-            for match in tries:
-                m = match(norm, i)
-                if m is not None:
-                    out.append(m)
-                    pos = m.end()
-                    break
-            else:
-                pos = i + 1
-        return out
-
-    def _heads_of(self, live: tuple[int, ...]) -> re.Pattern[str] | None:
-        """A regex finding the heads of the live branches (None: some branch has none)."""
-        got = self._live_heads.get(live, False)
-        if got is False:
-            heads: set[str] = set()
-            for i in live:
-                h = self.heads[i]
-                if h is None:
-                    got = None
-                    break
-                heads |= h
-            else:
-                got = re.compile("|".join(re.escape(x) for x in sorted(heads, key=lambda x: (-len(x), x))))
-            self._live_heads[live] = got
-        return got if isinstance(got, re.Pattern) else None
-
-    def search(self, norm: str, toks: frozenset[str]) -> bool:
-        """``self.finditer(norm)`` finds something, for a message whose tokens are ``toks``."""
-        live = self.live(toks)
-        return bool(live) and bool(self.matches(norm, live))
-
-    def spans(self, norm: str, toks: frozenset[str]) -> list[tuple[int, int]]:
-        """``[m.span() for m in self.finditer(norm)]``, for a message whose tokens are ``toks``."""
-        live = self.live(toks)
-        if not live:
-            return []
-        return [m.span() for m in self.matches(norm, live)]
-
-
-#: how often a set of live branches is matched with the whole alternation before it gets its own regex
-_COMPILE_AFTER = 2
 _ZERO_WIDTH = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
 #: the most start strings worth looking for with ``str.find`` (more: scan with the regex)
 _MAX_HEADS = 24

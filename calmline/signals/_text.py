@@ -16,7 +16,7 @@ from itertools import accumulate, chain, compress, repeat
 from operator import add, itemgetter
 from typing import Any
 
-from calmline.signals._prefilter import Alternation
+from calmline.signals._alternation import Alternation
 
 __all__ = ["INNER_MASK", "Message", "normalise", "prepare_messages"]
 

@@ -10,7 +10,8 @@ import pytest
 
 from calmline.models import load_model
 from calmline.models._charhash import ngram_crc32
-from calmline.models._linear import LinearModel, char_buckets, char_fill, predict_proba_many
+from calmline.models._features import char_buckets
+from calmline.models._linear import LinearModel, char_fill, predict_proba_many
 from calmline.models._single import single_scorer
 
 EDGE = [

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from calmline.models import LinearModel, feature_strings, load_model, tokenize
-from calmline.models._linear import batch_char_buckets, batch_keys
+from calmline.models._features import batch_char_buckets, batch_keys
 from calmline.models._single import single_scorer
 
 NAMES = ("emotion", "offensive")

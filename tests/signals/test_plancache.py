@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from calmline.signals import _plancache, _prefilter
+from calmline.signals._alternation import Alternation
 from calmline.signals._lexicon import load_lexicon
-from calmline.signals._prefilter import Alternation, token_clauses
+from calmline.signals._prefilter import token_clauses
 
 SAMPLE = r"\b(?:i'll|i will) (?:sue|take you to court)\b|\bcalling my lawyer\b"
 

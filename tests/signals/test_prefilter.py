@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from calmline.registry import get
+from calmline.signals._alternation import Alternation
 from calmline.signals._lexicon import load_lexicon
 from calmline.signals._prefilter import split_branches, token_clauses, with_affixes
 from calmline.signals._text import Message
@@ -74,3 +77,53 @@ def test_known_clauses() -> None:
     clauses = token_clauses(re.compile(r"\bthanks for (?:nothing|your help)\b"))
     assert frozenset({"thanks"}) in clauses and frozenset({"nothing", "help"}) in clauses
     assert token_clauses(re.compile(r"idiot", re.IGNORECASE)) == ()  # not understood: never skipped
+
+
+def _alternations() -> list[tuple[str, Any]]:
+    out = []
+    for name in DEFAULT_DETECTORS:
+        cls = get(name)
+        if isinstance(cls, type) and issubclass(cls, PatternDetector):
+            det = cls()
+            det.load()
+            out += [(f"{name}:{i}", alt) for i, alt in enumerate(det.alternations) if len(alt.sources) > 1]
+    return out
+
+
+def test_matches_equal_the_alternation_of_the_branches() -> None:
+    """``Alternation.matches`` (branches tried one by one) finds what the joined regex finds, for any branch set."""
+    texts = [Message(t).norm for t in _texts()]
+    texts += ["you idiot " * 3 + "waiting waiting", "", "no no no", "x" * 50]
+    rng = random.Random(14)
+    compared = with_no_heads = 0
+    for pid, alt in _alternations():
+        n = len(alt.sources)
+        subsets = [tuple(range(n))] + [tuple(sorted(rng.sample(range(n), min(n, k)))) for k in (2, 3, 2, 3)]
+        for live in subsets:
+            joined = re.compile("|".join(f"(?:{alt.sources[i]})" for i in live), alt._flags)
+            with_no_heads += any(alt.heads[i] is None for i in live)
+            for norm in texts:
+                want = [m.span() for m in joined.finditer(norm)]
+                assert [m.span() for m in alt.matches(norm, live)] == want, (pid, live, norm[:60])
+                compared += 1
+    assert compared > 5000 and with_no_heads > 10  # both ways of matching are exercised
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        r"[ab]b|[ab]bc|\w+c",  # no literal heads; two branches match at the same place with different ends
+        r"\bno\b|\bno way\b|\bnot?\b",  # literal heads shared by the branches
+        r"you|[xy]ou\w*|\byo",  # a branch without heads beside ones with heads
+        r"a*|b",  # a branch that can match the empty string
+    ],
+)
+def test_matches_follow_the_alternations_order_on_ties(source: str) -> None:
+    alt = Alternation([re.compile(source)])
+    joined = re.compile(source)
+    n = len(alt.sources)
+    for norm in ("abbc bbc xbc", "no way, not now, no", "you youth xouy yoyo", "aab b baa", ""):
+        for live in {tuple(range(n)), *[(i, j) for i in range(n) for j in range(i + 1, n)]}:
+            ref = re.compile("|".join(f"(?:{alt.sources[i]})" for i in live))
+            assert [m.span() for m in alt.matches(norm, live)] == [m.span() for m in ref.finditer(norm)], live
+        assert [m.span() for m in alt.matches(norm, tuple(range(n)))] == [m.span() for m in joined.finditer(norm)]

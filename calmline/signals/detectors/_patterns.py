@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable
 from typing import ClassVar
 
+from calmline.signals._alternation import Alternation
 from calmline.signals._lexicon import Pattern, PatternLexicon, load_lexicon
-from calmline.signals._prefilter import Alternation
 from calmline.signals._text import Message
 from calmline.signals.base import Context, Detector, make_signal
 from calmline.types import Signal

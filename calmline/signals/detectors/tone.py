@@ -8,8 +8,8 @@ from functools import lru_cache
 
 from calmline.errors import ConfigError
 from calmline.registry import register
+from calmline.signals._alternation import Alternation
 from calmline.signals._lexicon import load_yaml, word_list
-from calmline.signals._prefilter import Alternation
 from calmline.signals._text import Message
 from calmline.signals.base import Context, Detector, make_signal
 from calmline.types import Signal
