@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 
 from calmline.coach import _patterns as P
+from calmline.coach._grounding import facts
 from calmline.playbook.engine import Plan
 from calmline.playbook.reply import compose_reply
 from calmline.types import Role, Signal
@@ -118,10 +119,14 @@ def improve(draft: str, labels: list[Signal], missing_labels: list[str], plan: P
     rung = plan.ladder.rung if plan.ladder.active else 0
     front = [m for m in ("boundary", "acknowledge", "own_it", "paraphrase") if m in moves]
     back = [m for m in moves if m not in front]
-    head = compose_reply(plan.playbook, front, plan.values, seed=seed, previous_agent_texts=agents, rung=rung)
+    values = plan.values
+    if facts(values.get("problem", "")) & facts(" ".join(kept)):
+        # the draft already states the problem's facts ("March 14th"): the added sentence names it without them
+        values = {k: v for k, v in values.items() if k != "problem"}
+    head = compose_reply(plan.playbook, front, values, seed=seed, previous_agent_texts=agents, rung=rung)
     if rung >= 4 and "boundary" in moves:
         return fill_known(head, known)
-    tail = compose_reply(plan.playbook, back, plan.values, seed=seed, previous_agent_texts=[*agents, head])
+    tail = compose_reply(plan.playbook, back, values, seed=seed, previous_agent_texts=[*agents, head])
     if "contact" in found:  # the draft gives its reference: an added sentence does not give it again
         head, tail = _REF_CLAUSE.sub("", head), _REF_CLAUSE.sub("", tail)
     if "timeframe" in missing_labels and "next_steps" in found and not P.TIMEFRAME.search(tail.lower()):

@@ -12,35 +12,67 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
+from itertools import pairwise
 
 from calmline.models.learned import LearnedScore
+from calmline.signals._lexicon import load_yaml, word_list
 from calmline.signals._text import Message
 from calmline.signals.detectors._patterns import is_negated
 from calmline.types import Signal, Span
 
-__all__ = ["EMPHASIS_REASON", "LEARNED_CAP", "addresses_reader", "combine_frustration", "learned_insult"]
+__all__ = [
+    "EMPHASIS_REASON",
+    "LEARNED_CAP",
+    "UNTARGETED_HEAD_GATE",
+    "addresses_reader",
+    "combine_frustration",
+    "learned_insult",
+    "learned_untargeted",
+]
 
 #: the rules' reason for a happy message whose swearing is emphasis; the learned heads read
 #: swear words as negative, so they do not overrule this reading
 EMPHASIS_REASON = "positive message with swearing as emphasis (happy words outweigh negative)"
 
-#: a purely learned negativity of 1.0 reads as frustration 0.65 ("clearly frustrated"). Chosen among
-#: 0.6 / 0.65 / 0.7 when the lexicon valence joined the stack: 0.7 raised TweetEval anger-vs-joy most but
-#: cost the blind hand-written hold-out's intensity Spearman more than the 0.03 the issue allows
-LEARNED_CAP = 0.65
+#: a purely learned negativity of 1.0 reads as frustration 0.7 ("clearly frustrated"). Chosen among
+#: 0.65 / 0.7 / 0.75 when the emotion-model-only case below joined: 0.75 cost the blind hand-written
+#: hold-out's intensity Spearman 0.017 more for +0.002 TweetEval anger-vs-joy AUC (docs/_pending/quality3.md)
+LEARNED_CAP = 0.7
+
+#: reasons that come from the emotion model alone (and its positive-message damping): no rule read them
+_MODEL_ONLY = ("emotion model: ", "positive message (happy words")
 
 
-def combine_frustration(rule: float, learned: Mapping[str, LearnedScore], reasons: list[str]) -> float:
-    """The frustration after the learned layer; adds the learned reason when it raised the score."""
+def combine_frustration(rule: float, learned: Mapping[str, LearnedScore], reasons: list[str], signals: bool) -> float:
+    """The frustration after the learned layer; adds the learned reason when it moved the score.
+
+    Where a rule spoke (``signals``, negative words, emoji), the stacked negativity only *raises*
+    the score (up to ``LEARNED_CAP``), so the rules' intensity scale holds. Where only the emotion
+    model spoke, the stack (which reads that model's satisfaction, the learned head and the lexicon
+    valence) replaces the model's part, lowering it too: a second, better-calibrated reading of
+    the same evidence.
+    """
     neg = learned["negative"]
     value = LEARNED_CAP * neg.score
-    if value < rule + 0.05 or EMPHASIS_REASON in reasons:
+    if EMPHASIS_REASON in reasons:
         return rule
+    if value < rule + 0.05:
+        if signals or value >= rule or not _model_only(reasons):
+            return rule
+        reasons.insert(0, f"{neg.reason} (no rule fired; replaces the emotion model below)")
+        del reasons[5:]
+        return round(value, 3)
     if reasons == ["no sign of negative emotion"]:
         reasons.clear()
     reasons.insert(0, neg.reason)
     del reasons[5:]
     return round(min(1.0, value), 3)  # the precision of the output (TurnAnalysis.to_dict)
+
+
+def _model_only(reasons: list[str]) -> bool:
+    """Whether the rule frustration came from the emotion model alone (no lexicon, signal or emoji)."""
+    return any(r.startswith(_MODEL_ONLY[0]) for r in reasons) and all(r.startswith(_MODEL_ONLY) for r in reasons)
 
 
 #: the stacked abuse score at which the learned layer names an insult the rules missed (chosen on the
@@ -62,7 +94,8 @@ def learned_insult(message: Message, abuse: LearnedScore) -> Signal | None:
 
     It fires only when the stacked score is high and at least one word that pushed the head
     is aimed at the reader (an unnegated "you" in its clause, within a few words), and is
-    neither quoted or reported nor negated (the rules' own tests). Its evidence is those
+    neither quoted or reported nor negated (the rules' own tests), nor in a clause about a thing
+    ("your billing system is a disgrace" criticises a product: LABELS.md). Its evidence is those
     words and its reason the head's.
     """
     if abuse.score < LEARNED_ABUSE_MIN or not addresses_reader(message):
@@ -72,7 +105,8 @@ def learned_insult(message: Message, abuse: LearnedScore) -> Signal | None:
     for word in abuse.words:
         for m in re.finditer(rf"\b{re.escape(word)}\b", low):
             a, b = m.span()
-            if _aimed(message, a, b) and not message.is_quoted(a, b) and not is_negated(message, a, _NEGATION_WINDOW):
+            said = not message.is_quoted(a, b) and not is_negated(message, a, _NEGATION_WINDOW)
+            if said and _aimed(message, a, b) and not _near(message, a, b, _THINGS):
                 spans.append(Span(a, b, message.text[a:b]))
                 break
     if not spans:
@@ -95,3 +129,103 @@ def _aimed(message: Message, start: int, end: int) -> bool:
         if w in _ADDRESS and not (k and before[k - 1] in ("not", "never")):
             return True
     return any(w in _ADDRESS for w in after[:4]) and not any(w in ("not", "never") for w in after[:4])
+
+
+#: the stacked abuse score at which offensive words with no one addressed read as ``abuse.profanity``
+#: (untargeted offensive language: LABELS.md's "any swearing", read by the head where the lexicon has no
+#: entry). Chosen among 0.3-0.7 on the Kaggle insults dev file (F1 0.613 at 0.5); the abuse stack's held-out
+#: training rows (Davidson, cmv_ad_hominem, GoEmotions calm) were flat there (F1 0.852 at 0.4, 0.849 at 0.5)
+LEARNED_UNTARGETED_MIN = 0.5
+#: the abuse head's own probability below which ``learned_untargeted`` is not tried (a float compare
+#: before any stacking): with no rule abuse, the shipped stack reaches 0.5 only from a head of 0.77
+#: (tests/signals/test_learned_mix.py checks that the gate never hides a signal)
+UNTARGETED_HEAD_GATE = 0.5
+LEARNED_PROFANITY_SOURCE = "abuse.profanity.learned.v1"
+#: the head reads English; a message with none of these words is not read by it (German "die" is not a threat)
+_ENGLISH = frozenset(
+    {"the", "a", "an", "is", "are", "was", "be", "to", "of", "and", "or", "this", "that", "it", "its", "it's", "in",
+     "on", "for", "with", "what", "why", "so", "he", "she", "they", "we", "his", "her", "their", "them", "him", "all",
+     "just", "like", "not", "no", "as", "at", "by", "but", "who", "how", "can", "do", "does", "you", "your", "i"}
+)  # fmt: skip
+#: said of oneself ("I feel so stupid", "I'm such a ...", "this is killing me"): self-deprecation, not abuse
+_SELF_WORDS = frozenset({"i'm", "im", "myself"})
+_SELF_VERBS = frozenset(
+    {"am", "was", "feel", "felt", "look", "looked", "sound", "sounded", "must", "be", "became", "get"}
+)
+_SELF_OBJECT = frozenset({"me", "myself"})
+#: what a support customer criticises without abusing anyone (LABELS.md: a product, company or bot)
+_THINGS = frozenset(
+    {"bot", "chatbot", "system", "process", "app", "website", "site", "printer", "link", "service", "product",
+     "phone", "router", "software", "machine", "policy", "company", "invoice", "thing", "computer", "laptop",
+     "update", "page", "form", "email", "order", "delivery", "parcel", "package", "network", "connection",
+     "internet", "wifi", "broadband", "bill", "billing", "account", "device", "queue", "battery", "screen", "error",
+     "server", "refund", "contract", "plan", "tariff", "firmware", "platform", "portal", "menu", "chat"}
+)  # fmt: skip
+
+
+def learned_untargeted(message: Message, abuse: LearnedScore) -> Signal | None:
+    """An ``abuse.profanity`` from the learned abuse head, when neither the rules nor ``learned_insult`` fired.
+
+    Offensive words addressed to no one here ("that man is a disgusting liar"): the head reads
+    them where the swearing lexicon has no entry (on its words, the rules have already decided,
+    apologies and quotes included). Each evidence word must be unquoted and
+    unnegated, not said of oneself, and not in a clause about a thing (criticism of a product,
+    company or bot is not abuse); the message must read as English (the head's language).
+    """
+    if abuse.score < LEARNED_UNTARGETED_MIN or message.token_set.isdisjoint(_ENGLISH):
+        return None
+    low = message.text.lower()
+    spans = []
+    for word in abuse.words:
+        for m in re.finditer(rf"\b{re.escape(word)}\b", low):
+            a, b = m.span()
+            said = not message.is_quoted(a, b) and not is_negated(message, a, _NEGATION_WINDOW)
+            if said and not _is_swearing(word) and not _of_self(message, a, b) and not _near(message, a, b, _THINGS):
+                spans.append(Span(a, b, message.text[a:b]))
+                break
+    if not spans:
+        return None
+    spans.sort(key=lambda s: s.start)
+    why = f"{abuse.reason}; offensive words aimed at no one in the chat"
+    return Signal("abuse.profanity", abuse.score, tuple(spans), LEARNED_PROFANITY_SOURCE, why)
+
+
+@lru_cache(maxsize=1)
+def _swearing() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The swearing lexicon's words and stems (``abuse.profanity.v1`` decides on those, apologies included)."""
+    data, origin = load_yaml("profanity")
+    words = frozenset().union(*(word_list(data, k, origin) for k in ("strong", "acronyms", "mild", "foreign")))
+    return words, tuple(word_list(data, "stems", origin))
+
+
+def _is_swearing(word: str) -> bool:
+    words, stems = _swearing()
+    return word in words or word.startswith(stems)
+
+
+def _window(message: Message, start: int, end: int) -> tuple[list[str], list[str]]:
+    """A few words before ``start`` in its sentence part and a few after ``end`` in its clause.
+
+    Not the rules' clause before it: "I feel so | stupid" splits at "so", yet it is said of oneself.
+    """
+    norm = message.norm
+    head = norm[max(0, start - _AFTER_CHARS) : start]
+    cut = max(head.rfind(c) for c in ".!?;,\n")
+    before = [w.strip("'\"") for w in head[cut + 1 :].split()[-(_NEGATION_WINDOW + 2) :]]
+    stop = _CLAUSE_END.search(norm, end, end + _AFTER_CHARS)
+    after = [w.strip("'\"") for w in norm[end : stop.start() if stop else end + _AFTER_CHARS].split()[:4]]
+    return before, after
+
+
+def _near(message: Message, start: int, end: int, words: frozenset[str]) -> bool:
+    """Whether one of ``words`` is within a few words of ``[start, end)``."""
+    before, after = _window(message, start, end)
+    return not words.isdisjoint(before) or not words.isdisjoint(after)
+
+
+def _of_self(message: Message, start: int, end: int) -> bool:
+    """Whether the word is said of the writer: "I feel so stupid", "I'm such a ...", "killing me"."""
+    before, after = _window(message, start, end)
+    if not _SELF_WORDS.isdisjoint(before) or not _SELF_OBJECT.isdisjoint(after[:2]):
+        return True
+    return any(w == "i" and nxt in _SELF_VERBS for w, nxt in pairwise(before))

@@ -24,7 +24,14 @@ from calmline.models._single import predict_proba_all
 from calmline.models.learned import LearnedLayer, LearnedScore
 from calmline.signals import _plancache
 from calmline.signals._alternation import compile_all
-from calmline.signals._learned_mix import EMPHASIS_REASON, addresses_reader, combine_frustration, learned_insult
+from calmline.signals._learned_mix import (
+    EMPHASIS_REASON,
+    UNTARGETED_HEAD_GATE,
+    addresses_reader,
+    combine_frustration,
+    learned_insult,
+    learned_untargeted,
+)
 from calmline.signals._plan import Plan
 from calmline.signals._text import Message, prepare_messages
 from calmline.signals.base import Detector
@@ -72,6 +79,11 @@ _ULTIMATUM_LABELS = frozenset({"threat.legal", "threat.public"})
 _ABUSE_LABELS = frozenset({"abuse.insult", "abuse.profanity", "abuse.harassment", "threat.personal"})
 _ANGRY_EMOJI = re.compile("[😡🤬😠👿💢🖕]")
 _SAD_EMOJI = re.compile("[😞😢😭😔☹🙁😩😫]")
+#: laughing, smiling and loving emoji count as one happy word in the positive-message test below
+#: (not 🙂 or 👍, often curt or sarcastic in a complaint); an angry label still overrules them
+_HAPPY_EMOJI = re.compile("[😂🤣😊😀😃😄😁😆😍🥰😘😻❤💕💖💗💞👌🎉🥳☺😋🙌]")
+_HAPPY_REASON = "positive message (happy words outweigh negative)"
+_HAPPY_EMOJI_REASON = "positive message (happy words and emoji outweigh negative)"
 
 
 def _no_learned() -> Mapping[str, LearnedScore]:
@@ -306,9 +318,14 @@ class Reader:
         assert self.learned is not None
         abuse_rule = max((s.score for s in signals if s.label in _ABUSE_LABELS), default=0.0)
         ls = self.learned.explain(message.text, probs, frustration, sat, abuse_rule, offensive)
-        if abuse_rule == 0.0 and addresses_reader(message) and (insult := learned_insult(message, ls["abuse"])):
-            signals.append(insult)
-        return combine_frustration(frustration, ls, reasons), ls
+        fired = bool(signals)
+        if abuse_rule == 0.0:
+            found = learned_insult(message, ls["abuse"]) if addresses_reader(message) else None
+            if found is None and self.learned.abuse is not None and probs[-1] >= UNTARGETED_HEAD_GATE:
+                found = learned_untargeted(message, ls["abuse"])
+            if found is not None:
+                signals.append(found)
+        return combine_frustration(frustration, ls, reasons, fired), ls
 
     def _frustration(self, message: Message, summary: _Summary, signals: list[Signal]) -> tuple[float, list[str]]:
         model_part, _argmax, satisfaction, negativity = summary
@@ -333,11 +350,14 @@ class Reader:
         if neg:
             parts.append((min(0.45, 0.12 * len(neg)), "negative words: " + ", ".join(sorted(neg)[:4])))
         text = message.text
+        happy_emoji = 0
         if not text.isascii():
             if _ANGRY_EMOJI.search(text):
                 parts.append((0.5, "angry emoji"))
             elif _SAD_EMOJI.search(text):
                 parts.append((0.3, "upset emoji"))
+            elif _HAPPY_EMOJI.search(text):
+                happy_emoji = 1
         if abuse_kinds >= 2:
             parts.append((0.3 * (abuse_kinds - 1), f"{abuse_kinds} kinds of abuse stacked"))
         keep = 1.0
@@ -349,11 +369,11 @@ class Reader:
         reasons = list(map(_part_reason, parts))
         # is_happy: positive words outweigh negative ones and the emotion model agrees
         if not angry and not sarcastic:
-            pos = len(toks & self._happy_words)  # type: ignore[operator]
+            pos = len(toks & self._happy_words) + happy_emoji  # type: ignore[operator]
             if pos > 0 and pos > len(neg):
                 if satisfaction + 0.15 >= negativity:
                     value *= 0.3
-                    reasons.insert(0, "positive message (happy words outweigh negative)")
+                    reasons.insert(0, _HAPPY_EMOJI_REASON if happy_emoji else _HAPPY_REASON)
                 elif swearing and abuse_kinds == 1:
                     # the model's anger comes from the swear words themselves: swearing as emphasis
                     value *= 0.15

@@ -1,0 +1,169 @@
+"""How frustration merges the rules with the learned layer (calmline/signals/_learned_mix.py, issue #13)."""
+
+from __future__ import annotations
+
+import pytest
+
+from calmline.models.learned import LearnedScore
+from calmline.signals._learned_mix import EMPHASIS_REASON, LEARNED_CAP, combine_frustration
+from calmline.signals.reader import Reader
+
+
+def learned(score: float) -> dict[str, LearnedScore]:
+    why = f"learned negative stacked -> {score:.2f}"
+    return {"negative": LearnedScore(score, score, "negative", 0.0, fixed_reason=why)}
+
+
+# --------------------------------------------- only the emotion model spoke
+@pytest.mark.parametrize(
+    "reasons",
+    [
+        ["emotion model: anger 0.30"],
+        ["positive message (happy words outweigh negative)", "emotion model: frustration 0.20"],
+        ["positive message (happy words and emoji outweigh negative)", "emotion model: frustration 0.20"],
+    ],
+)
+def test_stack_replaces_the_emotion_model_when_no_rule_spoke(reasons: list[str]) -> None:
+    before = list(reasons)
+    got = combine_frustration(0.3, learned(0.1), reasons, False)
+    assert got == pytest.approx(LEARNED_CAP * 0.1, abs=1e-3)
+    assert reasons[0].startswith("learned negative") and "replaces the emotion model" in reasons[0]
+    assert reasons[1:] == before  # what the emotion model said stays visible
+
+
+@pytest.mark.parametrize(
+    ("reasons", "signals"),
+    [
+        (["emotion model: anger 0.30"], True),  # a signal fired: the rules keep their scale
+        (["negative words: broken", "emotion model: anger 0.30"], False),  # the lexicon read it
+        (["angry emoji", "emotion model: anger 0.30"], False),
+        (["upset emoji"], False),
+        (["no sign of negative emotion"], False),
+    ],
+)
+def test_stack_never_lowers_what_a_rule_read(reasons: list[str], signals: bool) -> None:
+    before = list(reasons)
+    assert combine_frustration(0.3, learned(0.1), reasons, signals) == 0.3
+    assert reasons == before
+
+
+def test_stack_raises_what_the_rules_missed_and_says_why() -> None:
+    reasons = ["negative words: still"]
+    got = combine_frustration(0.12, learned(0.9), reasons, True)
+    assert got == pytest.approx(LEARNED_CAP * 0.9, abs=1e-3)
+    assert reasons[0].startswith("learned negative") and reasons[1] == "negative words: still"
+
+
+def test_a_small_learned_difference_keeps_the_rule_score() -> None:
+    # within 0.05 above the rules: not worth replacing their reasons
+    reasons = ["emotion model: anger 0.30"]
+    rule = LEARNED_CAP * 0.5 - 0.02
+    assert combine_frustration(rule, learned(0.5), reasons, False) == rule
+    assert reasons == ["emotion model: anger 0.30"]
+
+
+def test_swearing_as_emphasis_is_left_to_the_rules() -> None:
+    reasons = [EMPHASIS_REASON, "emotion model: anger 0.84"]
+    assert combine_frustration(0.12, learned(0.95), reasons, True) == 0.12
+    assert combine_frustration(0.12, learned(0.01), reasons, False) == 0.12
+
+
+def test_a_calm_message_reads_lower_through_the_reader(reader: Reader) -> None:
+    text = "ok"
+    rules = Reader(learned=False).read(text)
+    full = reader.read(text)
+    assert rules.signals == () and full.signals == ()
+    if full.frustration < rules.frustration:  # the learned layer lowered it: it says so
+        assert "replaces the emotion model" in full.reasons[0]
+        assert full.frustration == pytest.approx(LEARNED_CAP * full.learned["negative"].score, abs=1e-3)
+
+
+# ------------------------------------------------------------ happy emoji
+def test_a_happy_emoji_counts_as_a_happy_word(reader: Reader) -> None:
+    rules = Reader(learned=False)
+    plain = rules.read("my new phone arrived")
+    happy = rules.read("my new phone arrived 😍")
+    assert happy.reasons[0] == "positive message (happy words and emoji outweigh negative)"
+    assert happy.frustration < 0.5 * plain.frustration
+    # the learned layer may still raise it (its lexicon valence does not read emoji), never above the plain text
+    assert reader.read("my new phone arrived 😍").frustration <= reader.read("my new phone arrived").frustration
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you clown 😂",  # an insult with a laughing face is still an insult
+        "lol you guys are a joke 😂",
+        "still waiting for my refund 😂",  # the complaint outweighs one emoji
+        "my order arrived broken 😡😂",  # an angry emoji wins
+    ],
+)
+def test_happy_emoji_near_misses_stay_negative(reader: Reader, text: str) -> None:
+    r = reader.read(text)
+    assert not any(x.startswith("positive message") for x in r.reasons)
+    assert r.frustration >= 0.5
+
+
+def test_a_curt_smile_is_not_a_happy_emoji() -> None:
+    rules = Reader(learned=False)
+    assert rules.read("my new phone arrived 🙂").frustration == rules.read("my new phone arrived").frustration
+
+
+# --------------------------------------------- untargeted offensive language
+def learned_abuse(reader: Reader, text: str) -> list[tuple[str, str, tuple[str, ...], str]]:
+    return [
+        (s.label, s.source, tuple(e.text for e in s.evidence), s.explanation)
+        for s in reader.read(text).signals
+        if s.source.endswith(".learned.v1")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("That man is a disgusting liar and a hypocrite", {"disgusting", "liar", "hypocrite"}),
+        ("Those people are racist scum", {"racist", "scum"}),
+        ("ok. I think that man is a disgusting liar", {"disgusting", "liar"}),  # "I think" is not about oneself
+    ],
+)
+def test_offensive_words_at_no_one_read_as_learned_profanity(reader: Reader, text: str, words: set[str]) -> None:
+    got = learned_abuse(reader, text)
+    assert len(got) == 1
+    label, source, evidence, why = got[0]
+    assert (label, source) == ("abuse.profanity", "abuse.profanity.learned.v1")
+    assert evidence and set(evidence) <= words  # the words that pushed the head, as spans of the text
+    assert why.startswith("learned abuse") and "aimed at no one" in why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He is not a disgusting liar",  # negated
+        'She said "he is a disgusting liar"',  # quoted
+        "I'm such a disgusting pig, I ate the whole cake",  # said of oneself
+        "I feel so disgusting after that meal",
+        "I feel so stupid, I typed my email wrong",  # "so" splits the rules' clause: still said of oneself
+        "this printer jam is killing me",
+        "this app is disgusting",  # criticism of a product
+        "Your billing system is an absolute disgrace",
+        "Er ist ein Lügner und die Jacke ist kaputt",  # not English: the head does not read it
+    ],
+)
+def test_untargeted_near_misses_stay_silent(reader: Reader, text: str) -> None:
+    assert not [s for s in reader.read(text).signals if s.label.startswith("abuse")]
+
+
+def test_an_insult_aimed_at_the_agent_stays_an_insult(reader: Reader) -> None:
+    labels = {s.label for s in reader.read("you are a disgusting liar and a hypocrite").signals}
+    assert "abuse.insult" in labels and "abuse.profanity" not in labels
+
+
+def test_the_head_gate_never_hides_an_untargeted_signal() -> None:
+    from calmline.models.learned import LearnedLayer
+    from calmline.signals._learned_mix import LEARNED_UNTARGETED_MIN, UNTARGETED_HEAD_GATE
+
+    layer = LearnedLayer.load()
+    assert layer is not None and layer.abuse is not None
+    stack = layer.abuse[1]
+    # with no rule abuse, a head at the gate stacks below the signal's threshold (the stack rises with the head)
+    assert stack(0.0, UNTARGETED_HEAD_GATE, 0.0) < LEARNED_UNTARGETED_MIN
