@@ -167,3 +167,38 @@ def test_the_head_gate_never_hides_an_untargeted_signal() -> None:
     stack = layer.abuse[1]
     # with no rule abuse, a head at the gate stacks below the signal's threshold (the stack rises with the head)
     assert stack(0.0, UNTARGETED_HEAD_GATE, 0.0) < LEARNED_UNTARGETED_MIN
+
+
+CALM_REQUESTS = [
+    "Would it be possible for someone to ring me back about my mortgage application?",
+    "I need to book a dentist appointment for my son.",
+    "We're thinking of moving the whole team to your premium plan, what does it include?",
+    "My parcel came today, can you close the ticket?",
+    "Could you send me the invoice for last month?",
+    "What time does the store open tomorrow?",
+]
+
+
+@pytest.mark.parametrize("text", CALM_REQUESTS)
+def test_calm_requests_stay_under_mild_annoyance(reader: Reader, text: str) -> None:
+    """The stack is fitted with calm rows too (training/train_learned.py CALM_WEIGHT): a plain request is not lifted."""
+    r = reader.read(text)
+    assert r.frustration < 0.35, (r.frustration, r.reasons)
+    assert r.emotion in ("neutral", "confusion", "satisfaction")
+
+
+def test_negative_paraphrases_are_still_raised(reader: Reader) -> None:
+    rules = Reader(learned=False)
+    text = "honestly this whole experience has been miserable and exhausting"
+    assert reader.read(text).frustration > rules.read(text).frustration + 0.05
+    assert reader.read(text).frustration >= 0.5
+
+
+def test_the_shipped_stack_reads_a_neutral_input_below_even() -> None:
+    from calmline.models.learned import LearnedLayer
+
+    layer = LearnedLayer.load()
+    assert layer is not None
+    _model, stack = layer.heads["negative"]
+    assert stack(0.15, 0.2, 0.1, 0.0) < 0.5  # weak rule, weak head, no valence: not "probably negative"
+    assert stack(0.15, 0.9, 0.1, -0.5) > 0.8  # a confident head with negative words still is
