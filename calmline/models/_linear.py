@@ -364,13 +364,16 @@ class LinearModel:
             return []
         scale = 1.0 / math.sqrt(len(found)) if self.sqrt_norm else 1.0
         totals: dict[str, float] = {}
-        for f, i in found:
-            row = self.W[i]
-            if row.shape[0] == 1:
-                v = float(row[0]) if c == 1 else -float(row[0])
-            else:
-                v = float(row[c]) - float(row.mean())
-            totals[f] = totals.get(f, 0.0) + v * scale
+        if self._k_out == 1:  # the signed logit: plain floats, no numpy scalar per feature
+            if not self._compiled:
+                self._compile()
+            col, sign = self._col0, (1.0 if c == 1 else -1.0)
+            for f, i in found:
+                totals[f] = totals.get(f, 0.0) + sign * col[i] * scale
+        else:
+            for f, i in found:
+                row = self.W[i]
+                totals[f] = totals.get(f, 0.0) + (float(row[c]) - float(row.mean())) * scale
         ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
         return [(f, v) for f, v in ranked if v > 0][:k]
 
