@@ -11,7 +11,7 @@ well but broke the hand-written intensity order (Spearman 0.69 -> 0.57).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from itertools import pairwise
 
@@ -100,20 +100,36 @@ def learned_insult(message: Message, abuse: LearnedScore) -> Signal | None:
     """
     if abuse.score < LEARNED_ABUSE_MIN or not addresses_reader(message):
         return None
+
+    def aimed(_word: str, a: int, b: int) -> bool:
+        return _aimed(message, a, b) and not _near(message, a, b, _THINGS)
+
+    return _learned_signal(
+        message, abuse, aimed, "abuse.insult", LEARNED_ABUSE_SOURCE, "the message addresses the reader"
+    )
+
+
+def _learned_signal(
+    message: Message,
+    abuse: LearnedScore,
+    keep: Callable[[str, int, int], bool],
+    label: str,
+    source: str,
+    why: str,
+) -> Signal | None:
+    """A signal whose evidence is, per pushing word, its first unquoted, unnegated occurrence ``keep`` accepts."""
     low = message.text.lower()
     spans = []
     for word in abuse.words:
         for m in re.finditer(rf"\b{re.escape(word)}\b", low):
             a, b = m.span()
-            said = not message.is_quoted(a, b) and not is_negated(message, a, _NEGATION_WINDOW)
-            if said and _aimed(message, a, b) and not _near(message, a, b, _THINGS):
+            if not message.is_quoted(a, b) and not is_negated(message, a, _NEGATION_WINDOW) and keep(word, a, b):
                 spans.append(Span(a, b, message.text[a:b]))
                 break
     if not spans:
         return None
     spans.sort(key=lambda s: s.start)
-    why = f"{abuse.reason}; the message addresses the reader"
-    return Signal("abuse.insult", abuse.score, tuple(spans), LEARNED_ABUSE_SOURCE, why)
+    return Signal(label, abuse.score, tuple(spans), source, f"{abuse.reason}; {why}")
 
 
 _CLAUSE_END = re.compile(r"[.,;:!?\n]")
@@ -174,20 +190,18 @@ def learned_untargeted(message: Message, abuse: LearnedScore) -> Signal | None:
     """
     if abuse.score < LEARNED_UNTARGETED_MIN or message.token_set.isdisjoint(_ENGLISH):
         return None
-    low = message.text.lower()
-    spans = []
-    for word in abuse.words:
-        for m in re.finditer(rf"\b{re.escape(word)}\b", low):
-            a, b = m.span()
-            said = not message.is_quoted(a, b) and not is_negated(message, a, _NEGATION_WINDOW)
-            if said and not _is_swearing(word) and not _of_self(message, a, b) and not _near(message, a, b, _THINGS):
-                spans.append(Span(a, b, message.text[a:b]))
-                break
-    if not spans:
-        return None
-    spans.sort(key=lambda s: s.start)
-    why = f"{abuse.reason}; offensive words aimed at no one in the chat"
-    return Signal("abuse.profanity", abuse.score, tuple(spans), LEARNED_PROFANITY_SOURCE, why)
+
+    def at_no_one(word: str, a: int, b: int) -> bool:
+        return not _is_swearing(word) and not _of_self(message, a, b) and not _near(message, a, b, _THINGS)
+
+    return _learned_signal(
+        message,
+        abuse,
+        at_no_one,
+        "abuse.profanity",
+        LEARNED_PROFANITY_SOURCE,
+        "offensive words aimed at no one in the chat",
+    )
 
 
 @lru_cache(maxsize=1)
