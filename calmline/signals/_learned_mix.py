@@ -11,7 +11,7 @@ well but broke the hand-written intensity order (Spearman 0.69 -> 0.57).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from itertools import pairwise
 
@@ -89,7 +89,11 @@ def addresses_reader(message: Message) -> bool:
     return not message.token_set.isdisjoint(_ADDRESS)
 
 
-def learned_insult(message: Message, abuse: LearnedScore) -> Signal | None:
+#: spans of a message the insult rules exclude (self-deprecation, third parties, set phrases), or none
+Exclusions = Sequence[tuple[int, int]]
+
+
+def learned_insult(message: Message, abuse: LearnedScore, excluded: Exclusions = ()) -> Signal | None:
     """An ``abuse.insult`` from the learned abuse head, when the rules found no abuse.
 
     It fires only when the stacked score is high and at least one word that pushed the head
@@ -105,7 +109,7 @@ def learned_insult(message: Message, abuse: LearnedScore) -> Signal | None:
         return _aimed(message, a, b) and not _near(message, a, b, _THINGS)
 
     return _learned_signal(
-        message, abuse, aimed, "abuse.insult", LEARNED_ABUSE_SOURCE, "the message addresses the reader"
+        message, abuse, aimed, "abuse.insult", LEARNED_ABUSE_SOURCE, "the message addresses the reader", excluded
     )
 
 
@@ -116,13 +120,17 @@ def _learned_signal(
     label: str,
     source: str,
     why: str,
+    excluded: Exclusions,
 ) -> Signal | None:
-    """A signal whose evidence is, per pushing word, its first unquoted, unnegated occurrence ``keep`` accepts."""
+    """A signal whose evidence is, per pushing word, its first occurrence that is unquoted, unnegated, outside the
+    insult rules' ``excluded`` spans and accepted by ``keep``."""
     low = message.text.lower()
     spans = []
     for word in abuse.words:
         for m in re.finditer(rf"\b{re.escape(word)}\b", low):
             a, b = m.span()
+            if any(x < b and a < y for x, y in excluded):
+                continue  # the insult rules' exclusions hold for the learned layer too
             if not message.is_quoted(a, b) and not is_negated(message, a, _NEGATION_WINDOW) and keep(word, a, b):
                 spans.append(Span(a, b, message.text[a:b]))
                 break
@@ -179,7 +187,7 @@ _THINGS = frozenset(
 )  # fmt: skip
 
 
-def learned_untargeted(message: Message, abuse: LearnedScore) -> Signal | None:
+def learned_untargeted(message: Message, abuse: LearnedScore, excluded: Exclusions = ()) -> Signal | None:
     """An ``abuse.profanity`` from the learned abuse head, when neither the rules nor ``learned_insult`` fired.
 
     Offensive words addressed to no one here ("that man is a disgusting liar"): the head reads
@@ -201,6 +209,7 @@ def learned_untargeted(message: Message, abuse: LearnedScore) -> Signal | None:
         "abuse.profanity",
         LEARNED_PROFANITY_SOURCE,
         "offensive words aimed at no one in the chat",
+        excluded,
     )
 
 

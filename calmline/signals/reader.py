@@ -35,7 +35,7 @@ from calmline.signals._learned_mix import (
 from calmline.signals._plan import Plan
 from calmline.signals._text import Message, prepare_messages
 from calmline.signals.base import Detector
-from calmline.signals.detectors import DEFAULT_DETECTORS
+from calmline.signals.detectors import DEFAULT_DETECTORS, InsultDetector
 from calmline.signals.detectors.tone import tone_words
 from calmline.types import Signal
 
@@ -134,6 +134,8 @@ class Reader:
         self._negative_words = tone_words()["negative"]
         self._happy_words = tone_words()["happy"]
         self._plan = Plan(self.detectors)
+        #: the insult rules, whose exclusions the learned abuse signals respect
+        self._insult = next((d for d in self.detectors if isinstance(d, InsultDetector)), None)
         _plancache.save()  # the regex analysis, for the next process (see _plancache)
         self.learned: LearnedLayer | None = LearnedLayer.load() if learned else None
 
@@ -320,12 +322,20 @@ class Reader:
         ls = self.learned.explain(message.text, probs, frustration, sat, abuse_rule, offensive)
         fired = bool(signals)
         if abuse_rule == 0.0:
-            found = learned_insult(message, ls["abuse"]) if addresses_reader(message) else None
-            if found is None and self.learned.abuse is not None and probs[-1] >= UNTARGETED_HEAD_GATE:
-                found = learned_untargeted(message, ls["abuse"])
+            addressed = addresses_reader(message)
+            untargeted = self.learned.abuse is not None and probs[-1] >= UNTARGETED_HEAD_GATE
+            excluded = self._insult_exclusions(message) if addressed or untargeted else ()
+            found = learned_insult(message, ls["abuse"], excluded) if addressed else None
+            if found is None and untargeted:
+                found = learned_untargeted(message, ls["abuse"], excluded)
             if found is not None:
                 signals.append(found)
         return combine_frustration(frustration, ls, reasons, fired), ls
+
+    def _insult_exclusions(self, message: Message) -> list[tuple[int, int]]:
+        """The spans the insult rules exclude in ``message`` (none when that detector is not run)."""
+        d = self._insult
+        return d._excluded_ranges(message, message.token_set) if d is not None else []
 
     def _frustration(self, message: Message, summary: _Summary, signals: list[Signal]) -> tuple[float, list[str]]:
         model_part, _argmax, satisfaction, negativity = summary

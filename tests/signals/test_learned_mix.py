@@ -202,3 +202,27 @@ def test_the_shipped_stack_reads_a_neutral_input_below_even() -> None:
     _model, stack = layer.heads["negative"]
     assert stack(0.15, 0.2, 0.1, 0.0) < 0.5  # weak rule, weak head, no valence: not "probably negative"
     assert stack(0.15, 0.9, 0.1, -0.5) > 0.8  # a confident head with negative words still is
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stupid question but where is my order",  # a question called silly (the rules' exclusion)
+        "this was meant to be idiot proof and it is not",  # a set phrase
+        "you idiot proof everything except the refunds",  # a set phrase, with "you" near it
+    ],
+)
+def test_learned_abuse_respects_the_insult_rules_exclusions(reader: Reader, text: str) -> None:
+    from calmline.signals._learned_mix import learned_insult, learned_untargeted
+    from calmline.signals._text import Message
+
+    r = reader.read(text)
+    assert not [s for s in r.signals if s.label.startswith("abuse.")], r.signals
+    # without the exclusions the head's words would have fired: the rules' spans are what stops them
+    m, abuse = Message(text), r.learned["abuse"]
+    assert learned_insult(m, abuse) is not None or learned_untargeted(m, abuse) is not None
+
+
+def test_a_stupid_question_near_miss_still_insults(reader: Reader) -> None:
+    r = reader.read("stupid question? you are the stupid one, idiot")
+    assert "abuse.insult" in {s.label for s in r.signals}
