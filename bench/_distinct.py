@@ -2,6 +2,7 @@
 
     python -m bench._distinct [--n 20000] [--out bench/out/speed_distinct.json]
     python -m bench._distinct profile [--n 5000]      # cProfile top-20 of Reader.read_many on distinct texts
+    python -m bench._distinct stages [--n 20000]      # µs per message per stage of read_many
 
 Every timed run is a fresh subprocess pinned to one CPU (two for the ``--workers 2``
 row), with BLAS threads set to 1. Each message is read once: no per-text cache can
@@ -291,14 +292,79 @@ def profile(n: int) -> str:
     return described + "\n" + s.getvalue()
 
 
+def stages(n: int) -> str:
+    """Where a batch read's time goes: µs per message per stage of ``read_many``, on distinct messages.
+
+    The first half of the messages warms the caches; the second half is timed, stage by stage,
+    with the reader's own steps (the same work ``read_many`` does, taken apart).
+    """
+    import numpy as np
+
+    from calmline import Reader
+    from calmline.models._single import predict_proba_all
+    from calmline.signals import reader as rd
+    from calmline.signals._text import prepare_messages
+
+    texts, described = distinct_messages(n)
+    half = len(texts) // 2
+    r = Reader()
+    assert r.learned is not None
+    for i in range(half, len(texts), 256):
+        r.read_many(texts[i : i + 256])
+    spent: dict[str, float] = {}
+    clock = time.process_time
+
+    def add(stage: str, t0: float) -> None:
+        spent[stage] = spent.get(stage, 0.0) + clock() - t0
+
+    for i in range(0, half, 256):
+        t0 = clock()
+        msgs = prepare_messages(texts[i : min(i + 256, half)], max_chars=r.max_chars)
+        add("prepare messages", t0)
+        plain = [m.text for m in msgs]
+        t0 = clock()
+        emo, off, *lp = predict_proba_all([r.emotion_model, r.offensive_model, *r.learned.models], plain)  # type: ignore[list-item]
+        add("five linear models", t0)
+        t0 = clock()
+        learned = r.learned.with_abuse(np.stack([p[:, 1] for p in lp], axis=1).tolist(), plain)
+        add("abuse head", t0)
+        t0 = clock()
+        summaries = rd._emotion_summaries(r._classes, emo) or []
+        rows = emo.tolist()
+        scores = [dict(zip(r._classes, row, strict=True)) for row in rows]
+        skips = r._plan.batch_skips(msgs)
+        add("emotion summaries, ruled-out detectors", t0)
+        offensive = off[:, r._off_index].tolist()
+        for m, sc, o, summary, skip, lrow in zip(msgs, scores, offensive, summaries, skips, learned, strict=True):
+            t0 = clock()
+            sig = r._plan.run(m, sc, o, None, 0.0, summary[3], skip)
+            add("rule detectors", t0)
+            t0 = clock()
+            f, reasons = r._frustration(m, summary, sig)
+            add("frustration", t0)
+            t0 = clock()
+            f, ls = r._with_learned(m, f, reasons, sig, o, lrow, summary[2])
+            add("learned stacking, learned abuse signals, reasons", t0)
+            t0 = clock()
+            rd.Reading(tuple(sig), f, r._emotion(summary, sig, f), sc, tuple(reasons), ls)
+            add("emotion and Reading", t0)
+    lines = [described, "", "| stage of `read_many` | µs per message |", "|---|---:|"]
+    lines += [f"| {k} | {v / half * 1e6:.1f} |" for k, v in spent.items()]
+    lines.append(f"| total | {sum(spent.values()) / half * 1e6:.1f} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", nargs="?", default="run", choices=("run", "profile"))
+    ap.add_argument("mode", nargs="?", default="run", choices=("run", "profile", "stages"))
     ap.add_argument("--n", type=int, default=20_000)
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "speed_distinct.json")
     a = ap.parse_args()
     if a.mode == "profile":
         print(profile(a.n))
+        return
+    if a.mode == "stages":
+        print(stages(a.n))
         return
     res = run(a.n)
     a.out.parent.mkdir(parents=True, exist_ok=True)

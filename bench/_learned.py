@@ -143,6 +143,7 @@ def run(data: Path, max_n: int | None, seed: int = 0) -> list[tuple[str, str, st
                 rows.append(
                     (task + " (Spearman vs -satisfaction)", d.name, name, spearman(-np.asarray(d.extra["sat"]), s))
                 )
+    rows += calm_false_alarms(data, full, rules, sysm, max_n, seed)
     for load_abuse, note in ((ds.olid, ""), (ds.olid_individual, ""), (ds.conda_valid, ""), (ds.kaggle_insults, DEV)):
         try:
             d = load_abuse(data, max_n, seed)
@@ -160,6 +161,41 @@ def run(data: Path, max_n: int | None, seed: int = 0) -> list[tuple[str, str, st
         rows.append(("abuse F1", name, "calmline (any abuse signal)", f1(y, abuse_scores(reads) > 0)))
         rows.append(("abuse F1", name, "rules only (any abuse signal)", f1(y, abuse_scores(plain) > 0)))
         rows.append(("abuse F1", name, "alt-profanity-check (p >= 0.5)", f1(y, apc >= 0.5)))
+    return rows
+
+
+#: the frustration from which the reader calls a message annoyed (``emotion`` "frustration": LABELS.md's
+#: "mild annoyance" and up)
+ANNOYED = 0.35
+CALM_TASK = f"calm turns read as annoyed (share of turns rated 3-5 at frustration >= {ANNOYED}; lower is better)"
+UPSET_TASK = f"upset turns read as annoyed (share of turns rated 1-2 at frustration >= {ANNOYED}; higher is better)"
+
+
+def calm_false_alarms(
+    data: Path, full: Any, rules: Any, sysm: Any, max_n: int | None, seed: int
+) -> list[tuple[str, str, str, float]]:
+    """How often calm USS turns (rated 3-5) cross the annoyance line, and how often upset ones (1-2) do.
+
+    AUC says how well a score ranks; this says whether its *level* means what the label says.
+    """
+    rows: list[tuple[str, str, str, float]] = []
+    for part in ds.USS_PARTS:
+        try:
+            d = ds.uss(data, part, max_n, seed)
+        except FileNotFoundError as exc:
+            rows.append((CALM_TASK, "missing: " + str(exc), "-", float("nan")))
+            continue
+        sat = np.asarray(d.y)
+        calm, upset = sat >= 3, sat < 3
+        vader_neg = np.asarray(sysm.vader(d.texts)[0])  # -compound
+        for name, s, line in (
+            ("calmline (frustration)", np.array([r.frustration for r in full.read_many(d.texts)]), ANNOYED),
+            ("rules only (frustration)", np.array([r.frustration for r in rules.read_many(d.texts)]), ANNOYED),
+            ("VADER (compound <= -0.05, its own negative line)", vader_neg, 0.05),
+        ):
+            rows.append((CALM_TASK, d.name, name, float(np.mean(s[calm] >= line))))
+            if upset.any():
+                rows.append((UPSET_TASK, d.name, name, float(np.mean(s[upset] >= line))))
     return rows
 
 

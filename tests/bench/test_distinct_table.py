@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench import _distinct
 
 
@@ -41,3 +43,15 @@ def test_timed_reports_the_child_own_cpu_and_memory(tmp_path: Path) -> None:
     # the child's own peak (Linux starts it at the parent's size at fork, so only a lower bound is checked)
     assert big["peak_rss_mb"] >= 150
     assert big["cpu_s"] > 0 and big["wall_s"] > 0
+
+
+def test_stages_time_every_step_of_a_batch_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [f"message {i}: where is my refund, you idiot? I waited {i} days" for i in range(40)]
+    monkeypatch.setattr(_distinct, "distinct_messages", lambda n: (texts[:n], f"{n} test messages"))
+    table = _distinct.stages(40)
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in table.splitlines() if line.startswith("| ")}
+    for stage in ("prepare messages", "five linear models", "abuse head", "rule detectors", "frustration",
+                  "learned stacking, learned abuse signals, reasons", "emotion and Reading", "total"):  # fmt: skip
+        assert stage in rows, table
+    total = float(rows["total"].rstrip(" |").rsplit("| ", 1)[1])
+    assert total > 0
