@@ -24,6 +24,7 @@ from calmline.types import Signal, Span
 __all__ = [
     "EMPHASIS_REASON",
     "LEARNED_CAP",
+    "LEARNED_SIGNAL_MIN",
     "UNTARGETED_HEAD_GATE",
     "addresses_reader",
     "combine_frustration",
@@ -165,6 +166,8 @@ LEARNED_UNTARGETED_MIN = 0.5
 #: (tests/signals/test_learned_mix.py checks that the gate never hides a signal)
 UNTARGETED_HEAD_GATE = 0.5
 LEARNED_PROFANITY_SOURCE = "abuse.profanity.learned.v1"
+#: below this stacked abuse score neither learned abuse signal fires
+LEARNED_SIGNAL_MIN = min(LEARNED_ABUSE_MIN, LEARNED_UNTARGETED_MIN)
 #: the head reads English; a message with none of these words is not read by it (German "die" is not a threat)
 _ENGLISH = frozenset(
     {"the", "a", "an", "is", "are", "was", "be", "to", "of", "and", "or", "this", "that", "it", "its", "it's", "in",

@@ -26,6 +26,7 @@ from calmline.signals import _plancache
 from calmline.signals._alternation import compile_all
 from calmline.signals._learned_mix import (
     EMPHASIS_REASON,
+    LEARNED_SIGNAL_MIN,
     UNTARGETED_HEAD_GATE,
     addresses_reader,
     combine_frustration,
@@ -324,10 +325,14 @@ class Reader:
         if abuse_rule == 0.0:
             addressed = addresses_reader(message)
             untargeted = self.learned.abuse is not None and probs[-1] >= UNTARGETED_HEAD_GATE
-            excluded = self._insult_exclusions(message) if addressed or untargeted else ()
-            found = learned_insult(message, ls["abuse"], excluded) if addressed else None
-            if found is None and untargeted:
-                found = learned_untargeted(message, ls["abuse"], excluded)
+            found = None
+            if addressed or untargeted:
+                abuse = ls["abuse"]
+                # the rules' exclusions are worked out only where a learned signal may fire
+                excluded = self._insult_exclusions(message) if abuse.score >= LEARNED_SIGNAL_MIN else ()
+                found = learned_insult(message, abuse, excluded) if addressed else None
+                if found is None and untargeted:
+                    found = learned_untargeted(message, abuse, excluded)
             if found is not None:
                 signals.append(found)
         return combine_frustration(frustration, ls, reasons, fired), ls

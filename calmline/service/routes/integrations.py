@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
 
 from calmline.errors import InputError
 from calmline.integrations.base import Adapter, Ref
-from calmline.integrations.chatwoot import ChatwootAdapter
 from calmline.integrations.signing import SignatureError
 from calmline.service import helpdesks, inbound
 from calmline.service.deps import Services, ServicesDep
 from calmline.service.errors import Forbidden, NotFound, Unauthorized
 from calmline.service.responses import HelpdeskEventOut, HelpdeskMessageOut
-from calmline.service.settings import Settings
 
 router = APIRouter(tags=["integrations"])
 
@@ -49,10 +47,13 @@ def _body(helpdesk: str) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
-def adapter_for(settings: Settings) -> ChatwootAdapter:
-    adapter = helpdesks.chatwoot(settings)
+A = TypeVar("A", bound=Adapter)
+
+
+def switched_on(adapter: A | None, helpdesk: str) -> A:
+    """``adapter``, or 404 while its integration is off (no webhook secret set)."""
     if adapter is None:
-        raise NotFound("the Chatwoot integration is off: set CALMLINE_CHATWOOT_WEBHOOK_SECRET")
+        raise NotFound(f"the {helpdesk} integration is off: set CALMLINE_{helpdesk.upper()}_WEBHOOK_SECRET")
     return adapter
 
 
@@ -107,7 +108,7 @@ async def receive(
 async def chatwoot_webhook(request: Request, services: ServicesDep, response: Response) -> dict[str, Any]:
     """Receive one Chatwoot webhook delivery (messages, edits and conversation events; others are ignored)."""
     settings = services.settings
-    adapter = adapter_for(settings)
+    adapter = switched_on(helpdesks.chatwoot(settings), "Chatwoot")
 
     def team_for(chatwoot_team: str | None) -> str:
         return helpdesks.team_for(settings.chatwoot_teams, settings.chatwoot_team, chatwoot_team)
@@ -128,9 +129,7 @@ async def chatwoot_webhook(request: Request, services: ServicesDep, response: Re
 async def zendesk_webhook(request: Request, services: ServicesDep, response: Response) -> dict[str, Any]:
     """Receive one Zendesk event webhook (ticket comments, status, assignee and group changes; others ignored)."""
     settings = services.settings
-    adapter = helpdesks.zendesk(settings)
-    if adapter is None:
-        raise NotFound("the Zendesk integration is off: set CALMLINE_ZENDESK_WEBHOOK_SECRET")
+    adapter = switched_on(helpdesks.zendesk(settings), "Zendesk")
 
     def team_for(group: str | None) -> str:
         return helpdesks.team_for(settings.zendesk_teams, settings.zendesk_team, group)
