@@ -162,9 +162,9 @@ class Reader:
     ) -> Reading:
         """Read one customer message.
 
-        It takes the batch path with a batch of one: one tokenisation and one numpy pass for
-        every model, which bounds the cost of a long first-seen message better than scoring
-        each model on its own (p99 on distinct messages, ``python -m bench._distinct``).
+        It takes the batch path with a batch of one, where the linear models score the message
+        together in one pure-Python pass (:mod:`calmline.models._single`: one tokenisation, the
+        batch path's probabilities, no numpy per-call cost; p99 in ``python -m bench._distinct``).
         """
         message, emo, off, learned, summary, skip = self.score_batch((text,))[0]
         return self.finish(
