@@ -65,11 +65,12 @@ class SingleScorer:
         cache = self._tokens
         if len(cache) > _linear._CHUNK_CACHE_MAX:
             cache.clear()
+        for m in self.models:  # the token tables, also for a message with no token at all
+            if not m._compiled:
+                m._compile()
         new = [t for t in dict.fromkeys(toks) if t not in cache]
         if new:
             for m in self.models:
-                if not m._compiled:
-                    m._compile()
                 if m.char_W is not None and len(m._char_tok) > _linear._CHUNK_CACHE_MAX:
                     m._char_reset()
             char_fill(self.models, new)  # the batch path's hashing: identical sums

@@ -104,3 +104,12 @@ def test_threads_share_one_scorer(models: list[LinearModel]) -> None:
         t.join()
     for i in range(len(texts)):
         assert [list(r) for r in got[i]] == [expected[j][i].tolist() for j in range(len(models))]
+
+
+def test_a_fresh_scorer_reads_a_message_with_no_tokens() -> None:
+    """The first message a process reads may be empty or punctuation only: the tables are built anyway."""
+    models = [_fresh(n) for n in NAMES]
+    expected = predict_proba_many([_fresh(n) for n in NAMES], ["", "..."])
+    for i, text in enumerate(("", "...")):
+        rows = SingleScorer(models).predict(text)
+        assert [list(r) for r in rows] == [e[i].tolist() for e in expected]
