@@ -65,6 +65,9 @@ def analyze_command(
 ) -> None:
     """Read customer messages: signals with evidence, frustration, emotion and conversation state."""
     if text is not None:
+        if not text.strip():
+            typer.echo("error: --text: the message is empty; give the customer's words", err=True)
+            raise typer.Exit(2)
         if len(text) > MAX_CHARS:
             typer.echo(
                 f"warning: --text: message of {len(text):,} characters is longer than {MAX_CHARS:,}; "

@@ -86,3 +86,11 @@ def test_markup_in_data_is_printed_literally(tmp_path: Path) -> None:
     result = runner.invoke(app, ["analyze", str(path)])
     assert result.exit_code == 0, result.output
     assert "[/bold]" in result.output and "[b]you idiot[/b]" in result.output
+
+
+def test_analyze_empty_text_is_a_clear_error() -> None:
+    for blank in ("", "   ", "\n\t"):
+        result = runner.invoke(app, ["analyze", "--text", blank])
+        assert result.exit_code == 2, result.output
+        assert "--text: the message is empty" in result.output
+    assert runner.invoke(app, ["analyze", "--text", "..."]).exit_code == 0  # punctuation is a message
