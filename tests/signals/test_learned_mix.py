@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from calmline.models.learned import LearnedScore
-from calmline.signals._learned_mix import EMPHASIS_REASON, LEARNED_CAP, combine_frustration
+from calmline.signals._learned_mix import CUE_FLOOR, EMPHASIS_REASON, LEARNED_CAP, combine_frustration
 from calmline.signals.reader import Reader
 
 
@@ -14,36 +14,45 @@ def learned(score: float) -> dict[str, LearnedScore]:
     return {"negative": LearnedScore(score, score, "negative", 0.0, fixed_reason=why)}
 
 
-# --------------------------------------------- only the emotion model spoke
+# --------------------------------------------- no rule signal fired: the stack reads the cues
 @pytest.mark.parametrize(
     "reasons",
     [
         ["emotion model: anger 0.30"],
         ["positive message (happy words outweigh negative)", "emotion model: frustration 0.20"],
         ["positive message (happy words and emoji outweigh negative)", "emotion model: frustration 0.20"],
+        ["negative words: broken", "emotion model: anger 0.30"],  # the lexicon's cue: the stack reads it too
+        ["upset emoji"],
     ],
 )
-def test_stack_replaces_the_emotion_model_when_no_rule_spoke(reasons: list[str]) -> None:
+def test_stack_replaces_the_cues_when_no_rule_signal_fired(reasons: list[str]) -> None:
     before = list(reasons)
-    got = combine_frustration(0.3, learned(0.1), reasons, False)
-    assert got == pytest.approx(LEARNED_CAP * 0.1, abs=1e-3)
-    assert reasons[0].startswith("learned negative") and "replaces the emotion model" in reasons[0]
-    assert reasons[1:] == before  # what the emotion model said stays visible
+    got = combine_frustration(0.3, learned(0.2), reasons, False)
+    assert got == pytest.approx(LEARNED_CAP * 0.2, abs=1e-3)
+    assert reasons[0].startswith("learned negative") and "replaces the cues below" in reasons[0]
+    assert reasons[1:] == before  # what the cues said stays visible
+
+
+def test_the_stack_keeps_a_floor_of_what_the_cues_read() -> None:
+    reasons = ["negative words: broken, useless", "angry emoji"]
+    got = combine_frustration(0.8, learned(0.05), reasons, False)
+    assert got == pytest.approx(CUE_FLOOR * 0.8, abs=1e-3)
+    assert got > LEARNED_CAP * 0.05
+    assert "replaces the cues below" in reasons[0]
 
 
 @pytest.mark.parametrize(
     ("reasons", "signals"),
     [
         (["emotion model: anger 0.30"], True),  # a signal fired: the rules keep their scale
-        (["negative words: broken", "emotion model: anger 0.30"], False),  # the lexicon read it
-        (["angry emoji", "emotion model: anger 0.30"], False),
-        (["upset emoji"], False),
-        (["no sign of negative emotion"], False),
+        (["negative words: broken", "emotion model: anger 0.30"], True),
+        (["no sign of negative emotion"], False),  # nothing to lower
     ],
 )
-def test_stack_never_lowers_what_a_rule_read(reasons: list[str], signals: bool) -> None:
+def test_stack_never_lowers_what_a_rule_signal_read(reasons: list[str], signals: bool) -> None:
     before = list(reasons)
-    assert combine_frustration(0.3, learned(0.1), reasons, signals) == 0.3
+    rule = 0.3 if signals else 0.0
+    assert combine_frustration(rule, learned(0.0), reasons, signals) == rule
     assert reasons == before
 
 
@@ -74,8 +83,9 @@ def test_a_calm_message_reads_lower_through_the_reader(reader: Reader) -> None:
     full = reader.read(text)
     assert rules.signals == () and full.signals == ()
     if full.frustration < rules.frustration:  # the learned layer lowered it: it says so
-        assert "replaces the emotion model" in full.reasons[0]
-        assert full.frustration == pytest.approx(LEARNED_CAP * full.learned["negative"].score, abs=1e-3)
+        assert "replaces the cues below" in full.reasons[0]
+        stacked = LEARNED_CAP * full.learned["negative"].score
+        assert full.frustration == pytest.approx(max(stacked, CUE_FLOOR * rules.frustration), abs=1e-3)
 
 
 # ------------------------------------------------------------ happy emoji
