@@ -6,7 +6,8 @@ texts), exported by ``training/train_learned.py --only abuse`` into ``learned_ab
 so the run time needs neither scikit-learn nor joblib. The arithmetic is the library's
 own, reproduced exactly (``tests/models/test_abuse_head.py`` compares them):
 
-* tokens: lowercase, ``(?u)\\b\\w\\w+\\b``; those outside the vocabulary are dropped;
+* tokens: lowercase, ``(?u)\\b\\w\\w+\\b`` (written ``\\w{2,}``, the same tokens); those outside the
+  vocabulary are dropped;
 * ``x = l2norm(count * idf)``;
 * per fold ``d = w . x + b`` and ``p = 1 / (1 + exp(A d + B))``; the probability is the fold mean.
 
@@ -21,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from importlib import resources
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -30,7 +32,13 @@ from calmline.errors import ModelError
 
 __all__ = ["TfidfEnsemble", "load_tfidf"]
 
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+#: scikit-learn's default token pattern ``(?u)\b\w\w+\b``: a greedy run of two or more word
+#: characters always spans a whole run, so the word boundaries add nothing but time
+_TOKEN = re.compile(r"\w{2,}")
+#: joins a batch for one regex scan: a token of its own that no text is expected to hold (checked)
+_SEP_WORD = "qqcalmlinebatchsepqq"
+_SEP = f" {_SEP_WORD} "
+_SEP_ALT = "qqcalmlinebatchsepqx"  # what the separator word becomes inside a text (unknown as well)
 #: a word's mean weight must reach this to count as evidence (about the top 2 % of the abuse
 #: head's 15,442 words: "idiot" 6.3, "liar" 2.6, "garbage" 2.1; not "attractive" 1.0, "job" 0.5)
 STRONG_WEIGHT = 1.5
@@ -43,7 +51,10 @@ class TfidfEnsemble:
         if folds.ndim != 2 or folds.shape[1] != len(words) + 3 or len(idf) != len(words):
             raise ModelError("abuse head: array shapes do not match the vocabulary")
         self.vocab = {w: i for i, w in enumerate(words)}
-        self._vocab1 = {w: i + 1 for i, w in enumerate(words)}  # 0 is "unknown": filter(None, ...) drops it
+        if {_SEP_WORD, _SEP_ALT} & set(words):
+            raise ModelError("abuse head: the vocabulary holds the batch separator word")
+        # word -> index + 1 (0: unknown), and the batch separator word -> -1
+        self._vocab_sep = {**{w: i + 1 for i, w in enumerate(words)}, _SEP_WORD: -1}
         self.words = list(words)
         self.idf = idf.astype(np.float64)
         self.W = np.ascontiguousarray(folds[:, : len(words)].T)  # (V, folds)
@@ -61,35 +72,40 @@ class TfidfEnsemble:
     def predict(self, texts: Sequence[str]) -> list[float]:
         """P(label) per text (texts without a known word get the folds' bias-only probability).
 
-        One numpy pass over the batch: the known words of every text go into flat arrays and
-        each text's sums are taken with ``np.add.reduceat``.
+        One numpy pass over the batch: the texts are tokenised together (one regex scan of the
+        joined batch), each text's known words are counted in order of first occurrence (as
+        ``Counter`` keeps them), and each text's sums are taken with ``np.add.reduceat``.
         """
         if not texts:
             return []
-        get1, findall = self._vocab1.get, _TOKEN.findall
-        ids: list[int] = []  # word index + 1, in order of first occurrence (as Counter keeps them)
-        counts: list[int] = []
-        starts: list[int] = []
-        for text in texts:
-            starts.append(len(ids))
-            found = list(filter(None, map(get1, findall(text.lower()))))
-            if len(found) == len(set(found)):  # the usual case: every known word once
-                ids.extend(found)
-                counts.extend([1] * len(found))
-            else:
-                c = Counter(found)
-                ids.extend(c)
-                counts.extend(c.values())
+        idx, counts, first = self._batch_counts(texts)
         d = np.broadcast_to(self.b, (len(texts), len(self.b))).copy()
-        if ids:
-            idx = np.asarray(ids) - 1
-            x = np.asarray(counts, np.float64) * self.idf[idx]
-            first = np.asarray(starts)
-            has = np.diff(np.append(first, len(ids))) > 0
+        if idx.size:
+            x = counts * self.idf[idx]
+            has = np.diff(np.append(first, idx.size)) > 0
             norms = np.sqrt(np.add.reduceat(x * x, first[has]))
             d[has] += np.add.reduceat(self.W[idx] * x[:, None], first[has], axis=0) / norms[:, None]
         p = 1.0 / (1.0 + np.exp(np.clip(self.A * d + self.B, -50, 50)))
         return [float(v) for v in p.mean(axis=1)]
+
+    def _batch_counts(
+        self, texts: Sequence[str]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.intp]]:
+        """``(word index, count, start)``: each text's known words by first occurrence, and where each starts."""
+        low = _SEP.join(texts).lower()
+        if low.count(_SEP_WORD) != len(texts) - 1:  # a text holds the separator word: it becomes another unknown word
+            low = _SEP.join(t.lower().replace(_SEP_WORD, _SEP_ALT) for t in texts)
+        toks = _TOKEN.findall(low)
+        ids = np.fromiter(map(self._vocab_sep.get, toks, repeat(0)), np.int64, len(toks))  # word + 1; 0 unknown
+        msg = np.cumsum(ids < 0)
+        known = ids > 0
+        n_words = len(self.words)
+        key = msg[known] * n_words + (ids[known] - 1)
+        uniq, at, counts = np.unique(key, return_index=True, return_counts=True)
+        order = np.argsort(at, kind="stable")  # back to first occurrence: the order Counter keeps
+        uniq, counts = uniq[order], counts[order]
+        first = np.searchsorted(uniq // n_words, np.arange(len(texts)))
+        return (uniq % n_words).astype(np.intp), counts.astype(np.float64), first.astype(np.intp)
 
     def top_features(self, text: str, cls: str = "", k: int = 3) -> list[tuple[str, float]]:
         """The words with the largest positive share of the mean decision, strongest first.

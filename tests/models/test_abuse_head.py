@@ -41,6 +41,17 @@ def test_batch_equals_one_by_one(head: TfidfEnsemble) -> None:
     assert head.predict([]) == []
 
 
+def test_a_text_holding_the_batch_separator_word_scores_as_alone(head: TfidfEnsemble) -> None:
+    # the batch is tokenised as one joined string: a text holding the joining word must not split it
+    from calmline.models._tfidf import _SEP_WORD
+
+    texts = [f"you {_SEP_WORD} idiot", f"{_SEP_WORD.upper()} idiot idiot", f"x{_SEP_WORD}x moron", "idiot", ""]
+    alone = [head.predict([t])[0] for t in texts]
+    assert head.predict(texts) == alone
+    assert alone[0] == head.predict(["you idiot"])[0]  # an unknown word changes nothing
+    assert alone[1] == head.predict(["idiot idiot"])[0]
+
+
 def test_scores_rank_insults_above_plain_requests(head: TfidfEnsemble) -> None:
     plain, insult = head.predict(["Where is my refund?", "you are a liar and a hypocrite"])
     assert plain < 0.1 < 0.9 < insult
