@@ -76,6 +76,8 @@ class LinearModel:
     _closer: npt.NDArray[np.bool_] = field(init=False, repr=False)
     _bi_codes: npt.NDArray[np.int64] = field(init=False, repr=False)
     _bi_rows: npt.NDArray[np.intp] = field(init=False, repr=False)
+    _bi_first: npt.NDArray[np.bool_] = field(init=False, repr=False)
+    _bi_second: npt.NDArray[np.bool_] = field(init=False, repr=False)
     _k_out: int = field(init=False, repr=False)
     _zero: int = field(init=False, repr=False)
     _uni_list: list[int] = field(init=False, repr=False)
@@ -249,6 +251,10 @@ class LinearModel:
         order = np.argsort(codes, kind="stable")
         self._bi_codes = codes[order]
         self._bi_rows = np.array([r for _, _, r in bi], np.intp)[order]
+        self._bi_first = np.zeros(n_tok, bool)
+        self._bi_first[[x for x, _, _ in bi]] = True
+        self._bi_second = np.zeros(n_tok, bool)
+        self._bi_second[[y for _, y, _ in bi]] = True
         # pure-Python tables for the single-message path (calmline.models._single)
         self._zero = zero
         self._uni_list = self._uni_row.tolist()
@@ -308,12 +314,14 @@ class LinearModel:
         parts_r = [rows_u]
         parts_m = [msg]
         if nt > 1 and self._bi_codes.size:
-            codes = tid[:-1] * self._n_tok + tid[1:]
+            # only pairs whose two tokens both occur in some bigram are searched (most are not)
+            at = np.flatnonzero(self._bi_first[tid[:-1]] & self._bi_second[tid[1:]])
+            codes = tid[at] * self._n_tok + tid[at + 1]
             pos = np.searchsorted(self._bi_codes, codes)
             np.minimum(pos, self._bi_codes.size - 1, out=pos)
             hit = self._bi_codes[pos] == codes
             parts_r.append(self._bi_rows[pos[hit]])
-            parts_m.append(msg[1:][hit])
+            parts_m.append(msg[at[hit] + 1])
         idx = np.concatenate(parts_r)
         mid = np.concatenate(parts_m)
         gathered = self._W_ext[idx]
