@@ -39,8 +39,13 @@ def tone_words() -> dict[str, frozenset[str] | list[re.Pattern[str]]]:
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: expected a mapping")
     out: dict[str, frozenset[str] | list[re.Pattern[str]]] = {
-        k: word_list(data, k, origin) for k in ("acronyms", "happy", "negative", "praise", "sincere")
+        k: word_list(data, k, origin)
+        for k in ("acronyms", "happy", "negative", "praise", "sincere", "not_sarcasm_cues", "sarcasm_cues")
     }
+    emoticons = data.get("happy_emoticons")
+    if not isinstance(emoticons, list) or not all(isinstance(e, str) and e for e in emoticons):
+        raise ConfigError(f"{origin}: happy_emoticons: expected a list of strings")
+    out["happy_emoticons"] = frozenset(emoticons)
     for key in ("sarcasm_strong", "sarcasm_weak", "sincere_phrases"):
         phrases = data.get(key)
         if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
@@ -214,7 +219,10 @@ class SarcasmDetector(Detector):
         self._sincere_alts = [Alternation([p]) for p in self.sincere_phrases]
         self.praise = _words("praise")
         self.negative = _words("negative")
+        #: negative words that are no sarcasm cue on their own ("Awesome! Where are you going?")
+        self.sarcasm_negative = (self.negative - _words("not_sarcasm_cues")) | _words("sarcasm_cues")
         self.sincere = _words("sincere")
+        self.happy_emoticons = tuple(_words("happy_emoticons"))
         self._gate_words = self.praise | _SCARE_WORDS  # one of them is needed (see ``_prepare``)
 
     def _prepare(
@@ -247,7 +255,7 @@ class SarcasmDetector(Detector):
         norm = message.norm
         strong_live, weak_live = live
         strong = [m.span() for m in self.strong.matches(norm, strong_live)] if strong_live else []
-        cues = sorted(toks & self.negative)
+        cues = sorted(toks & self.sarcasm_negative)
         neg = len(cues) + (1 if context.negativity > 0.5 else 0)
         eye_roll = any(e in message.text for e in _EYE_ROLL)
         neg += 2 if eye_roll else 0
@@ -274,4 +282,6 @@ class SarcasmDetector(Detector):
     def _sincere(self, message: Message, toks: frozenset[str]) -> bool:
         if any(alt.search(message.norm, toks) for alt in self._sincere_alts):
             return True
+        if any(e in message.text for e in self.happy_emoticons):
+            return True  # "Great! Can't wait :)": a smile makes weak praise sincere
         return bool(toks & self.sincere) and not (toks & self.negative)
