@@ -55,3 +55,36 @@ def test_dev3_abuse_construction(reader: Reader, text: str, must: set[str], must
     got = {s.label for s in reader.read(text).signals}
     assert must <= got, f"missing {sorted(must - got)} in {sorted(got)}"
     assert not (must_not & got), f"false alarm {sorted(must_not & got)}"
+
+
+# Precision on real, non-support text (issue #13): harassment and insults are aimed at the agent;
+# health talk, idioms, a real clown or a set phrase are not. Our own sentences, each the pattern of a
+# false positive seen on public text, next to a true positive.
+PRECISION: list[tuple[str, str, bool]] = [
+    ("abuse.harassment", "Hang in there, your body will feel like yours again soon.", False),
+    ("abuse.harassment", "Drink water, your body needs it after a run.", False),
+    ("abuse.harassment", "your body is so hot", True),
+    ("abuse.harassment", "you sound pretty certain about that", False),
+    ("abuse.harassment", "you look so pretty", True),
+    ("abuse.harassment", "one second it was on the shelf and then poof, it disappeared", False),
+    ("abuse.harassment", "haven't seen him in a coon's age", False),
+    ("abuse.harassment", "The old man next door fixed my fence.", False),
+    ("abuse.harassment", "Listen, old man, just do your job.", True),
+    ("abuse.harassment", "We need more women like you in engineering!", False),
+    ("abuse.harassment", "women like you shouldn't be allowed on the phones", True),
+    ("abuse.harassment", "I'm not a native English speaker, sorry.", False),
+    ("abuse.harassment", "put me through to a native English speaker", True),
+    ("abuse.insult", "There was a creepy clown standing at the bus stop last night.", False),
+    ("abuse.insult", "The kids loved the party clown.", False),
+    ("abuse.insult", "you absolute clown", True),
+    ("abuse.insult", "Happy April Fool's day everyone", False),
+    ("abuse.insult", "don't fool yourself", False),
+    ("abuse.insult", "you fool", True),
+    ("abuse.insult", "what a knee-jerk reaction", False),
+    ("abuse.insult", "you're a jerk", True),
+]
+
+
+@pytest.mark.parametrize(("label", "text", "fires"), PRECISION, ids=[f"{c[0]}:{c[1][:40]}" for c in PRECISION])
+def test_abuse_precision_on_everyday_text(reader: Reader, label: str, text: str, fires: bool) -> None:
+    assert (label in {s.label for s in reader.read(text).signals}) is fires
