@@ -47,7 +47,10 @@ CUSTOMER_LABELS: tuple[str, ...] = (
 
 #: What each customer label means, in one line (``calmline labels``; the full contract is docs/labels.md).
 LABEL_MEANINGS: dict[str, str] = {
-    "abuse.insult": "Name-calling or demeaning remarks aimed at the agent or staff (not at a product or the bot).",
+    "abuse.insult": (
+        "Name-calling or demeaning remarks aimed at the agent or staff, a bot agent included"
+        " (not criticism of a product or bot)."
+    ),
     "abuse.profanity": "Swearing, including masked, leetspeak, spaced-out and abbreviated forms (not minced oaths).",
     "abuse.yelling": "Shouting in text: several words in capitals or hostile runs of '!!!' / '???'.",
     "abuse.harassment": "Sexual, sexist, racist or other identity-based remarks or advances aimed at the agent.",

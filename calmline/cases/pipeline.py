@@ -177,7 +177,7 @@ def warm_up(policy: Policy) -> None:
         ),
     )
     plan_message(analyze(conversation), policy, case_number="CL-000000", now=utcnow(), channel=policy.channel)
-    default_reader().compile_patterns()  # every lexicon regex branch, so that no request pays for compiling one
+    default_reader().compile_patterns()  # every lexicon regex and branch, so that no request pays for compiling one
 
 
 def analyse_message(s: Session, msg_id: int, policy: Policy, *, now: datetime | None = None) -> dict[str, Any] | None:

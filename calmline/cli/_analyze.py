@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from calmline._jsonl import dumps_line
 from calmline.analyze import analyze_many
 from calmline.errors import CalmlineError, InputError, InputFormatError
 from calmline.io import read_conversations
@@ -173,7 +174,7 @@ def _run_dask(conversations: object, address: str, include_text: bool) -> None:
     assert isinstance(conversations, Iterable)
     try:
         for row in analyze_on_dask(conversations, address, include_text=include_text):
-            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+            sys.stdout.write(dumps_line(row))
     except (OSError, RuntimeError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -32,6 +32,7 @@ from typing import IO, Annotated, Any
 import typer
 from rich.markup import escape
 
+from calmline._jsonl import dumps_line
 from calmline.cli._analyze import OutputFormat
 from calmline.errors import CalmlineError, InputError, InputFormatError
 from calmline.io import parse_conversation, read_conversations
@@ -92,9 +93,7 @@ def guide_command(
         for analysis in progress(analyze_many(convs), "conversations guided"):
             turns = guide_turns(analysis, playbook=pb, channel=channel.value)
             if output is OutputFormat.jsonl:
-                sys.stdout.write(
-                    json.dumps({"id": analysis.conversation.id, "turns": turns}, ensure_ascii=False) + "\n"
-                )
+                sys.stdout.write(dumps_line({"id": analysis.conversation.id, "turns": turns}))
                 sys.stdout.flush()
             else:
                 _render_guide(analysis, turns)
@@ -179,7 +178,7 @@ def coach_command(
         for conv, text in _coach_items(draft, conversation):
             review = coach(text, analyze(conv), rubric=rb, playbook=pb, channel=channel.value)
             if output is OutputFormat.jsonl:
-                sys.stdout.write(json.dumps(review.to_dict(conv.id), ensure_ascii=False) + "\n")
+                sys.stdout.write(dumps_line(review.to_dict(conv.id)))
                 sys.stdout.flush()
             else:
                 _render_review(conv.id, text, review.to_dict(conv.id))

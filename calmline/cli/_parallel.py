@@ -9,7 +9,6 @@ parent and inherited by the workers; elsewhere each worker builds its own.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -18,6 +17,7 @@ from itertools import islice
 from multiprocessing.context import BaseContext
 from typing import Any
 
+from calmline._jsonl import dumps_line
 from calmline.analyze import analyze_many, default_reader
 from calmline.types import Conversation, Role, Turn
 
@@ -29,9 +29,8 @@ CHUNK = 128
 
 def jsonl_lines(conversations: Iterable[Conversation], include_text: bool) -> Iterator[str]:
     """One JSON line per analysed conversation (the ``--format jsonl`` output)."""
-    dumps = json.dumps
     for a in analyze_many(conversations):
-        yield dumps(a.to_dict(include_text=include_text), ensure_ascii=False) + "\n"
+        yield dumps_line(a.to_dict(include_text=include_text))
 
 
 _Packed = tuple[str, list[tuple[str, str, Any, Any, Any, dict[str, Any]]], dict[str, Any]]

@@ -23,6 +23,7 @@ Unknown keys are rejected and every error names the file and the key.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -108,12 +109,20 @@ def _compile(raw: Any, macros: Mapping[str, str], where: str) -> re.Pattern[str]
 class _LazyRegex:
     """A compiled regex that compiles itself on first use (``pattern`` and ``flags`` need no compiling)."""
 
-    __slots__ = ("_rx", "flags", "pattern")
+    __slots__ = ("__weakref__", "_rx", "flags", "pattern")
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
         self.flags = flags | re.UNICODE  # what ``re.compile(pattern).flags`` reports
         self._rx: re.Pattern[str] | None = None
+        _LAZY.add(self)
+
+    def compile(self) -> bool:
+        """Compile now, if not yet; whether this call compiled it."""
+        if self._rx is not None:
+            return False
+        self._rx = re.compile(self.pattern, self.flags)
+        return True
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name == "_rx":  # copy/pickle probing a half-built object
@@ -136,6 +145,18 @@ class _LazyRegex:
 
     def __hash__(self) -> int:
         return hash((self.pattern, self.flags))
+
+
+#: every lexicon regex not yet garbage: ``compile_lexicon_regexes`` compiles those still lazy
+_LAZY: weakref.WeakSet[_LazyRegex] = weakref.WeakSet()
+
+
+def compile_lexicon_regexes() -> int:
+    """Compile every loaded lexicon regex that is still lazy; the number compiled now.
+
+    A service calls this at start-up, so that no request pays for a first compile.
+    """
+    return sum(rx.compile() for rx in list(_LAZY))
 
 
 def _macro(m: re.Match[str], macros: Mapping[str, str], where: str) -> str:

@@ -33,6 +33,7 @@ from calmline.signals._learned_mix import (
     learned_insult,
     learned_untargeted,
 )
+from calmline.signals._lexicon import compile_lexicon_regexes
 from calmline.signals._plan import Plan
 from calmline.signals._text import Message, prepare_messages
 from calmline.signals.base import Detector
@@ -141,12 +142,12 @@ class Reader:
         self.learned: LearnedLayer | None = LearnedLayer.load() if learned else None
 
     def compile_patterns(self) -> int:
-        """Compile every lexicon regex branch now; the number compiled (a service's start-up calls it).
+        """Compile every lexicon regex and prefilter branch now; the number compiled (a service's start-up calls it).
 
-        Otherwise a branch is compiled when a message first needs it, and a few large ones take
+        Otherwise each is compiled when a message first needs it, and a few large ones take
         tens of milliseconds, which would land on that message's latency.
         """
-        return compile_all()
+        return compile_all() + compile_lexicon_regexes()
 
     @property
     def names(self) -> list[str]:

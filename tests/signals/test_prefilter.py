@@ -129,7 +129,7 @@ def test_matches_follow_the_alternations_order_on_ties(source: str) -> None:
         assert [m.span() for m in alt.matches(norm, tuple(range(n)))] == [m.span() for m in joined.finditer(norm)]
 
 
-def test_compile_patterns_compiles_every_branch_once() -> None:
+def test_compile_patterns_compiles_every_branch_and_regex_once() -> None:
     from calmline.signals import _alternation
     from calmline.signals.reader import Reader
 
@@ -138,6 +138,10 @@ def test_compile_patterns_compiles_every_branch_once() -> None:
     alts = list(_alternation._LIVE)
     assert len(alts) > 50
     assert all(rx is not None for alt in alts for rx in alt._rx)
+    from calmline.signals import _lexicon
+
+    lazy = list(_lexicon._LAZY)
+    assert len(lazy) > 100 and all(rx._rx is not None for rx in lazy)  # every lexicon regex too
     assert reader.compile_patterns() == 0  # nothing left to compile
     r = reader.read("I will sue you, see you in court, idiot")
     assert {"threat.legal", "abuse.insult"} <= {s.label for s in r.signals}

@@ -1,0 +1,98 @@
+"""Threat and manager-request rules on everyday phrasings that are no threat and no request (issue #13).
+
+A scan of real public text that is not a test set (Reddit comments, wiki talk-page requests,
+empathetic dialogues, emotion tweets) found these rules firing on idioms and third parties:
+"I know what you mean", "let people enjoy things", "you lost me" (I do not follow), advice to
+sue or to cancel one's own subscription, "glad someone else noticed". Each case below is written
+in our own words after one of those patterns, beside the threat or request it must still catch.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from calmline.signals.reader import Reader
+
+FIRES = [
+    # threat.personal
+    ("I know where you work, and I know where you live.", "threat.personal"),
+    ("I know what you look like, remember that.", "threat.personal"),
+    ("Keep this up and you'll see what happens.", "threat.personal"),
+    ("Watch what happens if you don't refund me today.", "threat.personal"),
+    ("I know people. Think about that.", "threat.personal"),
+    ("I have friends who can make your life very difficult.", "threat.personal"),
+    ("I will kill you if this happens again", "threat.personal"),
+    ("I'll have your job for this.", "threat.personal"),
+    # threat.public
+    ("I will tell everyone I know to avoid your shop.", "threat.public"),
+    ("I'm going to warn people about this company.", "threat.public"),
+    ("I'll let my followers know how you treat customers.", "threat.public"),
+    ("I'm going to tag your CEO in a thread tonight.", "threat.public"),
+    ("I have 20k followers and they will hear about this.", "threat.public"),
+    ("The local paper would love this story.", "threat.public"),
+    # threat.churn
+    ("You have lost me as a customer.", "threat.churn"),
+    ("You just lost me.", "threat.churn"),
+    ("I'm moving over to a rival network.", "threat.churn"),
+    ("I'm moving to Sky next month.", "threat.churn"),
+    ("We are moving to a cheaper supplier.", "threat.churn"),
+    ("Cancel my subscription now.", "threat.churn"),
+    ("I'll take my business elsewhere.", "threat.churn"),
+    # threat.legal
+    ("I'm going to sue you if this is not fixed.", "threat.legal"),
+    # request.manager
+    ("Could I speak to someone else, please? This is going nowhere.", "request.manager"),
+    ("Someone else, please.", "request.manager"),
+    ("Is there somebody else I can talk to?", "request.manager"),
+    ("Can someone else help me with this?", "request.manager"),
+    ("I'd rather deal with someone else.", "request.manager"),
+    ("Get me someone who actually knows what they are doing.", "request.manager"),
+]
+
+SILENT = [
+    # "I know what you mean" says "I understand"
+    ("I know what you mean, it has been a long week.", "threat.personal"),
+    ("I know where you're coming from, honestly.", "threat.personal"),
+    ("I know what she meant to you.", "threat.personal"),
+    ("Let's just wait and see what happens with the update.", "threat.personal"),
+    ("I know people who have tried that diet.", "threat.personal"),
+    ("I have friends who are teachers.", "threat.personal"),
+    ("The cold out there will kill you if you forget a coat.", "threat.personal"),
+    ("Folks these days can kill you with kindness.", "threat.personal"),
+    ("Which company did you get your job with?", "threat.personal"),
+    # the public, but no threat to go public
+    ("Let people like what they like.", "threat.public"),
+    ("Sometimes you have to let others learn the hard way.", "threat.public"),
+    ("He kept telling people to read the manual first.", "threat.public"),
+    ("I saw the warning tag you added to the page.", "threat.public"),
+    ("My cousin only has 12 followers so far.", "threat.public"),
+    ("Watching the story on tv as a kid still upsets me.", "threat.public"),
+    ("I'll keep you posted on my channel.", "threat.public"),
+    # "you lost me" as in "I do not follow", advice, relocation
+    ("Sorry, you lost me there.", "threat.churn"),
+    ("You lost me, which version do you mean?", "threat.churn"),
+    ("Ha, you lost me again with the jargon.", "threat.churn"),
+    ("You should just delete your account and go outside.", "threat.churn"),
+    ("Better yet, cancel your streaming plan and read a book.", "threat.churn"),
+    ("Go sell your conspiracy theories elsewhere.", "threat.churn"),
+    ("We are moving to a nicer flat next month, so exciting!", "threat.churn"),
+    ("I'm moving to a bigger desk on the third floor.", "threat.churn"),
+    # advice to go to law
+    ("You should sue them, honestly.", "threat.legal"),
+    ("Push the landlord harder. Threaten to sue them if nothing happens.", "threat.legal"),
+    # someone else as a third party
+    ("So glad someone else spotted that bug too.", "request.manager"),
+    ("Has anyone else noticed the new logo?", "request.manager"),
+    ("I hope you meet someone else who makes you happy.", "request.manager"),
+    ("They will have to hire someone else for the role.", "request.manager"),
+]
+
+
+@pytest.mark.parametrize(("text", "label"), FIRES, ids=[t[:40] for t, _ in FIRES])
+def test_the_threat_or_request_still_fires(reader: Reader, text: str, label: str) -> None:
+    assert label in {s.label for s in reader.read(text).signals}
+
+
+@pytest.mark.parametrize(("text", "label"), SILENT, ids=[t[:40] for t, _ in SILENT])
+def test_the_everyday_phrasing_stays_silent(reader: Reader, text: str, label: str) -> None:
+    assert label not in {s.label for s in reader.read(text).signals}
