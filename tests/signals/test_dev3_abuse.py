@@ -84,6 +84,8 @@ PRECISION: list[tuple[str, str, bool]] = [
     ("abuse.insult", "Happy April Fool's day everyone", False),
     ("abuse.insult", "don't fool yourself", False),
     ("abuse.insult", "you fool", True),
+    ("abuse.insult", "that video had me grinning like an idiot all day", False),
+    ("abuse.insult", "you're acting like an idiot", True),
     ("abuse.insult", "what a knee-jerk reaction", False),
     ("abuse.insult", "you're a jerk", True),
 ]
