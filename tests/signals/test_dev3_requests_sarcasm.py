@@ -238,6 +238,12 @@ PRECISION: list[tuple[str, str, bool]] = [
     ("request.refund", "Just give the money to a food bank.", False),
     ("request.refund", "I lent my mate fifty quid and he still hasn't paid me back.", False),
     ("request.refund", "They refunded my whole ticket in the end, very fair.", False),
+    ("request.refund", "Plenty of students drop the course because they lose interest in it.", False),
+    ("request.refund", "Please drop the interest you added to my card balance.", True),
+    ("request.refund", "The police dropped charges against him.", False),
+    ("request.refund", "They did give me a refund in the end.", False),
+    ("request.refund", "Stop giving them so much credit, they haven't earned it.", False),
+    ("request.refund", "Did your landlord ever give the money back?", False),
     ("request.refund", "I want my money back.", True),
     ("request.refund", "Can I get a refund?", True),
 ]
