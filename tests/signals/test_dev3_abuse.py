@@ -83,6 +83,7 @@ PRECISION: list[tuple[str, str, bool]] = [
     ("abuse.harassment", "My son sang in the school play, he has a lovely voice.", False),
     ("abuse.harassment", "you have a lovely voice", True),
     ("abuse.harassment", "He was described as a 60 year old man.", False),
+    ("abuse.harassment", "Cold weather can retard the growth of the seedlings.", False),
     ("abuse.insult", "There was a creepy clown standing at the bus stop last night.", False),
     ("abuse.insult", "The kids loved the party clown.", False),
     ("abuse.insult", "you absolute clown", True),
