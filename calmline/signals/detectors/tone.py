@@ -39,8 +39,7 @@ def tone_words() -> dict[str, frozenset[str] | list[re.Pattern[str]]]:
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: expected a mapping")
     out: dict[str, frozenset[str] | list[re.Pattern[str]]] = {
-        k: word_list(data, k, origin)
-        for k in ("acronyms", "happy", "negative", "praise", "sincere", "not_sarcasm_cues", "sarcasm_cues")
+        k: word_list(data, k, origin) for k in ("acronyms", "happy", "negative", "praise", "sincere", "sarcasm_cues")
     }
     emoticons = data.get("happy_emoticons")
     if not isinstance(emoticons, list) or not all(isinstance(e, str) and e for e in emoticons):
@@ -219,8 +218,8 @@ class SarcasmDetector(Detector):
         self._sincere_alts = [Alternation([p]) for p in self.sincere_phrases]
         self.praise = _words("praise")
         self.negative = _words("negative")
-        #: negative words that are no sarcasm cue on their own ("Awesome! Where are you going?")
-        self.sarcasm_negative = (self.negative - _words("not_sarcasm_cues")) | _words("sarcasm_cues")
+        #: negative words plus mild problem words that only count as a sarcasm cue ("a 9 hour delay")
+        self.sarcasm_negative = self.negative | _words("sarcasm_cues")
         self.sincere = _words("sincere")
         self.happy_emoticons = tuple(_words("happy_emoticons"))
         self._gate_words = self.praise | _SCARE_WORDS  # one of them is needed (see ``_prepare``)
