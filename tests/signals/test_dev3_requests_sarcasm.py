@@ -202,6 +202,7 @@ def test_someone_else_as_a_third_party_is_not_a_request(reader: Reader, text: st
 # Our own sentences, each the pattern of a false positive seen on public text, next to a true positive.
 PRECISION: list[tuple[str, str, bool]] = [
     ("customer.sarcasm", "Oh nice. Which market did you go to?", False),
+    ("customer.sarcasm", "Oh nice! Where did you get it?", False),
     ("customer.sarcasm", "Awesome! Where are you heading?", False),
     ("customer.sarcasm", "Oh great! Fingers crossed it pays out :)", False),
     ("customer.sarcasm", "Great! Can't wait :)", False),
