@@ -212,6 +212,8 @@ PRECISION: list[tuple[str, str, bool]] = [
     ("customer.sarcasm", "Amazing!! I can't wait to see it.", False),
     ("customer.sarcasm", "We're planning a big surprise party for Jo.", False),
     ("customer.sarcasm", "Great. Where is my parcel then?", True),
+    ("customer.sarcasm", "Oh lovely, a £5 coupon for the food poisoning. You're too kind.", True),
+    ("customer.sarcasm", "Genius idea to close on pension day, whoever thought of that deserves a medal.", True),
     ("customer.sarcasm", "Oh great, another outage. Third this week.", True),
     ("customer.sarcasm", "Oh wonderful, the app crashed again.", True),
     ("customer.sarcasm", "Oh fantastic, a two hour delay and a coffee voucher.", True),

@@ -283,4 +283,4 @@ class SarcasmDetector(Detector):
             return True
         if any(e in message.text for e in self.happy_emoticons):
             return True  # "Great! Can't wait :)": a smile makes weak praise sincere
-        return bool(toks & self.sincere) and not (toks & self.negative)
+        return bool(toks & self.sincere) and not (toks & self.sarcasm_negative)
