@@ -257,3 +257,18 @@ PRECISION: list[tuple[str, str, bool]] = [
 @pytest.mark.parametrize(("label", "text", "fires"), PRECISION, ids=[f"{c[0]}:{c[1][:40]}" for c in PRECISION])
 def test_sarcasm_refund_precision_on_everyday_text(reader: Reader, label: str, text: str, fires: bool) -> None:
     assert (label in {s.label for s in reader.read(text).signals}) is fires
+
+
+@pytest.mark.parametrize(
+    ("agent", "fires"),
+    [
+        ("Unfortunately we can't offer a replacement for that model.", True),
+        ("I'm afraid the fee stays, that's the policy.", True),
+        ("Good news: your replacement ships today.", False),
+        (None, False),
+    ],
+)
+def test_opener_after_agent_bad_news_is_sarcasm(reader: Reader, agent: str | None, fires: bool) -> None:
+    """A bare opener is sarcastic only after a refusal or bad news from the agent."""
+    got = {s.label for s in reader.read("Oh, that's just perfect.", previous_agent_text=agent).signals}
+    assert ("customer.sarcasm" in got) is fires

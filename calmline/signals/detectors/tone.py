@@ -45,7 +45,7 @@ def tone_words() -> dict[str, frozenset[str] | list[re.Pattern[str]]]:
     if not isinstance(emoticons, list) or not all(isinstance(e, str) and e for e in emoticons):
         raise ConfigError(f"{origin}: happy_emoticons: expected a list of strings")
     out["happy_emoticons"] = frozenset(emoticons)
-    for key in ("sarcasm_strong", "sarcasm_weak", "sincere_phrases"):
+    for key in ("sarcasm_strong", "sarcasm_weak", "sincere_phrases", "agent_bad_news"):
         phrases = data.get(key)
         if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
             raise ConfigError(f"{origin}: {key}: expected a list of regexes")
@@ -215,6 +215,7 @@ class SarcasmDetector(Detector):
         self.strong = Alternation(_phrases("sarcasm_strong"))
         self.weak = Alternation(_phrases("sarcasm_weak"))
         self.sincere_phrases = _phrases("sincere_phrases")
+        self.agent_bad_news = _phrases("agent_bad_news")
         self._sincere_alts = [Alternation([p]) for p in self.sincere_phrases]
         self.praise = _words("praise")
         self.negative = _words("negative")
@@ -260,6 +261,9 @@ class SarcasmDetector(Detector):
         neg += 2 if eye_roll else 0
         if context.previous_frustration >= 0.5:
             neg += 1
+        agent = context.previous_agent_text
+        if agent and any(p.search(agent.lower()) for p in self.agent_bad_news):
+            neg += 1  # "Oh, well that's just wonderful." after the agent refused
         if not strong and neg < 1:
             return ()  # weak phrases alone need a negative cue
         weak = [m.span() for m in self.weak.matches(norm, weak_live)] if weak_live else []
