@@ -116,3 +116,14 @@ def test_jsonl_output_survives_a_lone_surrogate_huge_ints_and_nan(tmp_path: Path
     assert [r["id"] for r in rows] == ["a", "b"]
     assert rows[0]["turns"][0]["text"] == "hi \ud800 there"
     assert rows[0]["metadata"] == {"n": 123456789012345678901234567890, "f": None}
+
+
+def test_readable_output_shows_a_lone_surrogate_escaped(tmp_path: Path) -> None:
+    src = tmp_path / "edge.jsonl"
+    src.write_text('{"id": "a", "turns": [{"role": "customer", "text": "hi \\ud800 there, idiot"}]}\n', "utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "calmline", "analyze", str(src)], capture_output=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-800:]
+    out = proc.stdout.decode("utf-8")
+    assert "hi \\ud800 there" in out and "abuse.insult" in out
