@@ -24,15 +24,29 @@ def dumps_line(obj: Any) -> str:
     try:
         return orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE).decode()
     except TypeError:  # orjson.JSONEncodeError is a TypeError
+        pass
+    try:
+        return json.dumps(obj, separators=(",", ":"), allow_nan=False) + "\n"
+    except ValueError:  # NaN or an infinity somewhere: null, as orjson writes it
         return json.dumps(_finite(obj), separators=(",", ":")) + "\n"
 
 
 def _finite(obj: Any) -> Any:
-    """``obj`` with NaN and infinities as ``None``, as orjson writes them (JSON has no such numbers)."""
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_finite(v) for v in obj]
-    return obj
+    """A copy of ``obj`` with NaN and infinities as ``None``; iterative, so any depth json accepts works."""
+    out: list[Any] = [None]
+    todo: list[tuple[Any, Any, Any]] = [(obj, out, 0)]  # (value, container of its copy, key or index)
+    while todo:
+        value, into, key = todo.pop()
+        if isinstance(value, float):
+            into[key] = value if math.isfinite(value) else None
+        elif isinstance(value, dict):
+            copy: dict[Any, Any] = dict.fromkeys(value)
+            into[key] = copy
+            todo.extend((v, copy, k) for k, v in value.items())
+        elif isinstance(value, list | tuple):
+            items: list[Any] = [None] * len(value)
+            into[key] = items
+            todo.extend((v, items, i) for i, v in enumerate(value))
+        else:
+            into[key] = value
+    return out[0]

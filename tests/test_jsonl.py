@@ -21,7 +21,8 @@ def test_a_line_parses_back_to_the_same_value(obj: object) -> None:
     line = dumps_line(obj)
     assert line.endswith("\n") and "\n" not in line[:-1]
     assert json.loads(line) == obj
-    assert "😡" not in json.dumps(obj) or "😡" in line  # UTF-8 text, not \\u escapes
+    if "Grüße" in str(obj):
+        assert "Grüße" in line and "😡" in line  # UTF-8 text, not \\u escapes
 
 
 def test_what_orjson_refuses_is_still_written() -> None:

@@ -26,6 +26,9 @@ CRITICISM = [
     "this stupid bot keeps looping",
     "I feel like a stupid robot at work today",
     "thank you, bot",
+    "My laptop froze again. Stupid computer.",
+    "My phone died. Useless machine!",
+    "The manual gives you useless program names.",
 ]
 
 

@@ -21,7 +21,15 @@ CASES = [
     ("Wait, what? Shut up? No way!", set(), {"abuse.insult"}),
     ("Can you shut it down and restart it?", set(), {"abuse.insult"}),
     ("We shut up shop at five on Fridays.", set(), {"abuse.insult"}),
+    ("shut the f*ck up", {"abuse.insult"}, set()),
+    ("shut your face", {"abuse.insult"}, set()),
+    ("If you shut it, the app restarts.", set(), {"abuse.insult"}),
+    ("You shut that door in my face yesterday.", set(), {"abuse.insult"}),
+    ("Shut up, that's amazing news!", set(), {"abuse.insult"}),
+    ("He told me: shut up and pay.", set(), {"abuse.insult"}),
     ("I want to have sex with you", {"abuse.harassment"}, set()),
+    ("I'm gonna screw you over on the price, aren't I", set(), {"abuse.harassment"}),
+    ("let's fuck off to the pub", set(), {"abuse.harassment"}),
     ("let's have sex after your shift", {"abuse.harassment"}, set()),
     ("talk dirty to me", {"abuse.harassment"}, set()),
     ("are u horny", {"abuse.harassment"}, set()),
@@ -29,6 +37,9 @@ CASES = [
     ("you stupid slut", {"abuse.harassment", "abuse.insult"}, set()),
     ("You're a cheap whore", {"abuse.harassment", "abuse.insult"}, set()),
     ("The caller called my sister a slag, I want it reported.", set(), {"abuse.harassment", "abuse.insult"}),
+    ("ur a slut", {"abuse.harassment", "abuse.insult"}, set()),
+    ("youre a whore", {"abuse.harassment", "abuse.insult"}, set()),
+    ("did he call you a slut?", set(), {"abuse.harassment"}),
 ]
 
 
