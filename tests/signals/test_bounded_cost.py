@@ -46,13 +46,16 @@ def test_cost_is_linear_in_length(rules_reader: Reader, name: str) -> None:
     assert ratio < 30, f"{name}: 8x the text cost {ratio:.0f}x the time"
 
 
-#: a head, a long filler, a tail: the shapes that made two lexicon regexes quadratic (two unbounded
-#: whitespace runs side by side; a ``\W*`` that swallowed a run of "! ! !" at every start)
+#: a head, a long filler, a tail: the shapes that made four lexicon regexes quadratic (two unbounded
+#: whitespace runs side by side; a ``\W*`` that swallowed a run of "! ! !" at every start; an unbounded
+#: repeated "the " before "commissioner")
 PADDED = {
     "advice exclusion": ("I'm leaving you.", " ", "x your"),
     "manager at the end": ("I want a manager", "! ", ""),
     "manager then spaces": ("manager.", " ", "x"),
     "tabs": ("Cancel.", "\t", "your plan"),
+    "whitespace before a manager": ("I will", "\t", " manager call me"),
+    "repeated article before a regulator": ("", "the ", "ombudsman is coming"),
 }
 
 
