@@ -25,6 +25,7 @@ __all__ = [
     "FORMATS",
     "MAX_LINE_BYTES",
     "detect_format",
+    "not_a_file",
     "parse_conversation",
     "parse_timestamp",
     "read_conversations",
@@ -140,6 +141,13 @@ def parse_conversation(
     return Conversation(id=str(conv_id), turns=tuple(turns), metadata=metadata)
 
 
+def not_a_file(path: Path) -> str:
+    """Why ``path`` cannot be read as an input file."""
+    if path.is_dir():
+        return "is a directory, not a file"
+    return "not a regular file" if path.exists() else "no such file"
+
+
 def detect_format(path: str | Path, head: bytes = b"") -> Format:
     """Pick a reader from the file extension, else from the first bytes."""
     ext = Path(path).suffix.lower()
@@ -187,7 +195,7 @@ def read_conversations(
         path = Path(source)
         label = name or str(path)
         if not path.is_file():
-            raise InputFormatError("no such file", source=label)
+            raise InputFormatError(not_a_file(path), source=label)
         with path.open("rb") as fh:
             fmt = format or detect_format(path, fh.peek(4096))
             yield from _warn_long(fh, label, fmt, skip_bad, on_bad, on_long, max_chars)

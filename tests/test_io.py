@@ -94,6 +94,14 @@ def test_missing_file() -> None:
         list(read_conversations("/nonexistent/file.jsonl"))
 
 
+def test_a_directory_or_device_says_what_it_is(tmp_path: Path) -> None:
+    with pytest.raises(InputFormatError, match="is a directory, not a file"):
+        list(read_conversations(tmp_path))
+    if Path("/dev/null").exists():
+        with pytest.raises(InputFormatError, match="not a regular file"):
+            list(read_conversations("/dev/null"))
+
+
 def test_csv_groups_rows_and_checks_columns() -> None:
     data = (
         b"conversation_id,role,text,timestamp\n"

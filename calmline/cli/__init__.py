@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from typing import Annotated
 
@@ -85,6 +86,11 @@ def bench_command(
 
 def main() -> None:
     """Entry point of the ``calmline`` console script."""
+    for stream in (sys.stdout, sys.stderr):
+        # text from the input (a lone surrogate, undecodable bytes in an argument) is shown escaped,
+        # never a UnicodeEncodeError half-way through the output
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app()
     except BrokenPipeError:  # e.g. piped into `head`

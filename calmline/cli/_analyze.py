@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from importlib import resources
@@ -137,7 +136,7 @@ def labels_command(
         sources = [n for n in names if n.rsplit(".", 1)[0] == label]
         meaning = LABEL_MEANINGS[label]
         if output is OutputFormat.jsonl:
-            typer.echo(json.dumps({"label": label, "meaning": meaning, "detectors": sources}))
+            sys.stdout.write(dumps_line({"label": label, "meaning": meaning, "detectors": sources}))
         else:
             typer.echo(f"{label:20} {meaning}\n{'':20} detectors: {', '.join(sources)}")
 

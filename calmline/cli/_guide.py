@@ -35,7 +35,7 @@ from rich.markup import escape
 from calmline._jsonl import dumps_line
 from calmline.cli._analyze import OutputFormat
 from calmline.errors import CalmlineError, InputError, InputFormatError
-from calmline.io import parse_conversation, read_conversations
+from calmline.io import not_a_file, parse_conversation, read_conversations
 from calmline.types import Analysis, Conversation, Role
 
 __all__ = ["coach_command", "guide_command", "guide_turns"]
@@ -135,7 +135,7 @@ def _coach_items(draft: str | None, conversation: str | None) -> Iterator[tuple[
     stdin = conversation in (None, "-")
     label = "<stdin>" if stdin else str(conversation)
     if not stdin and not Path(label).is_file():
-        raise InputFormatError("no such file", source=label)
+        raise InputFormatError(not_a_file(Path(label)), source=label)
     opened: AbstractContextManager[IO[bytes]] = nullcontext(sys.stdin.buffer) if stdin else Path(label).open("rb")  # noqa: SIM115 - entered just below
     with opened as stream:
         for lineno, raw in enumerate(stream, 1):

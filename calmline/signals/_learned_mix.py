@@ -43,9 +43,9 @@ EMPHASIS_REASON = "positive message with swearing as emphasis (happy words outwe
 LEARNED_CAP = 0.7
 
 #: where no rule signal fired, the stacked negativity replaces the cue-based score but keeps at least
-#: this share of it. Measured on development text only (TweetEval emotion train/val, USS ReDial, the
-#: blind hold-out), against replacing only an emotion-model-only score (the earlier rule) and floors
-#: 0 / 0.3 / 0.5: 0.3 ranked best there (README "Benchmark")
+#: this share of it. Compared with replacing only an emotion-model-only score (the earlier rule) and
+#: floors 0 / 0.3 / 0.5 on development text (TweetEval emotion train/val, USS ReDial), 0.3 ranked best;
+#: the blind hold-out's frustration figures were looked at for this choice too (calmline/models/MODEL_CARD.md)
 CUE_FLOOR = 0.3
 
 

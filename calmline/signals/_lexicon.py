@@ -115,7 +115,7 @@ class _LazyRegex:
         self.pattern = pattern
         self.flags = flags | re.UNICODE  # what ``re.compile(pattern).flags`` reports
         self._rx: re.Pattern[str] | None = None
-        _LAZY.add(self)
+        _LAZY[id(self)] = self
 
     def compile(self) -> bool:
         """Compile now, if not yet; whether this call compiled it."""
@@ -147,8 +147,9 @@ class _LazyRegex:
         return hash((self.pattern, self.flags))
 
 
-#: every lexicon regex not yet garbage: ``compile_lexicon_regexes`` compiles those still lazy
-_LAZY: weakref.WeakSet[_LazyRegex] = weakref.WeakSet()
+#: every lexicon regex not yet garbage, by identity (equal patterns of two lexicons are two entries):
+#: ``compile_lexicon_regexes`` compiles those still lazy
+_LAZY: weakref.WeakValueDictionary[int, _LazyRegex] = weakref.WeakValueDictionary()
 
 
 def compile_lexicon_regexes() -> int:
@@ -156,7 +157,7 @@ def compile_lexicon_regexes() -> int:
 
     A service calls this at start-up, so that no request pays for a first compile.
     """
-    return sum(rx.compile() for rx in list(_LAZY))
+    return sum(rx.compile() for rx in list(_LAZY.values()))
 
 
 def _macro(m: re.Match[str], macros: Mapping[str, str], where: str) -> str:

@@ -94,3 +94,36 @@ def test_analyze_empty_text_is_a_clear_error() -> None:
         assert result.exit_code == 2, result.output
         assert "--text: the message is empty" in result.output
     assert runner.invoke(app, ["analyze", "--text", "..."]).exit_code == 0  # punctuation is a message
+
+
+def test_jsonl_output_survives_a_lone_surrogate_huge_ints_and_nan(tmp_path: Path) -> None:
+    # JSON input may carry what UTF-8 output and orjson cannot: the line is still written, as valid JSON
+    src = tmp_path / "edge.jsonl"
+    src.write_text(
+        '{"id": "a", "turns": [{"role": "customer", "text": "hi \\ud800 there"}],'
+        ' "metadata": {"n": 123456789012345678901234567890, "f": NaN}}\n'
+        '{"id": "b", "turns": [{"role": "customer", "text": "you stupid bot"}]}\n',
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "calmline", "analyze", str(src), "--format", "jsonl", "--include-text"],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-800:]
+    rows = [json.loads(x) for x in proc.stdout.decode("utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert rows[0]["turns"][0]["text"] == "hi \ud800 there"
+    assert rows[0]["metadata"] == {"n": 123456789012345678901234567890, "f": None}
+
+
+def test_readable_output_shows_a_lone_surrogate_escaped(tmp_path: Path) -> None:
+    src = tmp_path / "edge.jsonl"
+    src.write_text('{"id": "a", "turns": [{"role": "customer", "text": "hi \\ud800 there, idiot"}]}\n', "utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "calmline", "analyze", str(src)], capture_output=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-800:]
+    out = proc.stdout.decode("utf-8")
+    assert "hi \\ud800 there" in out and "abuse.insult" in out

@@ -26,6 +26,9 @@ CRITICISM = [
     "this stupid bot keeps looping",
     "I feel like a stupid robot at work today",
     "thank you, bot",
+    "My laptop froze again. Stupid computer.",
+    "My phone died. Useless machine!",
+    "The manual gives you useless program names.",
 ]
 
 
@@ -33,7 +36,7 @@ CRITICISM = [
 def test_name_calling_the_bot_is_an_insult_with_its_words(reader: Reader, text: str) -> None:
     (sig,) = [s for s in reader.read(text).signals if s.label == "abuse.insult"]
     assert sig.source == "abuse.insult.v1"
-    assert any(w in sig.evidence[0].text.lower() for w in ("bot", "machine", "robot"))
+    assert any(w in e.text.lower() for e in sig.evidence for w in ("bot", "machine", "robot"))
     assert "bot" in sig.explanation
 
 

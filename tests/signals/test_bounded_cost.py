@@ -46,6 +46,31 @@ def test_cost_is_linear_in_length(rules_reader: Reader, name: str) -> None:
     assert ratio < 30, f"{name}: 8x the text cost {ratio:.0f}x the time"
 
 
+#: a head, a long filler, a tail: the shapes that made four lexicon regexes quadratic (two unbounded
+#: whitespace runs side by side; a ``\W*`` that swallowed a run of "! ! !" at every start; an unbounded
+#: repeated "the " before "commissioner")
+PADDED = {
+    "advice exclusion": ("I'm leaving you.", " ", "x your"),
+    "manager at the end": ("I want a manager", "! ", ""),
+    "manager then spaces": ("manager.", " ", "x"),
+    "tabs": ("Cancel.", "\t", "your plan"),
+    "whitespace before a manager": ("I will", "\t", " manager call me"),
+    "repeated article before a regulator": ("", "the ", "ombudsman is coming"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PADDED))
+def test_padded_text_cost_is_linear_in_length(rules_reader: Reader, name: str) -> None:
+    head, fill, tail = PADDED[name]
+
+    def text(n: int) -> str:
+        return head + fill * ((n - len(head) - len(tail)) // len(fill)) + tail
+
+    rules_reader.read(text(200))  # warm caches
+    ratio = _cost(rules_reader, text(20_000)) / max(_cost(rules_reader, text(2_500)), 1e-4)
+    assert ratio < 30, f"{name}: 8x the text cost {ratio:.0f}x the time"
+
+
 def test_before_reads_a_bounded_window() -> None:
     m = Message("word " * 3000 + "not clever at all")
     pos = m.norm.index("clever")

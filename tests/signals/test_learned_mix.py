@@ -42,18 +42,19 @@ def test_the_stack_keeps_a_floor_of_what_the_cues_read() -> None:
 
 
 @pytest.mark.parametrize(
-    ("reasons", "signals"),
-    [
-        (["emotion model: anger 0.30"], True),  # a signal fired: the rules keep their scale
-        (["negative words: broken", "emotion model: anger 0.30"], True),
-        (["no sign of negative emotion"], False),  # nothing to lower
-    ],
+    "reasons",
+    [["emotion model: anger 0.30"], ["negative words: broken", "emotion model: anger 0.30"], ["abuse.insult 0.72"]],
 )
-def test_stack_never_lowers_what_a_rule_signal_read(reasons: list[str], signals: bool) -> None:
+def test_stack_never_lowers_what_a_rule_signal_read(reasons: list[str]) -> None:
     before = list(reasons)
-    rule = 0.3 if signals else 0.0
-    assert combine_frustration(rule, learned(0.0), reasons, signals) == rule
+    assert combine_frustration(0.3, learned(0.0), reasons, True) == 0.3  # a signal fired: the rules keep their scale
     assert reasons == before
+
+
+def test_a_message_with_no_cue_stays_at_zero() -> None:
+    reasons = ["no sign of negative emotion"]
+    assert combine_frustration(0.0, learned(0.03), reasons, False) == 0.0  # within 0.05: nothing replaced
+    assert reasons == ["no sign of negative emotion"]
 
 
 def test_stack_raises_what_the_rules_missed_and_says_why() -> None:
@@ -77,15 +78,26 @@ def test_swearing_as_emphasis_is_left_to_the_rules() -> None:
     assert combine_frustration(0.12, learned(0.01), reasons, False) == 0.12
 
 
-def test_a_calm_message_reads_lower_through_the_reader(reader: Reader) -> None:
-    text = "ok"
+@pytest.mark.parametrize("text", ["ok", "my package is late again, not great"])
+def test_with_no_signal_the_reader_takes_the_stacked_reading(reader: Reader, text: str) -> None:
     rules = Reader(learned=False).read(text)
     full = reader.read(text)
     assert rules.signals == () and full.signals == ()
-    if full.frustration < rules.frustration:  # the learned layer lowered it: it says so
+    assert rules.frustration > 0  # the cues read something, so there is something to replace
+    stacked = LEARNED_CAP * full.learned["negative"].score
+    if stacked < rules.frustration:  # lowered, never below the floor, and it says so
         assert "replaces the cues below" in full.reasons[0]
-        stacked = LEARNED_CAP * full.learned["negative"].score
         assert full.frustration == pytest.approx(max(stacked, CUE_FLOOR * rules.frustration), abs=1e-3)
+        assert full.frustration < rules.frustration
+    else:  # raised (or kept): never below what the cues read
+        assert full.frustration >= rules.frustration
+
+
+def test_the_reader_lowers_a_calm_message_the_cues_overread(reader: Reader) -> None:
+    # "ok" gets a little frustration from the emotion model; the stack reads it as calm
+    rules, full = Reader(learned=False).read("ok"), reader.read("ok")
+    assert full.frustration < rules.frustration
+    assert "replaces the cues below" in full.reasons[0]
 
 
 # ------------------------------------------------------------ happy emoji

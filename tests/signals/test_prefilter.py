@@ -140,7 +140,7 @@ def test_compile_patterns_compiles_every_branch_and_regex_once() -> None:
     assert all(rx is not None for alt in alts for rx in alt._rx)
     from calmline.signals import _lexicon
 
-    lazy = list(_lexicon._LAZY)
+    lazy = list(_lexicon._LAZY.values())
     assert len(lazy) > 100 and all(rx._rx is not None for rx in lazy)  # every lexicon regex too
     assert reader.compile_patterns() == 0  # nothing left to compile
     r = reader.read("I will sue you, see you in court, idiot")

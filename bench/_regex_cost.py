@@ -1,0 +1,66 @@
+"""Every lexicon regex timed on padded adversarial texts: a guard against quadratic patterns (issue #19).
+
+    python -m bench._regex_cost            # prints the slow (pattern, text) pairs, exit 1 if any
+
+Each pattern and exclusion regex of ``calmline/signals/lexicons`` is run on its own (without the
+reader's trigger gate, so a pattern is checked even where the gate would usually spare it) over
+20,000-character texts built from a head, a long filler and a tail: long runs of spaces, tabs,
+punctuation or one repeated word are what turn two adjacent unbounded quantifiers into quadratic
+time. A regex taking more than ``LIMIT_S`` on one text is reported.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+LIMIT_S = 0.05
+FILLS = [" ", "! ", ". ", "a ", "\t", "you ", "x", "!!", "?", "I ", "my ", "the ", ", ", "'", "-", "a.", "no ", "so "]
+HEADS = ["", "i want a manager", "i'm leaving you.", "you ", "i will ", "i know ", "shut ", "manager.", "cancel."]
+HEADS += ["oh "]
+
+
+def texts(n: int = 20_000) -> list[str]:
+    return [(h + f * (n // len(f)))[:n] + " your x" for h in HEADS for f in FILLS]
+
+
+def slow_patterns(limit_s: float = LIMIT_S) -> list[tuple[float, str, str, str]]:
+    """``(seconds, lexicon, pattern id, text head)`` of every regex run slower than ``limit_s``."""
+    sys.path.insert(0, str(REPO))
+    from calmline.errors import ConfigError
+    from calmline.signals._lexicon import load_lexicon
+
+    found = []
+    samples = texts()
+    for path in sorted((REPO / "calmline" / "signals" / "lexicons").glob("*.yaml")):
+        if path.stem.startswith("_"):
+            continue
+        try:
+            lex = load_lexicon(path.stem)
+        except ConfigError:  # not a pattern lexicon (profanity's word lists)
+            continue
+        for p in (*lex.patterns, *lex.exclude):
+            rx = re.compile(p.regex.pattern, p.regex.flags)
+            for t in samples:
+                t0 = time.perf_counter()
+                for _ in rx.finditer(t):
+                    pass
+                dt = time.perf_counter() - t0
+                if dt > limit_s:
+                    found.append((dt, path.stem, getattr(p, "id", "") or "exclude", t[:30]))
+    return sorted(found, reverse=True)
+
+
+def main() -> None:
+    found = slow_patterns()
+    for dt, lexicon, pid, head in found:
+        print(f"{dt:6.2f} s  {lexicon} {pid}  on {head!r}...")
+    print(f"{len(found)} slow (pattern, text) pairs over {LIMIT_S * 1000:.0f} ms")
+    raise SystemExit(1 if found else 0)
+
+
+if __name__ == "__main__":
+    main()
