@@ -2,7 +2,8 @@
 
     python -m bench._regex_cost            # prints the slow (pattern, text) pairs, exit 1 if any
 
-Each pattern and exclusion regex of ``calmline/signals/lexicons`` is run on its own (without the
+Each pattern and exclusion regex of ``calmline/signals/lexicons`` (and the phrase regexes of
+``tone.yaml``: sarcasm, sincere phrases, the agent's bad news) is run on its own (without the
 reader's trigger gate, so a pattern is checked even where the gate would usually spare it) over
 20,000-character texts built from a head, a long filler and a tail: long runs of spaces, tabs,
 punctuation or one repeated word are what turn two adjacent unbounded quantifiers into quadratic
@@ -51,6 +52,19 @@ def slow_patterns(limit_s: float = LIMIT_S) -> list[tuple[float, str, str, str]]
                 dt = time.perf_counter() - t0
                 if dt > limit_s:
                     found.append((dt, path.stem, getattr(p, "id", "") or "exclude", t[:30]))
+    import yaml
+
+    tone = yaml.safe_load((REPO / "calmline" / "signals" / "lexicons" / "tone.yaml").read_text(encoding="utf-8"))
+    for key in ("sarcasm_strong", "sarcasm_weak", "sincere_phrases", "agent_bad_news"):
+        for pattern in tone.get(key) or []:
+            rx = re.compile(pattern)
+            for t in samples:
+                t0 = time.perf_counter()
+                for _ in rx.finditer(t):
+                    pass
+                dt = time.perf_counter() - t0
+                if dt > limit_s:
+                    found.append((dt, "tone", key, t[:30]))
     return sorted(found, reverse=True)
 
 
