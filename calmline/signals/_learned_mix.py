@@ -39,7 +39,7 @@ EMPHASIS_REASON = "positive message with swearing as emphasis (happy words outwe
 
 #: a purely learned negativity of 1.0 reads as frustration 0.7 ("clearly frustrated"). Chosen among
 #: 0.65 / 0.7 / 0.75 when the emotion-model-only case below joined: 0.75 cost the blind hand-written
-#: hold-out's intensity Spearman 0.017 more for +0.002 TweetEval anger-vs-joy AUC (docs/_pending/quality3.md)
+#: hold-out's intensity Spearman 0.017 more for +0.002 TweetEval anger-vs-joy AUC (calmline/models/MODEL_CARD.md)
 LEARNED_CAP = 0.7
 
 #: where no rule signal fired, the stacked negativity replaces the cue-based score but keeps at least
