@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+import yaml
+
 REPO = Path(__file__).resolve().parents[1]
 LIMIT_S = 0.05
 FILLS = [" ", "! ", ". ", "a ", "\t", "you ", "x", "!!", "?", "I ", "my ", "the ", ", ", "'", "-", "a.", "no ", "so "]
@@ -34,7 +36,7 @@ def slow_patterns(limit_s: float = LIMIT_S) -> list[tuple[float, str, str, str]]
     from calmline.errors import ConfigError
     from calmline.signals._lexicon import load_lexicon
 
-    found = []
+    found: list[tuple[float, str, str, str]] = []
     samples = texts()
     for path in sorted((REPO / "calmline" / "signals" / "lexicons").glob("*.yaml")):
         if path.stem.startswith("_"):
@@ -45,27 +47,25 @@ def slow_patterns(limit_s: float = LIMIT_S) -> list[tuple[float, str, str, str]]
             continue
         for p in (*lex.patterns, *lex.exclude):
             rx = re.compile(p.regex.pattern, p.regex.flags)
-            for t in samples:
-                t0 = time.perf_counter()
-                for _ in rx.finditer(t):
-                    pass
-                dt = time.perf_counter() - t0
-                if dt > limit_s:
-                    found.append((dt, path.stem, getattr(p, "id", "") or "exclude", t[:30]))
-    import yaml
-
+            found += [(dt, path.stem, p.id or "exclude", head) for dt, head in _slow(rx, samples, limit_s)]
     tone = yaml.safe_load((REPO / "calmline" / "signals" / "lexicons" / "tone.yaml").read_text(encoding="utf-8"))
     for key in ("sarcasm_strong", "sarcasm_weak", "sincere_phrases", "agent_bad_news"):
         for pattern in tone.get(key) or []:
-            rx = re.compile(pattern)
-            for t in samples:
-                t0 = time.perf_counter()
-                for _ in rx.finditer(t):
-                    pass
-                dt = time.perf_counter() - t0
-                if dt > limit_s:
-                    found.append((dt, "tone", key, t[:30]))
+            found += [(dt, "tone", key, head) for dt, head in _slow(re.compile(pattern), samples, limit_s)]
     return sorted(found, reverse=True)
+
+
+def _slow(rx: re.Pattern[str], samples: list[str], limit_s: float) -> list[tuple[float, str]]:
+    """``(seconds, text head)`` of every sample on which ``rx`` takes longer than ``limit_s``."""
+    out = []
+    for t in samples:
+        t0 = time.perf_counter()
+        for _ in rx.finditer(t):
+            pass
+        dt = time.perf_counter() - t0
+        if dt > limit_s:
+            out.append((dt, t[:30]))
+    return out
 
 
 def main() -> None:

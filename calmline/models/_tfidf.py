@@ -62,12 +62,11 @@ class TfidfEnsemble:
         self.mean_w = self.W.mean(axis=1)
 
     def _rows(self, text: str) -> tuple[list[int], npt.NDArray[np.float64]]:
-        counts = Counter(i for t in _TOKEN.findall(text.lower()) if (i := self.vocab.get(t)) is not None)
-        if not counts:
+        idx, counts, _ = self._batch_counts((text,))
+        if not idx.size:
             return [], np.zeros(0)
-        ids = list(counts)
-        x = np.fromiter(counts.values(), np.float64, len(ids)) * self.idf[ids]
-        return ids, x / np.sqrt(x @ x)
+        x = counts * self.idf[idx]
+        return idx.tolist(), x / np.sqrt(x @ x)
 
     def predict(self, texts: Sequence[str]) -> list[float]:
         """P(label) per text (texts without a known word get the folds' bias-only probability).
@@ -93,10 +92,7 @@ class TfidfEnsemble:
     ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.intp]]:
         """``(word index, count, start)``: each text's known words by first occurrence, and where each starts."""
         if len(texts) == 1:  # one message (a live read): a plain loop costs less than the numpy grouping below
-            found = [i for t in _TOKEN.findall(texts[0].lower()) if (i := self.vocab.get(t)) is not None]
-            counts = dict.fromkeys(found, 0)
-            for i in found:
-                counts[i] += 1
+            counts = Counter(i for t in _TOKEN.findall(texts[0].lower()) if (i := self.vocab.get(t)) is not None)
             return (
                 np.fromiter(counts, np.intp, len(counts)),
                 np.fromiter(counts.values(), np.float64, len(counts)),

@@ -127,10 +127,9 @@ class _LazyRegex:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name == "_rx":  # copy/pickle probing a half-built object
             raise AttributeError(name)
-        rx = self._rx
-        if rx is None:
-            rx = self._rx = re.compile(self.pattern, self.flags)
-        return getattr(rx, name)
+        if self._rx is None:
+            self.compile()
+        return getattr(self._rx, name)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_LazyRegex, (self.pattern, self.flags))
