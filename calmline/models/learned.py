@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import numpy as np
@@ -48,7 +48,7 @@ class LearnedScore:
     label: str
     rule: float
     text: str = ""
-    model: LinearModel | TfidfEnsemble | None = None
+    model: LinearModel | TfidfEnsemble | None = field(default=None, repr=False)  # its repr lists the vocabulary
     fixed_reason: str = ""
     valence: float | None = None
 

@@ -248,3 +248,10 @@ def test_learned_abuse_respects_the_insult_rules_exclusions(reader: Reader, text
 def test_a_stupid_question_near_miss_still_insults(reader: Reader) -> None:
     r = reader.read("stupid question? you are the stupid one, idiot")
     assert "abuse.insult" in {s.label for s in r.signals}
+
+
+def test_a_learned_score_prints_without_its_model(reader: Reader) -> None:
+    score = reader.read("This is awful, I am so disappointed and angry.").learned["negative"]
+    assert score.model is not None
+    assert "vocab" not in repr(score) and len(repr(score)) < 400
+    assert score.words  # the model is still there to name the words
