@@ -141,12 +141,25 @@ def _learned_signal(
 
 
 _CLAUSE_END = re.compile(r"[.,;:!?\n]")
+_NEGATORS = frozenset({"not", "never", "isn't", "isnt", "aren't", "arent", "wasn't", "wasnt", "ain't", "aint"})
+#: "so" just before a word ("so fat"): an intensifier, not the conjunction the rules' clauses break at
+_INTENSIFIER_SO = re.compile(r"(?<![\w'])so\s+$")
 _AFTER_CHARS = 40
 
 
 def _aimed(message: Message, start: int, end: int) -> bool:
-    """Whether an unnegated address word shares the clause with ``[start, end)``, a few words away."""
+    """Whether an unnegated address word shares the clause with ``[start, end)``, a few words away.
+
+    An intensifying "so" right before the word does not end the clause here, though the
+    rules' clauses break at "so": "you are so fat" is aimed at the reader.
+    """
     before = message.before(start, words=_NEGATION_WINDOW + 2).split()
+    if not before:
+        so = _INTENSIFIER_SO.search(message.norm, max(0, start - 8), start)
+        if so is not None:
+            before = message.before(so.start(), words=_NEGATION_WINDOW + 1).split()
+            if before and before[-1] in _NEGATORS:  # "you are not so fat": the rules' negation test stops at "so"
+                return False
     stop = _CLAUSE_END.search(message.norm, end, end + _AFTER_CHARS)
     after = message.norm[end : stop.start() if stop else end + _AFTER_CHARS].split()
     for k, w in enumerate(before):

@@ -180,6 +180,18 @@ def test_an_insult_aimed_at_the_agent_stays_an_insult(reader: Reader) -> None:
     assert "abuse.insult" in labels and "abuse.profanity" not in labels
 
 
+@pytest.mark.parametrize("text", ["you are so fat", "honestly you're so fat and lazy"])
+def test_an_intensifying_so_does_not_cut_the_insult_off_from_you(reader: Reader, text: str) -> None:
+    # the rules' clauses break at "so" (the conjunction); "so fat" is the intensifier
+    labels = {s.label for s in reader.read(text).signals}
+    assert "abuse.insult" in labels and "abuse.profanity" not in labels
+
+
+@pytest.mark.parametrize("text", ["you are not so fat", "I told you so, fat chance of that"])
+def test_so_near_misses_are_no_insult(reader: Reader, text: str) -> None:
+    assert "abuse.insult" not in {s.label for s in reader.read(text).signals}
+
+
 def test_the_head_gate_never_hides_an_untargeted_signal() -> None:
     from calmline.models.learned import LearnedLayer
     from calmline.signals._learned_mix import LEARNED_UNTARGETED_MIN, UNTARGETED_HEAD_GATE
