@@ -13,7 +13,8 @@ licence allows a shipped model:
   training split and iSarcasmEval ``train.En.csv`` (MIT); its stack also reads the lexicon
   valence of ``valence.json`` (VADER's MIT lexicon, exported here);
 * ``learned_sarcasm``: iSarcasmEval ``train.En.csv`` 80 % (MIT);
-* ``learned_complaint``: CESAMARD-Aspect ``Complaint`` 80 % (MIT);
+* ``learned_complaint``: a student of the same recipe, its teacher fitted on CESAMARD-Aspect
+  ``Complaint`` 80 % (MIT) and reading those rows with the negative head's pool;
 * ``learned_abuse``: alt-profanity-check's MIT linear model exported to numpy, stacked
   with the rules on held-out Davidson (MIT), cmv_ad_hominem and GoEmotions (Apache-2.0)
   rows (``_abuse_head.py`` says why this head and not one of ours).
@@ -214,7 +215,7 @@ CALM_WEIGHT = 0.1  # the sweep: python training/calm_weight.py
 #: the students' regularisation: chosen for the negative head among 2 / 8, with the pool among GoEmotions train
 #: alone / with Davidson 80 % and iSarcasmEval train, on TweetEval emotion validation + train and USS ReDial;
 #: the complaint head takes the same recipe unchanged (no choice made for it)
-NEGATIVE_C = 8.0
+STUDENT_C = 8.0
 
 
 def student_pool(data: Path, go_train: list[str]) -> list[list[str]]:
@@ -312,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # emotion model trained on GoEmotions (in-domain), and the stack would learn to trust it
         train_head(
             "learned_negative", args.out, (pool, soft.tolist()),
-            read_cesamard(d / "cesamard_complaints" / "CESAMARD-Aspect_Dataset.csv", "Sentiment"), NEGATIVE_C,
+            read_cesamard(d / "cesamard_complaints" / "CESAMARD-Aspect_Dataset.csv", "Sentiment"), STUDENT_C,
             {"trained_on": "head: the teacher's probabilities (below) on GoEmotions train.tsv, Davidson "
                            "labeled_data.csv 80 % (the offensive model's training split) and iSarcasmEval "
                            "train.En.csv; the teacher itself on GoEmotions train.tsv's labels. Stack: "
@@ -346,7 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parts = [a, *student_pool(d, read_go_negative(d / "goemotions", "train")[0])]
         soft, teacher = teacher_probabilities((a, ay), parts, SEED)
         train_head(
-            "learned_complaint", args.out, ([t for part in parts for t in part], soft.tolist()), (b, by), NEGATIVE_C,
+            "learned_complaint", args.out, ([t for part in parts for t in part], soft.tolist()), (b, by), STUDENT_C,
             {"trained_on": "head: the teacher's probabilities (below) on CESAMARD-Aspect 80 % (seed 0), GoEmotions "
                            "train.tsv, Davidson labeled_data.csv 80 % and iSarcasmEval train.En.csv; the teacher "
                            "itself on the CESAMARD-Aspect 80 % Complaint labels. Stack: the other 20 %",
