@@ -25,6 +25,7 @@ import numpy as np
 
 from bench import _datasets as ds
 from bench._metrics import auc, spearman
+from bench._quality import ANNOYED
 
 # training/ reads the same training rows as the shipped heads
 sys.path.insert(0, str(ds.REPO / "training"))
@@ -164,9 +165,6 @@ def run(data: Path, max_n: int | None, seed: int = 0) -> list[tuple[str, str, st
     return rows
 
 
-#: the frustration from which the reader calls a message annoyed (``emotion`` "frustration": LABELS.md's
-#: "mild annoyance" and up)
-ANNOYED = 0.35
 CALM_TASK = f"calm turns read as annoyed (share of turns rated 3-5 at frustration >= {ANNOYED}; lower is better)"
 UPSET_TASK = f"upset turns read as annoyed (share of turns rated 1-2 at frustration >= {ANNOYED}; higher is better)"
 

@@ -32,6 +32,9 @@ __all__ = ["ABUSE_LABELS", "CalmScores", "Systems", "run_cases", "run_public"]
 ABUSE_LABELS = ("abuse.insult", "abuse.profanity", "abuse.harassment", "threat.personal")
 CASE_LABELS = CUSTOMER_LABELS
 MODEL_WEIGHT = 0.9
+#: the frustration from which the reader calls a message annoyed (``emotion`` "frustration": LABELS.md's
+#: "mild annoyance" and up)
+ANNOYED = 0.35
 Row = dict[str, Any]
 
 
@@ -266,6 +269,10 @@ def run_cases(systems: Systems, path: Path | None = None) -> list[Row]:
     vname, vs = _best_vader(yb, nc, neg, _by_spearman(lv))
     for sysname, s in (("calmline frustration", calm.frustration[keep]), (f"{vname} frustration", vs)):
         rows.append(_row(task, name, sysname, **binary_report(yb, s), spearman=spearman(s, lv)))
+    calm_at = [i for i in keep if levels[i] == 0]
+    if calm_at:  # messages rated calm that the reader still calls annoyed
+        share = float(np.mean(calm.frustration[calm_at] >= ANNOYED))
+        rows.append(_row(task, name, "calmline calm messages", n=len(calm_at), calm_share=share))
     rated = [(c["emotion"], e) for c, e in zip(cases, calm.emotions, strict=True) if c.get("emotion")]
     if rated:
         accuracy = sum(gold == ours for gold, ours in rated) / len(rated)

@@ -78,6 +78,12 @@ def cases_table(rows: list[dict[str, Any]]) -> str:
         if "skipped" in r:
             body.append([r["dataset"], r["skipped"], "", "", "", "", "", ""])
             continue
+        if "calm_share" in r:
+            notes.append(
+                f"{r['system']}: {r['calm_share']:.0%} of the {r['n']} messages rated calm (frustration 0) "
+                "read at 0.35 or more"
+            )
+            continue
         if "accuracy" in r:
             notes.append(f"{r['system']}: accuracy {_fmt(r['accuracy'])} on the {r['n']} messages rated with one")
             continue

@@ -155,6 +155,9 @@ def test_cases_and_speed_tables(tmp_path: Path) -> None:
     emo = next(r for r in rows if r["system"].startswith("calmline emotion"))
     assert (emo["n"], emo["accuracy"]) == (2, 0.5)  # the stand-in gets "anger" right, "satisfaction" wrong
     assert "calmline emotion (7 classes): accuracy 0.500 on the 2 messages" in cases_table(rows)
+    calm = next(r for r in rows if r["system"] == "calmline calm messages")
+    assert (calm["n"], calm["calm_share"]) == (1, 0.0)  # "thanks" is rated 0 and the stand-in reads it at 0.1
+    assert "0% of the 1 messages rated calm (frustration 0) read at 0.35 or more" in cases_table(rows)
     res = {
         "batch_msgs_per_s": 25000.0,
         "p50_ms": 0.1,
