@@ -8,7 +8,7 @@ from itertools import islice
 
 from calmline.signals.reader import Reader, Reading
 from calmline.signals.state import StateTracker
-from calmline.types import Analysis, Conversation, ConversationState, Role, Turn, TurnAnalysis
+from calmline.types import Analysis, Conversation, ConversationState, LearnedWhy, Role, Turn, TurnAnalysis
 
 __all__ = ["analyze", "analyze_many", "analyze_text", "append_turn", "default_reader", "extend", "replay_states"]
 
@@ -69,7 +69,8 @@ def _analyze_chunk(chunk: list[Conversation], reader: Reader) -> Iterator[Analys
 def turn_analysis(index: int, turn: Turn, r: Reading) -> TurnAnalysis:
     """A customer turn's analysis from the reader's reading of it."""
     learned = {k: v.score for k, v in r.learned.items()}
-    return TurnAnalysis(index, turn, r.signals, r.frustration, r.emotion, r.emotion_scores, r.reasons, learned)
+    why = {k: LearnedWhy(v.reason, v.evidence) for k, v in r.learned.items()}
+    return TurnAnalysis(index, turn, r.signals, r.frustration, r.emotion, r.emotion_scores, r.reasons, learned, why)
 
 
 def replay_states(turns: Iterable[TurnAnalysis]) -> tuple[ConversationState, ...]:

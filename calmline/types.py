@@ -21,6 +21,7 @@ __all__ = [
     "Analysis",
     "Conversation",
     "ConversationState",
+    "LearnedWhy",
     "Role",
     "Signal",
     "Span",
@@ -164,7 +165,7 @@ class Signal:
         return cls(
             label=str(d["label"]),
             score=float(d["score"]),
-            evidence=tuple(Span(int(e["start"]), int(e["end"]), str(e["text"])) for e in d.get("evidence", ())),
+            evidence=_spans(d.get("evidence", ())),
             source=str(d.get("source", "")),
             explanation=str(d.get("explanation", "")),
         )
@@ -180,6 +181,25 @@ class Signal:
 
 
 @dataclass(frozen=True, slots=True)
+class LearnedWhy:
+    """Why a learned score is what it is: its one-line reason and the words that pushed it, as spans."""
+
+    reason: str
+    evidence: tuple[Span, ...] = ()
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> LearnedWhy:
+        return cls(str(d.get("reason", "")), _spans(d.get("evidence", ())))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reason": self.reason, "evidence": [s.to_dict() for s in self.evidence]}
+
+
+def _spans(rows: Any) -> tuple[Span, ...]:
+    return tuple(Span(int(e["start"]), int(e["end"]), str(e["text"])) for e in rows)
+
+
+@dataclass(frozen=True, slots=True)
 class TurnAnalysis:
     """What Calmline read in one turn. Customer-only fields are ``None`` on other roles."""
 
@@ -190,9 +210,10 @@ class TurnAnalysis:
     emotion: str | None = None
     emotion_scores: Mapping[str, float] = field(default_factory=_empty)
     frustration_reasons: tuple[str, ...] = ()
-    #: the learned layer's stacked scores (``abuse``, ``negative``, ``sarcasm``, ``complaint``), 0..1;
-    #: their words and reasons travel in the signals and frustration reasons they moved
+    #: the learned layer's stacked scores (``abuse``, ``negative``, ``sarcasm``, ``complaint``), 0..1
     learned: Mapping[str, float] = field(default_factory=_empty)
+    #: per learned score, its reason and the words that pushed it (spans of the turn's text)
+    learned_why: Mapping[str, LearnedWhy] = field(default_factory=_empty)
 
     def labels(self) -> frozenset[str]:
         """The set of signal labels on this turn."""
@@ -217,6 +238,7 @@ class TurnAnalysis:
             emotion=d.get("emotion"),
             frustration_reasons=tuple(d.get("frustration_reasons", ())),
             learned={str(k): float(v) for k, v in (d.get("learned") or {}).items()},
+            learned_why={str(k): LearnedWhy.from_dict(v) for k, v in (d.get("learned_why") or {}).items()},
         )
 
     def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
@@ -233,6 +255,8 @@ class TurnAnalysis:
             out["frustration_reasons"] = list(self.frustration_reasons)
         if self.learned:
             out["learned"] = {k: round(v, 3) for k, v in self.learned.items()}
+        if self.learned_why:
+            out["learned_why"] = {k: v.to_dict() for k, v in self.learned_why.items()}
         out["signals"] = [s.to_dict() for s in self.signals]
         for key, value in self.turn.meta.items():  # the input's own fields travel through untouched
             out.setdefault(key, value)

@@ -46,6 +46,18 @@ def highlighted(turn: TurnAnalysis) -> Text:
     return text
 
 
+def _learned_line(ta: TurnAnalysis) -> Text | None:
+    """The learned scores whose words pushed them, each with those words («...»), on one dim line."""
+    parts = [(k, ta.learned.get(k, 0.0), why.evidence) for k, why in ta.learned_why.items() if why.evidence]
+    if not parts:
+        return None
+    line = Text("  learned ", style="dim")
+    for i, (key, score, evidence) in enumerate(parts):
+        line.append(("  · " if i else "") + f"{key} {score:.2f} ", style="dim")
+        line.append("«" + " | ".join(e.text for e in evidence) + "»", style="dim italic")
+    return line
+
+
 def render_analysis(analysis: Analysis) -> None:
     """Print one conversation: each turn, its signals and the final state."""
     con = console()
@@ -75,6 +87,8 @@ def render_analysis(analysis: Analysis) -> None:
                     Text(s.explanation, style="dim"),
                 )
             con.print(table)
+        if learned := _learned_line(ta):
+            con.print(learned)
     st = analysis.state
     risk_style = "green" if st.escalation_risk < 0.35 else "yellow" if st.escalation_risk < 0.65 else "bold red"
     body = Text()

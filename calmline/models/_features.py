@@ -49,8 +49,10 @@ __all__ = [
     "batch_keys",
     "batch_tokens",
     "char_buckets",
+    "feature_spans",
     "feature_strings",
     "normalise_token",
+    "token_spans",
     "tokenize",
 ]
 
@@ -237,6 +239,46 @@ def feature_strings(text: str, negation: bool = True) -> list[str]:
     """All feature strings of one message, in order (duplicates kept)."""
     uni, bi = batch_keys((text,), negation)
     return uni + bi
+
+
+_CHUNK = re.compile(r"\S+")
+
+
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """The normalised tokens of ``text`` (as :func:`batch_tokens` gives them) with their character spans.
+
+    Tokens come chunk by chunk, as the featuriser reads them; where lower-casing changes a
+    chunk's length (a few characters such as 'İ' grow), its tokens all span the whole chunk.
+    """
+    out: list[tuple[str, int, int]] = []
+    for chunk in _CHUNK.finditer(text.replace(_SEP, " ")):
+        at, raw = chunk.start(), chunk.group()
+        prepared = _prepare(raw)
+        exact = len(prepared) == len(raw)
+        for m in _TOKEN_RE.finditer(prepared):
+            a, b = (at + m.start(), at + m.end()) if exact else (at, chunk.end())
+            out.append((normalise_token(m.group()), a, b))
+    return out
+
+
+def feature_spans(text: str, features: Sequence[str]) -> list[tuple[int, int] | None]:
+    """Where each of ``features`` (feature strings of ``text``) first occurs in it: ``(start, end)`` or None.
+
+    A unigram is its token, a bigram its two adjacent tokens, a negated unigram (``NOT_word``)
+    the token after the negator. Placeholders such as ``<num>`` match the number they stand for.
+    """
+    spans = token_spans(text)
+    toks = [t for t, _, _ in spans]
+    out: list[tuple[int, int] | None] = []
+    for f in features:
+        parts = f.removeprefix(_NOT).split(" ")
+        found = None
+        for i in range(len(toks) - len(parts) + 1):
+            if toks[i : i + len(parts)] == parts:
+                found = (spans[i][1], spans[i + len(parts) - 1][2])
+                break
+        out.append(found)
+    return out
 
 
 def char_buckets(tok: str, n_buckets: int, lo: int, hi: int) -> tuple[int, ...]:

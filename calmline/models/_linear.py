@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from io import BytesIO
-from itertools import repeat
+from itertools import pairwise, repeat
 from typing import Any
 
 import numpy as np
@@ -86,6 +86,7 @@ class LinearModel:
     _neg_ids: frozenset[int] = field(init=False, repr=False)
     _closer_ids: frozenset[int] = field(init=False, repr=False)
     _col0: list[float] = field(init=False, repr=False)
+    _names: list[str] = field(init=False, repr=False)
     _W64: npt.NDArray[np.float64] = field(init=False, repr=False)
     _bias: list[float] = field(init=False, repr=False)
 
@@ -264,6 +265,7 @@ class LinearModel:
         self._closer_ids = frozenset(tokens[w] for w in _SCOPE_CLOSERS)
         w_ext = self._W_ext.astype(np.float64)
         self._col0 = w_ext[:, 0].tolist()
+        self._names = sorted(self.vocab, key=self.vocab.__getitem__)  # row -> feature string
         self._W64 = w_ext
         self._compiled = True
 
@@ -354,17 +356,40 @@ class LinearModel:
         return [self.classes[i] for i in proba.argmax(axis=1).tolist()]
 
     # -------------------------------------------------------- explanations
+    def rows_of(self, tids: list[int]) -> list[int]:
+        """The feature rows of one message's token ids: its unigrams (negated within a negator's
+        scope) then its bigrams; ``self._zero`` for a unigram with no feature (bigrams without one
+        are left out). The features of :func:`~calmline.models._features.feature_strings`, as rows."""
+        if not self._compiled:
+            self._compile()
+        rows = list(map(self._uni_list.__getitem__, tids))
+        if self.negation and not self._neg_ids.isdisjoint(tids):
+            n, neg_ids, closers, not_list = len(tids), self._neg_ids, self._closer_ids, self._not_list
+            for s, t in enumerate(tids):
+                if t in neg_ids:
+                    for i in range(s + 1, min(s + 1 + _NEG_SCOPE, n)):
+                        if tids[i] in closers:
+                            break
+                        rows[i] = not_list[tids[i]]
+        zero = self._zero
+        rows.extend(r for r in map(self._bi_get, pairwise(tids), repeat(zero)) if r != zero)
+        return rows
+
     def top_features(self, text: str, cls: str, k: int = 5) -> list[tuple[str, float]]:
         """Features of ``text`` that pushed it towards ``cls``, strongest first.
 
         The value is the feature's contribution to the logit of ``cls`` relative
         to the other classes (centred over classes for softmax models, the
         signed logit for binary models), after the message's normalisation.
+        A binary model reads the message's feature rows from its token tables
+        (:meth:`rows_of`), as the single-message scorer does, not feature strings.
         """
         try:
             c = self.classes.index(cls)
         except ValueError:
             raise KeyError(f"unknown class {cls!r}; classes are {self.classes}") from None
+        if self._k_out == 1:
+            return self._top_binary(text, 1.0 if c == 1 else -1.0, k)
         get = self.vocab.get
         names = feature_strings(text, self.negation)
         found = [(f, i) for f, i in ((f, get(f)) for f in names) if i is not None]
@@ -372,18 +397,29 @@ class LinearModel:
             return []
         scale = 1.0 / math.sqrt(len(found)) if self.sqrt_norm else 1.0
         totals: dict[str, float] = {}
-        if self._k_out == 1:  # the signed logit: plain floats, no numpy scalar per feature
-            if not self._compiled:
-                self._compile()
-            col, sign = self._col0, (1.0 if c == 1 else -1.0)
-            for f, i in found:
-                totals[f] = totals.get(f, 0.0) + sign * col[i] * scale
-        else:
-            for f, i in found:
-                row = self.W[i]
-                totals[f] = totals.get(f, 0.0) + (float(row[c]) - float(row.mean())) * scale
+        for f, i in found:
+            row = self.W[i]
+            totals[f] = totals.get(f, 0.0) + (float(row[c]) - float(row.mean())) * scale
         ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
         return [(f, v) for f, v in ranked if v > 0][:k]
+
+    def _top_binary(self, text: str, sign: float, k: int) -> list[tuple[str, float]]:
+        """``top_features`` of a one-column model: the signed logit, summed per feature in feature order."""
+        if not self._compiled:
+            self._compile()
+        get, unk, zero = self._tok_ids.get, self._unk, self._zero
+        rows = [r for r in self.rows_of([get(t, unk) for t in batch_tokens((text,))]) if r != zero]
+        if not rows:
+            return []
+        scale = 1.0 / math.sqrt(len(rows)) if self.sqrt_norm else 1.0
+        col = self._col0
+        totals: dict[int, float] = {}
+        # only features that pushed towards the class can rank (a feature's occurrences push alike)
+        for r in [r for r in rows if sign * col[r] > 0.0]:
+            totals[r] = totals.get(r, 0.0) + sign * col[r] * scale
+        names = self._names
+        ranked = sorted(((names[r], v) for r, v in totals.items()), key=lambda kv: (-kv[1], kv[0]))
+        return ranked[:k]
 
 
 def predict_proba_many(models: Sequence[LinearModel], texts: Sequence[str]) -> list[FloatArray]:

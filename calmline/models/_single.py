@@ -16,13 +16,12 @@ import math
 import threading
 from collections.abc import Sequence
 from functools import reduce
-from itertools import pairwise
 from operator import add
 
 import numpy as np
 
 from calmline.models import _linear
-from calmline.models._features import _NEG_SCOPE, _SEP, batch_tokens
+from calmline.models._features import _SEP, batch_tokens
 from calmline.models._linear import FloatArray, LinearModel, char_fill, predict_proba_many
 
 __all__ = ["SingleScorer", "predict_proba_all", "single_scorer"]
@@ -82,18 +81,8 @@ class SingleScorer:
     def _proba(j: int, m: LinearModel, entries: list[_Entry]) -> tuple[float, ...]:
         mine = [e[j] for e in entries]
         tids = [e[0] for e in mine]
-        rows = list(map(m._uni_list.__getitem__, tids))
-        if m.negation and not m._neg_ids.isdisjoint(tids):
-            n = len(tids)
-            for s, t in enumerate(tids):
-                if t in m._neg_ids:
-                    for i in range(s + 1, min(s + 1 + _NEG_SCOPE, n)):
-                        if tids[i] in m._closer_ids:
-                            break
-                        rows[i] = m._not_list[tids[i]]
+        rows = m.rows_of(tids)
         zero = m._zero
-        bigrams = [r for r in map(m._bi_get, pairwise(tids), [zero] * len(tids)) if r != zero]
-        rows.extend(bigrams)
         k = m._k_out
         if k == 1:
             zs = [reduce(add, map(m._col0.__getitem__, rows), 0.0)]

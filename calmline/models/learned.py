@@ -25,10 +25,12 @@ from importlib import resources
 
 import numpy as np
 
+from calmline.models._features import feature_spans
 from calmline.models._linear import LinearModel, load_model
 from calmline.models._single import predict_proba_all
 from calmline.models._tfidf import TfidfEnsemble, load_tfidf
 from calmline.models._valence import load_valence
+from calmline.types import Span
 
 __all__ = ["HEADS", "LearnedLayer", "LearnedScore", "LearnedScores", "model_card"]
 
@@ -37,10 +39,10 @@ HEADS = ("negative", "sarcasm", "complaint")
 
 @dataclass(frozen=True, slots=True)
 class LearnedScore:
-    """One learned score: the stacked value, the head alone, and (on demand) the words and reason.
+    """One learned score: the stacked value, the head alone, and (on demand) the words, evidence and reason.
 
-    ``words`` and ``reason`` are worked out when read (exact per-word contributions of the
-    linear head), so a batch pays for them only where someone looks.
+    ``words``, ``evidence`` and ``reason`` are worked out when first read (exact per-word
+    contributions of the linear head), so a batch pays for them only where someone looks.
     """
 
     score: float
@@ -51,13 +53,35 @@ class LearnedScore:
     model: LinearModel | TfidfEnsemble | None = field(default=None, repr=False)  # its repr lists the vocabulary
     fixed_reason: str = ""
     valence: float | None = None
+    _words: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
 
     @property
     def words(self) -> tuple[str, ...]:
         """The word features that pushed the head towards its label, strongest first (when it is >= 0.5)."""
-        if self.model is None or self.head < 0.5:
+        if self._words is None:
+            words = (
+                ()
+                if self.model is None or self.head < 0.5
+                else tuple(f for f, _ in self.model.top_features(self.text, self.label, k=3))
+            )
+            object.__setattr__(self, "_words", words)  # a cache: the score itself never changes
+            return words
+        return self._words
+
+    @property
+    def evidence(self) -> tuple[Span, ...]:
+        """Where ``words`` occur in the text: the first occurrence of each, in text order, a word inside
+        a phrase already shown left out; placeholders such as ``<num>`` point at what they stand for."""
+        words = self.words
+        if not words:
             return ()
-        return tuple(f for f, _ in self.model.top_features(self.text, self.label, k=3))
+        kept: list[tuple[int, int]] = []
+        for a, b in sorted({s for s in feature_spans(self.text, words) if s is not None}, key=lambda s: (s[0], -s[1])):
+            if (
+                not kept or b > kept[-1][1]
+            ):  # a word inside a phrase already shown ("worst" in "the worst") adds nothing
+                kept.append((a, b))
+        return tuple(Span(a, b, self.text[a:b]) for a, b in kept)
 
     @property
     def reason(self) -> str:

@@ -1,0 +1,143 @@
+"""Every learned score says why with spans of the text (#13 item 3), and the binary explanation path
+(``LinearModel.rows_of``) gives exactly what the feature-string path gives."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calmline.analyze import analyze
+from calmline.cli import app
+from calmline.models import load_model
+from calmline.models._features import batch_tokens, feature_spans, feature_strings, token_spans
+from calmline.models.learned import LearnedScore
+from calmline.signals.reader import Reader
+from calmline.types import Conversation, LearnedWhy, Role, Span, Turn, TurnAnalysis
+
+BINARY = ("learned_negative", "learned_sarcasm", "learned_complaint", "offensive")
+TEXTS = [
+    "Honestly this is the worst service, third time I'm asking for my money back",
+    "I don't like this at all, not happy!! 3 days late",
+    "Holy sh1t, f*cking brilliant, thank you",
+    "İSTANBUL office never called back ... why?",
+    "no no no not never",
+    "",
+    "@support your app is broken again https://x.y/z",
+]
+words = st.sampled_from(["not", "no", "don't", "worst", "sh1t", "f*ck", "3", "days", "!", "?", "İ", "’s", "you", "x"])
+texty = st.lists(words, max_size=14).map(" ".join) | st.text(max_size=60)
+
+
+def _reference(model, text: str, cls: str, k: int) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]
+    """The feature-string definition of ``top_features`` for a one-column model."""
+    c = model.classes.index(cls)
+    found = [(f, i) for f in feature_strings(text, model.negation) if (i := model.vocab.get(f)) is not None]
+    if not found:
+        return []
+    scale = 1.0 / math.sqrt(len(found)) if model.sqrt_norm else 1.0
+    totals: dict[str, float] = {}
+    for f, i in found:
+        w = float(model.W[i, 0])
+        totals[f] = totals.get(f, 0.0) + (w if c == 1 else -w) * scale
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(f, v) for f, v in ranked if v > 0][:k]
+
+
+@pytest.mark.parametrize("name", BINARY)
+def test_binary_top_features_equal_the_feature_string_definition(name: str) -> None:
+    model = load_model(name)
+    for text in TEXTS:
+        for cls in model.classes:
+            assert model.top_features(text, cls, 3) == _reference(model, text, cls, 3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(texty)
+def test_binary_top_features_property(text: str) -> None:
+    model = load_model("learned_negative")
+    for cls in model.classes:
+        assert model.top_features(text, cls, 5) == _reference(model, text, cls, 5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texty)
+def test_token_spans_are_the_featuriser_tokens_at_valid_offsets(text: str) -> None:
+    spans = token_spans(text)
+    assert [t for t, _, _ in spans] == [t for t in batch_tokens((text,)) if t != "\x00"]
+    for _tok, a, b in spans:
+        assert 0 <= a < b <= len(text)
+        assert text[a:b].strip() == text[a:b]  # never whitespace at either end
+
+
+def test_feature_spans_map_each_kind_of_feature_back_to_the_text() -> None:
+    text = "Holy sh1t, I DON'T like this: f*cking 3 days late!"
+    got = feature_spans(text, ["shit", "NOT_like", "<num> days", "fucking", "late !", "absent"])
+    assert [text[a:b] if s else None for s in got for a, b in [s or (0, 0)]] == [
+        "sh1t",
+        "like",
+        "3 days",
+        "f*cking",
+        "late!",
+        None,
+    ]
+
+
+def test_learned_evidence_is_spans_of_the_pushing_words() -> None:
+    text = "Honestly this is the worst service, third time I'm asking for my money back"
+    neg = Reader().read(text).learned["negative"]
+    assert neg.words and "worst" in " ".join(neg.words)
+    assert neg.evidence, "a learned score with words must show where they are"
+    for s in neg.evidence:
+        assert text[s.start : s.end] == s.text
+    # a word inside a phrase already shown ("worst" in "the worst") is not repeated
+    starts = [(s.start, s.end) for s in neg.evidence]
+    assert all(not (a >= a0 and b <= b0) for i, (a, b) in enumerate(starts) for a0, b0 in starts[:i])
+
+
+def test_words_are_worked_out_once() -> None:
+    calls: list[str] = []
+
+    class Counting:
+        def top_features(self, text: str, cls: str, k: int = 5) -> list[tuple[str, float]]:
+            calls.append(text)
+            return [("late", 1.0)]
+
+    score = LearnedScore(0.9, 0.9, "negative", 0.2, "so late", Counting())  # type: ignore[arg-type]
+    assert score.words == ("late",) and score.words == ("late",)
+    assert score.evidence == (Span(3, 7, "late"),)
+    assert "words: late" in score.reason
+    assert calls == ["so late"]
+    low = LearnedScore(0.1, 0.2, "negative", 0.2, "so late", Counting())  # type: ignore[arg-type]
+    assert low.words == () and low.evidence == () and calls == ["so late"]  # a head below 0.5 names no words
+
+
+def test_turn_analysis_carries_and_round_trips_learned_why() -> None:
+    conv = Conversation(id="c", turns=(Turn(Role.CUSTOMER, "This is the worst, third time asking!"),))
+    ta = analyze(conv).turns[0]
+    assert set(ta.learned_why) == set(ta.learned) == {"negative", "sarcasm", "complaint", "abuse"}
+    for why in ta.learned_why.values():
+        assert why.reason.startswith("learned ")
+        for s in why.evidence:
+            assert conv.turns[0].text[s.start : s.end] == s.text
+    d = json.loads(json.dumps(ta.to_dict()))
+    back = TurnAnalysis.from_dict(d, conv.turns[0])
+    assert back.learned_why == ta.learned_why
+    assert LearnedWhy.from_dict({"reason": "r"}) == LearnedWhy("r")
+
+
+def test_cli_jsonl_and_pretty_show_the_learned_words() -> None:
+    from typer.testing import CliRunner
+
+    text = "Honestly this is the worst service, third time I'm asking for my money back"
+    out = CliRunner().invoke(app, ["analyze", "--text", text, "--format", "jsonl"])
+    assert out.exit_code == 0, out.output
+    turn = json.loads(out.output)["turns"][0]
+    why = turn["learned_why"]["negative"]
+    assert why["evidence"] and all(text[e["start"] : e["end"]] == e["text"] for e in why["evidence"])
+    pretty = CliRunner().invoke(app, ["analyze", "--text", text], env={"COLUMNS": "200"})
+    assert pretty.exit_code == 0
+    assert "learned" in pretty.output and "negative 0.78" in pretty.output and "«the worst" in pretty.output
