@@ -36,6 +36,7 @@ Version-1 models (no ``char`` block) score exactly as before.
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections.abc import Sequence
@@ -244,41 +245,112 @@ def feature_strings(text: str, negation: bool = True) -> list[str]:
 _CHUNK = re.compile(r"\S+")
 
 
-def token_spans(text: str) -> list[tuple[str, int, int]]:
+class _ChunkSpans(dict[str, tuple[tuple[str, int, int], ...]]):
+    """Raw whitespace chunk -> its normalised tokens with their offsets in the chunk (filled on first sight)."""
+
+    def __missing__(self, chunk: str) -> tuple[tuple[str, int, int], ...]:
+        prepared = _prepare(chunk)
+        if len(prepared) == len(chunk):
+            got = tuple((normalise_token(m.group()), m.start(), m.end()) for m in _TOKEN_RE.finditer(prepared))
+        else:  # lower-casing grew the chunk (a few characters such as 'İ'): its tokens span all of it
+            got = tuple((normalise_token(m.group()), 0, len(chunk)) for m in _TOKEN_RE.finditer(prepared))
+        if len(self) > _CHUNK_CACHE_MAX:
+            self.clear()
+        self[chunk] = got
+        return got
+
+
+_CHUNK_SPANS = _ChunkSpans()
+
+
+@functools.lru_cache(maxsize=8)  # the learned scores of one message ask in turn
+def token_spans(text: str) -> tuple[tuple[str, int, int], ...]:
     """The normalised tokens of ``text`` (as :func:`batch_tokens` gives them) with their character spans.
 
     Tokens come chunk by chunk, as the featuriser reads them; where lower-casing changes a
     chunk's length (a few characters such as 'İ' grow), its tokens all span the whole chunk.
     """
-    out: list[tuple[str, int, int]] = []
-    for chunk in _CHUNK.finditer(text.replace(_SEP, " ")):
-        at, raw = chunk.start(), chunk.group()
-        prepared = _prepare(raw)
-        exact = len(prepared) == len(raw)
-        for m in _TOKEN_RE.finditer(prepared):
-            a, b = (at + m.start(), at + m.end()) if exact else (at, chunk.end())
-            out.append((normalise_token(m.group()), a, b))
-    return out
+    spans = _CHUNK_SPANS
+    return tuple(
+        (tok, at + a, at + b)
+        for chunk in _CHUNK.finditer(text.replace(_SEP, " "))
+        for at in (chunk.start(),)
+        for tok, a, b in spans[chunk.group()]
+    )
 
 
 def feature_spans(text: str, features: Sequence[str]) -> list[tuple[int, int] | None]:
-    """Where each of ``features`` (feature strings of ``text``) first occurs in it: ``(start, end)`` or None.
+    """Where each of ``features`` (feature strings of ``text``) occurs in it: ``(start, end)`` or None.
 
     A unigram is its token, a bigram its two adjacent tokens, a negated unigram (``NOT_word``)
     the token after the negator. Placeholders such as ``<num>`` match the number they stand for.
+    A plain word (or two, one space apart), "?" or an emoji is looked up in the lower-cased text
+    directly: its first standalone occurrence (rarely a later one than the tokens' first, where
+    the two words of a phrase also stand apart earlier: "is. And ... is and"); what that does not
+    find (leetspeak, masks, placeholders, words apart) comes from :func:`token_spans`.
     """
-    spans = token_spans(text)
-    toks = [t for t, _, _ in spans]
+    low = _lowered(text)
+    direct = len(low) == len(text)
     out: list[tuple[int, int] | None] = []
     for f in features:
-        parts = f.removeprefix(_NOT).split(" ")
+        word = f.removeprefix(_NOT)
         found = None
-        for i in range(len(toks) - len(parts) + 1):
-            if toks[i : i + len(parts)] == parts:
-                found = (spans[i][1], spans[i + len(parts) - 1][2])
-                break
-        out.append(found)
+        if direct and word.replace("'", "").replace(" ", "").isalpha():
+            found = _find_word(low, word)
+        elif direct and _ALONE.fullmatch(word) and (at := low.find(word)) >= 0:
+            found = (at, at + 1)  # "?" and an emoji are tokens of their own wherever they stand
+        out.append(found if found is not None else _token_find(text, word.split(" ")))
     return out
+
+
+_ALONE = re.compile("[?" + _EMOJI + "]")
+
+
+@functools.lru_cache(maxsize=8)  # the learned scores of one message ask in turn
+def _lowered(text: str) -> str:
+    return _prepare(text)
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c in "_@$"
+
+
+def _joined(low: str, start: int, end: int) -> bool:
+    """Whether ``low[start:end]`` is part of a longer token: a word character next to it, or one beyond a
+    run of ' ! * (the token pattern allows those inside a word: "it's", "b!tch", "f*ck")."""
+    i = start - 1
+    while i >= 0 and low[i] in "'!*":
+        i -= 1
+    if i >= 0 and _word_char(low[i]):
+        return True
+    j = end
+    while j < len(low) and low[j] in "'!*":
+        j += 1
+    return j < len(low) and _word_char(low[j])
+
+
+def _find_word(low: str, word: str) -> tuple[int, int] | None:
+    """The first standalone ``word`` in ``low`` (not part of a longer token on either side), or None."""
+    pos = low.find(word)
+    while pos >= 0:
+        end = pos + len(word)
+        if not _joined(low, pos, end):
+            return pos, end
+        pos = low.find(word, pos + 1)
+    return None
+
+
+def _token_find(text: str, parts: list[str]) -> tuple[int, int] | None:
+    spans = token_spans(text)
+    toks = [t for t, _, _ in spans]
+    i = -1
+    while True:
+        try:
+            i = toks.index(parts[0], i + 1)
+        except ValueError:
+            return None
+        if toks[i : i + len(parts)] == parts:
+            return spans[i][1], spans[i + len(parts) - 1][2]
 
 
 def char_buckets(tok: str, n_buckets: int, lo: int, hi: int) -> tuple[int, ...]:

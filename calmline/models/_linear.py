@@ -40,7 +40,7 @@ from calmline.models._features import (
     feature_strings,
 )
 
-__all__ = ["FEATURIZER_VERSION", "LinearModel", "load_model", "predict_proba_many"]
+__all__ = ["FEATURIZER_VERSION", "LinearModel", "load_model", "predict_and_explain", "predict_proba_many"]
 
 #: tokens kept in each model's char-id cache and in the shared token table before they start afresh
 _CHUNK_CACHE_MAX = 200_000
@@ -87,6 +87,7 @@ class LinearModel:
     _closer_ids: frozenset[int] = field(init=False, repr=False)
     _col0: list[float] = field(init=False, repr=False)
     _names: list[str] = field(init=False, repr=False)
+    _name_rank: npt.NDArray[np.intp] = field(init=False, repr=False)  # row -> its feature's rank by name
     _W64: npt.NDArray[np.float64] = field(init=False, repr=False)
     _bias: list[float] = field(init=False, repr=False)
 
@@ -266,6 +267,7 @@ class LinearModel:
         w_ext = self._W_ext.astype(np.float64)
         self._col0 = w_ext[:, 0].tolist()
         self._names = sorted(self.vocab, key=self.vocab.__getitem__)  # row -> feature string
+        self._name_rank = np.argsort(np.argsort(np.array(self._names, dtype=object), kind="stable"), kind="stable")
         self._W64 = w_ext
         self._compiled = True
 
@@ -283,18 +285,10 @@ class LinearModel:
             return np.zeros((0, self.W.shape[1]), np.float64)
         return self._decision_from_tokens(batch_tokens(texts), n)
 
-    def _decision_from_tokens(
-        self,
-        toks: list[str],
-        n: int,
-        tid: npt.NDArray[np.intp] | None = None,
-        cid: npt.NDArray[np.intp] | None = None,
-    ) -> npt.NDArray[np.float64]:
-        """Raw scores of ``n`` messages given their tokens from :func:`batch_tokens`.
-
-        ``tid``/``cid``: the tokens' ids and char-n-gram ids, when already looked up.
-        """
-        nf, k_out = self.W.shape
+    def feature_rows(
+        self, toks: list[str], tid: npt.NDArray[np.intp] | None = None
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """Every feature occurrence of a batch's tokens: its row (``n_features`` for none) and its message."""
         if not self._compiled:
             self._compile()
         nt = len(toks)
@@ -324,8 +318,23 @@ class LinearModel:
             hit = self._bi_codes[pos] == codes
             parts_r.append(self._bi_rows[pos[hit]])
             parts_m.append(msg[at[hit] + 1])
-        idx = np.concatenate(parts_r)
-        mid = np.concatenate(parts_m)
+        return np.concatenate(parts_r), np.concatenate(parts_m)
+
+    def _decision_from_tokens(
+        self,
+        toks: list[str],
+        n: int,
+        tid: npt.NDArray[np.intp] | None = None,
+        cid: npt.NDArray[np.intp] | None = None,
+        rows: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None,
+    ) -> npt.NDArray[np.float64]:
+        """Raw scores of ``n`` messages given their tokens from :func:`batch_tokens`.
+
+        ``tid``/``cid``: the tokens' ids and char-n-gram ids, when already looked up;
+        ``rows``: :meth:`feature_rows` of the tokens, when already worked out.
+        """
+        nf, k_out = self.W.shape
+        idx, mid = rows if rows is not None else self.feature_rows(toks, tid)
         gathered = self._W_ext[idx]
         sums = np.empty((n, k_out), np.float64)
         for c in range(k_out):
@@ -334,7 +343,7 @@ class LinearModel:
             counts = np.bincount(mid[idx < nf], minlength=n)
             sums /= np.sqrt(np.maximum(counts, 1))[:, None]
         if self.char_W is not None:
-            sums += self._char_batch(toks, msg, n, cid)
+            sums += self._char_batch(toks, mid[: len(toks)], n, cid)
         sums += self.b
         return sums
 
@@ -429,11 +438,27 @@ def predict_proba_many(models: Sequence[LinearModel], texts: Sequence[str]) -> l
     (:class:`_TokenTable`): one dict lookup per token of the batch; a token no model has
     seen is looked up in each model once, and its char n-grams are hashed once for all.
     """
+    return predict_and_explain(models, texts)[0]
+
+
+#: per message, the words of ``top_features(text, positive class, 3)``, or None where not worked out
+Words = list[tuple[str, ...] | None]
+
+
+def predict_and_explain(
+    models: Sequence[LinearModel], texts: Sequence[str], explain: Sequence[int] = ()
+) -> tuple[list[FloatArray], dict[int, Words]]:
+    """:func:`predict_proba_many`, and for the one-column models at the indices ``explain``, per message
+    the words that pushed it towards its positive class, where that class's probability is about 0.5 or
+    more (:func:`~calmline.models._words.top_words_batch`: exactly ``top_features``, in a few numpy calls
+    for the batch)."""
+    from calmline.models._words import top_words_batch
+
     if isinstance(texts, str):
         raise TypeError("predict on a sequence of strings, not one string")
     n = len(texts)
     if n == 0:
-        return [m.predict_proba(texts) for m in models]
+        return [m.predict_proba(texts) for m in models], {j: [] for j in explain}
     toks = batch_tokens(texts)
     locks = [m._lock for m in models]
     for lock in locks:
@@ -445,13 +470,23 @@ def predict_proba_many(models: Sequence[LinearModel], texts: Sequence[str]) -> l
             if m.char_W is not None and len(m._char_tok) > _CHUNK_CACHE_MAX:
                 m._char_reset()
         ids = _token_table(models).lookup(toks)
-        return [
-            m._proba(m._decision_from_tokens(toks, n, ids[2 * j], ids[2 * j + 1] if m.char_W is not None else None))
-            for j, m in enumerate(models)
-        ]
+        probs, words = [], {}
+        for j, m in enumerate(models):
+            rows = m.feature_rows(toks, ids[2 * j])
+            cid = ids[2 * j + 1] if m.char_W is not None else None
+            p = m._proba(m._decision_from_tokens(toks, n, ids[2 * j], cid, rows))
+            probs.append(p)
+            if j in explain and m._k_out == 1:
+                words[j] = top_words_batch(m, rows, n, p[:, 1] >= _WORDS_FROM, k=3)
+        return probs, words
     finally:
         for lock in reversed(locks):
             lock.release()
+
+
+#: words are worked out for messages whose positive class is at least this (a learned score names its
+#: words from 0.5 of the rounded probability; below, ``top_words_batch`` leaves None, worked out on demand)
+_WORDS_FROM = 0.4999
 
 
 _TABLES: dict[tuple[int, ...], _TokenTable] = {}

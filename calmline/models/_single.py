@@ -22,9 +22,19 @@ import numpy as np
 
 from calmline.models import _linear
 from calmline.models._features import _SEP, batch_tokens
-from calmline.models._linear import FloatArray, LinearModel, char_fill, predict_proba_many
+from calmline.models._linear import FloatArray, LinearModel, Words, char_fill, predict_and_explain, predict_proba_many
 
-__all__ = ["SingleScorer", "predict_proba_all", "single_scorer"]
+__all__ = ["SingleScorer", "predict_all_explained", "predict_proba_all", "single_scorer"]
+
+
+def predict_all_explained(
+    models: Sequence[LinearModel], texts: Sequence[str], explain: Sequence[int]
+) -> tuple[list[FloatArray], dict[int, Words]]:
+    """:func:`predict_proba_all`, and for a batch the words of the models at ``explain``
+    (:func:`~calmline.models._linear.predict_and_explain`); one message's are left to ``top_features``."""
+    if len(texts) == 1 and not isinstance(texts, str):
+        return predict_proba_all(models, texts), {}
+    return predict_and_explain(models, texts, explain)
 
 
 def predict_proba_all(models: Sequence[LinearModel], texts: Sequence[str]) -> list[FloatArray]:

@@ -26,7 +26,7 @@ from importlib import resources
 import numpy as np
 
 from calmline.models._features import feature_spans
-from calmline.models._linear import LinearModel, load_model
+from calmline.models._linear import LinearModel, Words, load_model
 from calmline.models._single import predict_proba_all
 from calmline.models._tfidf import TfidfEnsemble, load_tfidf
 from calmline.models._valence import load_valence
@@ -54,6 +54,7 @@ class LearnedScore:
     fixed_reason: str = ""
     valence: float | None = None
     _words: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
+    _reason: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -87,11 +88,22 @@ class LearnedScore:
     def reason(self) -> str:
         if self.fixed_reason:
             return self.fixed_reason
-        words = self.words
-        pushed = f"; words: {', '.join(words)}" if words else ""
-        val = "" if self.valence is None else f" and lexicon valence {self.valence:+.2f}"
-        head = f"learned {self.label} {self.head:.2f}"
-        return f"{head} stacked with rules {self.rule:.2f}{val} -> {self.score:.2f}{pushed}"
+        if self._reason is None:
+            words = self.words
+            pushed = f"; words: {', '.join(words)}" if words else ""
+            val = "" if self.valence is None else f" and lexicon valence {self.valence:+.2f}"
+            head = f"learned {self.label} {self.head:.2f}"
+            reason = f"{head} stacked with rules {self.rule:.2f}{val} -> {self.score:.2f}{pushed}"
+            object.__setattr__(self, "_reason", reason)  # a cache, as for ``words``
+            return reason
+        return self._reason
+
+
+class LearnedRow(tuple[float, ...]):
+    """One message's head probabilities (``HEADS`` order, then the abuse head's) with, per head, the
+    words the batch ranked for it (None where it did not: the score ranks them when asked)."""
+
+    words: tuple[tuple[str, ...] | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,11 +165,28 @@ class LearnedLayer:
         """``predict([text])[0]``."""
         return self.predict([text])[0]
 
-    def with_abuse(self, rows: list[list[float]], texts: Sequence[str]) -> list[tuple[float, ...]]:
-        """The linear heads' rows with the abuse head's probability appended (when it ships)."""
-        if self.abuse is None:
-            return list(map(tuple, rows))
-        return [(*r, a) for r, a in zip(rows, self.abuse[0].predict(texts), strict=True)]
+    def with_abuse(
+        self, rows: list[list[float]], texts: Sequence[str], words: Sequence[Words | None] = ()
+    ) -> list[tuple[float, ...]]:
+        """The linear heads' rows with the abuse head's probability appended (when it ships).
+
+        ``words``: per head, the batch's ranked words (``predict_and_explain``); each row then
+        carries them (:class:`LearnedRow`), so its scores need not rank them again.
+        """
+        out: list[tuple[float, ...]] = (
+            list(map(tuple, rows))
+            if self.abuse is None
+            else [(*r, a) for r, a in zip(rows, self.abuse[0].predict(texts), strict=True)]
+        )
+        if not any(w is not None for w in words):
+            return out
+        per_head = [w if w is not None else [None] * len(out) for w in words]
+        explained: list[tuple[float, ...]] = []
+        for i, r in enumerate(out):
+            row = LearnedRow(r)
+            row.words = tuple(w[i] for w in per_head)
+            explained.append(row)
+        return explained
 
     def explain(
         self, text: str, probs: Sequence[float], rule: float, sat: float, abuse_rule: float, offensive: float
@@ -181,10 +210,13 @@ class LearnedLayer:
             why = f"offensive model {offensive:.2f} averaged with abuse rules {abuse_rule:.2f}"
             return LearnedScore(round(a, 4), round(offensive, 4), "abuse", abuse_rule, fixed_reason=why)
         model, stack = self.heads[key]
-        p = probs[self._index[key]]
+        i = self._index[key]
+        p = probs[i]
         val = round(self.valence.score(text), 4) if stack.w_val else None
         score = round(stack(rule, p, sat, val or 0.0), 4)
-        return LearnedScore(score, round(p, 4), key, rule, text, model, valence=val)
+        alone = round(p, 4)
+        words = probs.words[i] if isinstance(probs, LearnedRow) and i < len(probs.words) and alone >= 0.5 else None
+        return LearnedScore(score, alone, key, rule, text, model, valence=val, _words=words)
 
 
 class LearnedScores(Mapping[str, LearnedScore]):

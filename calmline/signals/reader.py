@@ -20,7 +20,7 @@ import numpy as np
 from calmline import registry
 from calmline.models import load_model
 from calmline.models._linear import LinearModel
-from calmline.models._single import predict_proba_all
+from calmline.models._single import predict_all_explained
 from calmline.models.learned import LearnedLayer, LearnedScore
 from calmline.signals import _plancache
 from calmline.signals._alternation import compile_all
@@ -214,9 +214,12 @@ class Reader:
         learned = None
         if isinstance(self.emotion_model, LinearModel) and isinstance(self.offensive_model, LinearModel):
             heads = self.learned.models if self.learned is not None else []
-            emo, off, *lp = predict_proba_all([self.emotion_model, self.offensive_model, *heads], plain)
-            if lp and self.learned is not None:  # one tokenisation for every linear model, learned heads included
-                learned = self.learned.with_abuse(np.stack([p[:, 1] for p in lp], axis=1).tolist(), plain)
+            models = [self.emotion_model, self.offensive_model, *heads]
+            # one tokenisation for every linear model, learned heads included, which also rank their words
+            (emo, off, *lp), words = predict_all_explained(models, plain, range(2, len(models)))
+            if lp and self.learned is not None:
+                rows = np.stack([p[:, 1] for p in lp], axis=1).tolist()
+                learned = self.learned.with_abuse(rows, plain, [words.get(j) for j in range(2, len(models))])
         else:
             emo = self.emotion_model.predict_proba(plain)
             off = self.offensive_model.predict_proba(plain)

@@ -141,3 +141,50 @@ def test_cli_jsonl_and_pretty_show_the_learned_words() -> None:
     pretty = CliRunner().invoke(app, ["analyze", "--text", text], env={"COLUMNS": "200"})
     assert pretty.exit_code == 0
     assert "learned" in pretty.output and "negative 0.78" in pretty.output and "«the worst" in pretty.output
+
+
+def test_batch_words_equal_top_features_for_every_explained_message() -> None:
+    from calmline.models._linear import predict_and_explain
+
+    models = [load_model(n) for n in BINARY]
+    texts = [*TEXTS, *(t + " and again, no!" for t in TEXTS), "you idiot you idiot you idiot", "x " * 40]
+    probs, words = predict_and_explain(models, texts, explain=range(len(models)))
+    explained = 0
+    for j, m in enumerate(models):
+        for text, p, w in zip(texts, probs[j][:, 1], words[j], strict=True):
+            if p < 0.4999:
+                assert w is None  # left to ``top_features`` on demand
+                continue
+            explained += 1
+            assert w == tuple(f for f, _ in m.top_features(text, m.classes[1], 3))
+    assert explained >= 10
+
+
+def test_a_batch_read_names_the_same_words_and_reasons_as_one_message() -> None:
+    texts = [*TEXTS, "This is a joke, the worst company ever, where is my refund", "you are so fat"]
+    reader = Reader()
+    for text, batch in zip(texts, reader.read_many(texts), strict=True):
+        one = reader.read(text)
+        for key in batch.learned:
+            assert batch.learned[key].words == one.learned[key].words, (text, key)
+            assert batch.learned[key].reason == one.learned[key].reason
+            assert batch.learned[key].evidence == one.learned[key].evidence
+        assert batch.reasons == one.reasons
+
+
+@settings(max_examples=300, deadline=None)
+@given(texty)
+def test_feature_spans_point_at_the_feature_itself(text: str) -> None:
+    feats = list(dict.fromkeys(feature_strings(text, True)))
+    for f, span in zip(feats, feature_spans(text, feats), strict=True):
+        assert span is not None, f"{f!r} is a feature of {text!r} and must be found"
+        a, b = span
+        assert [t for t, _, _ in token_spans(text[a:b])] == f.removeprefix("NOT_").split(" ")
+
+
+def test_feature_spans_prefer_the_first_standalone_word() -> None:
+    text = "Sure!you know... you! 'you' YOU, it's its"
+    got = feature_spans(text, ["you", "it's", "its", "?"])
+    assert got[0] == (text.index("you!"), text.index("you!") + 3)  # "sure!you" is one token
+    assert text[slice(*got[1])] == "it's" and text[slice(*got[2])] == "its"
+    assert got[3] is None
