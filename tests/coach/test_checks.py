@@ -23,6 +23,13 @@ CASES = [
     ("empathy.canned", "Sorry for any inconvenience.", "I'm sorry you feel that way."),
     ("empathy.canned", "I am sorry to hear that.", "I'm sorry, I can't hear you clearly on this line."),
     ("empathy.canned", "Sorry to hear that, hope you feel better soon.", "Sorry to keep you waiting."),
+    # common sympathy wordings found missing on ESConv's training dialogues (issue #13), each with the
+    # support-desk sentence that shares its words and is no empathy
+    ("empathy.canned", "It must be so hard to wait like this.", "It must be in your spam folder."),
+    ("empathy.canned", "I know it's a tough situation.", "It's hard to say when it will arrive."),
+    ("empathy.canned", "That's a bummer, honestly.", "It is difficult to predict the courier's route."),
+    ("empathy.canned", "I can definitely understand that.", "I can see your order here."),
+    ("empathy.canned", "You seem really upset about this.", "You seem to have two accounts with us."),
     (
         "empathy.canned",
         "I understand your frustration.",
