@@ -25,9 +25,17 @@ def read_yaml(path: str | Path | None, package: str, name: str) -> tuple[Any, st
         origin = f"{package.replace('.', '/')}/defaults/{name}"
     else:
         p = Path(path)
+        if p.is_dir():
+            raise ConfigError(f"{p}: is a directory, not a YAML file")
         if not p.is_file():
             raise ConfigError(f"{p}: file not found")
-        text, origin = p.read_text(encoding="utf-8"), str(p)
+        origin = str(p)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{origin}: not UTF-8 (byte {exc.start}): save the file as UTF-8") from None
+        except OSError as exc:
+            raise ConfigError(f"{origin}: cannot read: {exc.strerror or exc}") from None
     try:
         return yaml.load(text, Loader=_SAFE_LOADER), origin
     except yaml.YAMLError as exc:

@@ -5,12 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
+from typing import TypeVar
 
 from calmline.signals.reader import Reader, Reading
 from calmline.signals.state import StateTracker
 from calmline.types import Analysis, Conversation, ConversationState, LearnedWhy, Role, Turn, TurnAnalysis
 
-__all__ = ["analyze", "analyze_many", "analyze_text", "append_turn", "default_reader", "extend", "replay_states"]
+__all__ = [
+    "analyze",
+    "analyze_many",
+    "analyze_text",
+    "append_turn",
+    "batches",
+    "default_reader",
+    "extend",
+    "replay_states",
+]
+
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=1)
@@ -38,9 +50,26 @@ def analyze_many(
     batches, which is several times faster than one message at a time.
     """
     reader = reader or default_reader()
-    it = iter(conversations)
-    while chunk := list(islice(it, batch_size)):
+    for chunk in batches(conversations, batch_size):
         yield from _analyze_chunk(chunk, reader)
+
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of up to ``size`` items in order. When the source fails (a bad record read with no
+    ``skip_bad``), the items read before the failure still come out as a last batch, then the error:
+    a stream stops at its first bad record, never before it."""
+    it = iter(items)
+    while True:
+        chunk: list[T] = []
+        try:
+            chunk.extend(islice(it, size))
+        except Exception as exc:
+            if chunk:
+                yield chunk
+            raise exc
+        if not chunk:
+            return
+        yield chunk
 
 
 def _analyze_chunk(chunk: list[Conversation], reader: Reader) -> Iterator[Analysis]:

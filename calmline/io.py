@@ -333,7 +333,8 @@ def _read_csv_rows(
     text: io.TextIOWrapper, label: str, lines: list[int | None] | None = None
 ) -> Iterator[Conversation | InputError]:
     csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES))  # long messages are read, then truncated
-    reader = csv.DictReader(_guard_csv(text, label))
+    # strict: a quoted field still open at the end of the file is an error, not the rest of the file as its text
+    reader = csv.DictReader(_guard_csv(text, label), strict=True)
     required = {"conversation_id", "role", "text"}
     try:
         header = reader.fieldnames
@@ -355,6 +356,7 @@ def _read_csv_rows(
     turn_lines: list[int | None] = []
     done: set[str] = set()
     while True:
+        starts = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
@@ -365,7 +367,10 @@ def _read_csv_rows(
             )
             return
         except csv.Error as exc:
-            yield InputError(f"malformed CSV: {exc}", source=label, line=reader.line_num)
+            if "unexpected end of data" in str(exc):
+                yield InputError("malformed CSV: a quoted field is never closed", source=label, line=starts)
+            else:
+                yield InputError(f"malformed CSV: {exc}", source=label, line=reader.line_num)
             continue
         lineno = reader.line_num
         conv_id = (row.get("conversation_id") or "").strip()

@@ -122,6 +122,16 @@ def test_csv_non_contiguous_conversation_is_reported() -> None:
         _read(data, "csv")
 
 
+def test_csv_quoted_field_never_closed_is_reported_at_its_row() -> None:
+    data = b'conversation_id,role,text\nc1,customer,hello\nc2,customer,"never closed,\nc3,customer,fine\n'
+    with pytest.raises(InputError, match="quoted field is never closed") as err:
+        _read(data, "csv")
+    assert err.value.line == 3
+    # a closed quoted field may hold commas, quotes and line breaks
+    convs = _read(b'conversation_id,role,text\nc1,customer,"two\nlines, ""quoted"""\nc2,customer,b\n', "csv")
+    assert [c.turns[0].text for c in convs] == ['two\nlines, "quoted"', "b"]
+
+
 def test_text_transcript_with_timestamps_and_continuations() -> None:
     data = (
         b"[2026-03-02 10:00] Customer: My router is dead\n"

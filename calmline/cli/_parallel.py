@@ -13,12 +13,11 @@ import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
 from multiprocessing.context import BaseContext
 from typing import Any
 
 from calmline._jsonl import dumps_line
-from calmline.analyze import analyze_many, default_reader
+from calmline.analyze import analyze_many, batches, default_reader
 from calmline.types import Conversation, Role, Turn
 
 __all__ = ["jsonl_lines", "parallel_jsonl_lines"]
@@ -66,12 +65,18 @@ def parallel_jsonl_lines(conversations: Iterable[Conversation], workers: int, in
         ctx = multiprocessing.get_context("fork")
     else:  # pragma: no cover - macOS/Windows: each worker loads its own reader
         ctx = multiprocessing.get_context("spawn")
-    it = iter(conversations)
+    source = batches(conversations, CHUNK)
+    failure: Exception | None = None  # a bad record: what was read before it is still written, then it is raised
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         pending: deque[Future[str]] = deque()
         while True:
-            while len(pending) < 2 * workers and (chunk := list(islice(it, CHUNK))):
-                pending.append(pool.submit(_chunk, [_pack(c) for c in chunk], include_text))
+            try:
+                while failure is None and len(pending) < 2 * workers and (chunk := next(source, None)):
+                    pending.append(pool.submit(_chunk, [_pack(c) for c in chunk], include_text))
+            except Exception as exc:
+                failure = exc
             if not pending:
+                if failure is not None:
+                    raise failure
                 return
             yield pending.popleft().result()

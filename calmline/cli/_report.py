@@ -113,7 +113,11 @@ def report_command(
     if out is None:
         sys.stdout.write(text)
         return
-    Path(out).write_text(text, encoding="utf-8")
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"wrote {out} ({totals.conversations} conversations)", err=True)
 
 

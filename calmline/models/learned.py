@@ -25,7 +25,7 @@ from importlib import resources
 
 import numpy as np
 
-from calmline.models._features import feature_spans
+from calmline.models._features import _NOT, feature_spans
 from calmline.models._linear import LinearModel, Words, load_model
 from calmline.models._single import predict_proba_all
 from calmline.models._tfidf import TfidfEnsemble, load_tfidf
@@ -84,12 +84,23 @@ class LearnedScore:
                 kept.append((a, b))
         return tuple(Span(a, b, self.text[a:b]) for a, b in kept)
 
+    def shown_words(self) -> tuple[str, ...]:
+        """``words`` as the customer wrote them: each feature's text in the message ("sh1t" for the
+        feature ``shit``, "40" for ``<num>``), "(negated)" after a word read after a negator; a feature
+        not found in the text (none is expected) keeps its own name."""
+        words = self.words
+        shown = []
+        for w, span in zip(words, feature_spans(self.text, words), strict=True):
+            said = self.text[span[0] : span[1]] if span is not None else w.removeprefix(_NOT)
+            shown.append(f"{said} (negated)" if w.startswith(_NOT) else said)
+        return tuple(shown)
+
     @property
     def reason(self) -> str:
         if self.fixed_reason:
             return self.fixed_reason
         if self._reason is None:
-            words = self.words
+            words = self.shown_words()
             pushed = f"; words: {', '.join(words)}" if words else ""
             val = "" if self.valence is None else f" and lexicon valence {self.valence:+.2f}"
             head = f"learned {self.label} {self.head:.2f}"

@@ -50,7 +50,14 @@ def no_control(value: str) -> str:
     return value
 
 
-Text = Annotated[str, Field(min_length=1), BeforeValidator(clean_text)]
+def has_words(value: str) -> str:
+    """Message text that says something: whitespace alone is refused, as the CLI and the coach refuse it."""
+    if not value.strip():
+        raise ValueError("the text is empty or only whitespace")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1), BeforeValidator(clean_text), AfterValidator(has_words)]
 #: a timestamp sent by a client (see :func:`sane_time`)
 Time = Annotated[datetime, AfterValidator(sane_time)]
 Name = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f]+$"), AfterValidator(no_control)]

@@ -22,6 +22,9 @@ __all__ = ["INNER_MASK", "Message", "normalise", "prepare_messages"]
 
 _QUOTE_MAP = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'", "`": "'"})
 _QUOTES = tuple((chr(k), v) for k, v in _QUOTE_MAP.items())
+#: full-width forms ("ＹＯＵ ＩＤＩＯＴ") read as the ASCII they stand for, one character for one
+_WIDE = re.compile("[\uff01-\uff5e]")
+_WIDE_MAP = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _LEET_MAP = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"}
 )
@@ -89,10 +92,13 @@ def _lower(text: str) -> str:
 
 
 def _straighten(low: str) -> str:
-    """``low.translate(_QUOTE_MAP)``, with one C-level ``replace`` per quote actually present."""
+    """``low.translate(_QUOTE_MAP)``, with one C-level ``replace`` per quote actually present, and
+    full-width forms as ASCII (both keep the length)."""
     for a, b in _QUOTES:
         if a in low:
             low = low.replace(a, b)
+    if _WIDE.search(low):
+        low = low.translate(_WIDE_MAP)
     return low
 
 

@@ -90,3 +90,13 @@ def test_bad_playbook_is_reported(tmp_path):
     result = runner.invoke(app, ["guide", str(path), "--playbook", str(bad)])
     assert result.exit_code == 2
     assert "pb.yaml" in result.output
+
+
+@pytest.mark.parametrize("flag", ["--playbook", "--rubric"])
+def test_binary_config_files_exit_2_without_a_traceback(tmp_path, flag):
+    bad = tmp_path / "bin.dat"
+    bad.write_bytes(bytes(range(256)))
+    result = runner.invoke(app, ["coach", "--draft", "Sorry about that.", flag, str(bad)])
+    assert result.exit_code == 2, result.output
+    assert "bin.dat: not UTF-8" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

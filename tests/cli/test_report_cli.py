@@ -62,3 +62,11 @@ def test_two_processes_equal_one(tmp_path: Path) -> None:
     two = runner.invoke(app, [*args, "--workers", "2"])
     assert two.exit_code == 0, two.output
     assert json.loads(one.stdout) == json.loads(two.stdout)
+
+
+@pytest.mark.parametrize("where", ["a directory", "a missing folder"])
+def test_an_unwritable_out_path_exits_2(tmp_path: Path, where: str) -> None:
+    out = tmp_path if where == "a directory" else tmp_path / "nope" / "r.html"
+    result = runner.invoke(app, ["report", str(SAMPLES / "conversations.jsonl"), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"cannot write {out}" in result.output

@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from calmline.analyze import batches
 from calmline.cli._parallel import CHUNK, parallel_jsonl_lines
+from calmline.errors import InputError
 from calmline.types import Conversation
 
 REPO = Path(__file__).resolve().parents[2]
@@ -49,3 +53,32 @@ def test_cli_workers_flag(tmp_path: Path) -> None:
     bad = run("--workers", "2")
     assert bad.returncode == 2 and f"{path}:301: malformed JSON" in bad.stderr
     assert run("--workers", "0").returncode == 2  # out of range: a usage error
+
+
+def _failing_after(convs: list[Conversation]):  # type: ignore[no-untyped-def]
+    yield from convs
+    raise InputError("malformed JSON", source="in.jsonl", line=len(convs) + 1)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_fatal_bad_record_keeps_every_record_before_it(workers: int) -> None:
+    convs = _convs(2 * CHUNK + 5)  # the bad record falls inside a batch, after full ones
+    got: list[str] = []
+    with pytest.raises(InputError, match="malformed JSON"):
+        for chunk in parallel_jsonl_lines(_failing_after(convs), workers, include_text=False):
+            got.extend(chunk.splitlines())
+    assert [json.loads(x)["id"] for x in got] == [c.id for c in convs]
+
+
+def test_batches_yield_what_came_before_a_failure_then_raise() -> None:
+    out: list[list[int]] = []
+    with pytest.raises(ValueError, match="bad"):
+        for b in batches(_raising([1, 2, 3, 4, 5]), 2):
+            out.append(b)
+    assert out == [[1, 2], [3, 4], [5]]
+    assert list(batches(iter(range(4)), 2)) == [[0, 1], [2, 3]] and list(batches([], 3)) == []
+
+
+def _raising(items: list[int]):  # type: ignore[no-untyped-def]
+    yield from items
+    raise ValueError("bad")

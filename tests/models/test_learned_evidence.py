@@ -188,3 +188,26 @@ def test_feature_spans_prefer_the_first_standalone_word() -> None:
     assert got[0] == (text.index("you!"), text.index("you!") + 3)  # "sure!you" is one token
     assert text[slice(*got[1])] == "it's" and text[slice(*got[2])] == "its"
     assert got[3] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Café ☕ order #123 — still not here 😡😡 I'm done with you people!!!",
+        "WHY IS NOTHING WORKING",
+        "Waited 40 minutes. Get me a manager.",
+        "Holy sh1t, f*cking brilliant, thank you",
+    ],
+)
+def test_reasons_name_the_words_as_the_customer_wrote_them(text: str) -> None:
+    """No featuriser token in a reason ("NOT_here", "<num>", "! !"): each word is the message's own."""
+    for score in Reader().read(text).learned.values():
+        if not score.words:
+            continue
+        shown = score.reason.split("; words: ", 1)[1].split(", ")
+        assert len(shown) == len(score.words)
+        for word, feature in zip(shown, score.words, strict=True):
+            said = word.removesuffix(" (negated)")
+            assert said in text, (said, text)
+            assert word.endswith(" (negated)") == feature.startswith("NOT_")
+            assert "<" not in said and "NOT_" not in said

@@ -97,3 +97,12 @@ def test_care_section_is_validated(tmp_path):
     data["care"] = {"break_after": 2}
     bad.write_text(yaml.safe_dump(data), encoding="utf-8")
     assert load_playbook(bad).care.break_after == 2
+
+
+def test_unreadable_files_are_config_errors_naming_the_file(tmp_path):
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b'description: "caf\xe9"\n')
+    with pytest.raises(ConfigError, match=r"latin\.yaml: not UTF-8"):
+        load_playbook(latin)
+    with pytest.raises(ConfigError, match="is a directory"):
+        load_playbook(tmp_path)

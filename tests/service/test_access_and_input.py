@@ -62,6 +62,7 @@ def test_missing_and_bad_tokens(api: Api) -> None:
         {},
         {"client_id": "a", "role": "robot", "text": "hi"},
         {"client_id": "a", "role": "customer", "text": ""},
+        {"client_id": "a", "role": "customer", "text": "  \n\t "},
         {"client_id": "a", "role": "customer", "text": "x" * 20_001},
         {"client_id": "a", "role": "customer"},
         {"client_id": "a", "role": "customer", "text": "hi", "extra": 1},

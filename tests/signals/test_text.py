@@ -18,6 +18,7 @@ from calmline.signals._text import Message, normalise
         ("s t u p i d", "stupid     "),
         ("“quoted” ‘single’", "\"quoted\" 'single'"),
         ("İSTANBUL", "istanbul"),
+        ("ＹＯＵ ＩＤＩＯＴ！", "you idiot!"),  # full-width forms read as ASCII
     ],
 )
 def test_normalise_keeps_length(raw: str, expected: str) -> None:
@@ -40,3 +41,13 @@ def test_clause_boundaries() -> None:
     m = Message("I am not angry, but you are useless.")
     pos = m.norm.index("useless")
     assert m.before(pos, words=3) == "you are"
+
+
+def test_full_width_insult_is_read_in_a_batch_and_alone() -> None:
+    from calmline.signals.reader import Reader
+
+    reader = Reader()
+    text = "ｙｏｕ ａｒｅ ａ ｃｌｏｗｎ"
+    for reading in (reader.read(text), reader.read_many(["hi", text])[1]):
+        insult = [s for s in reading.signals if s.label == "abuse.insult"]
+        assert insult and insult[0].evidence[0].text == text
