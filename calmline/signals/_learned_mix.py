@@ -62,15 +62,19 @@ def combine_frustration(rule: float, learned: Mapping[str, LearnedScore], reason
     value = LEARNED_CAP * neg.score
     if EMPHASIS_REASON in reasons:
         return rule
+    # the reason shows the arithmetic, so that the frustration it explains is the one reported
+    scaled = f"{neg.reason}; frustration {LEARNED_CAP} x {neg.score:.2f} = {value:.2f}"
     if value < rule + 0.05:
         if signals or value >= rule:
             return rule
-        reasons.insert(0, f"{neg.reason} (no rule signal fired; replaces the cues below)")
+        floor = CUE_FLOOR * rule
+        kept = f", at least {CUE_FLOOR} x the cues' {rule:.2f}" if floor > value else ""
+        reasons.insert(0, f"{scaled}{kept} (no rule signal fired; replaces the cues below)")
         del reasons[5:]
-        return round(max(value, CUE_FLOOR * rule), 3)
+        return round(max(value, floor), 3)
     if reasons == ["no sign of negative emotion"]:
         reasons.clear()
-    reasons.insert(0, neg.reason)
+    reasons.insert(0, scaled)
     del reasons[5:]
     return round(min(1.0, value), 3)  # the precision of the output (TurnAnalysis.to_dict)
 

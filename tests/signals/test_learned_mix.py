@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from calmline.models.learned import LearnedScore
@@ -278,3 +280,30 @@ def test_a_learned_score_prints_without_its_model(reader: Reader) -> None:
     assert score.model is not None
     assert "vocab" not in repr(score) and len(repr(score)) < 400
     assert score.words  # the model is still there to name the words
+
+
+_ARITHMETIC = re.compile(r"frustration 0\.7 x [\d.]+ = ([\d.]+)(?:, at least 0\.3 x the cues' ([\d.]+))?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello, waiting",
+        "This is taking forever and nobody answers",
+        "ok thanks",
+        "I am so disappointed with how this went",
+        "That fixed it, cheers!",
+        "You people lost my parcel again",
+    ],
+)
+def test_the_learned_reason_shows_the_frustration_it_gives(text: str) -> None:
+    """A learned frustration reason carries its arithmetic: its result is the reported frustration."""
+    reading = Reader().read(text)
+    first = reading.reasons[0]
+    if not first.startswith("learned negative"):
+        return  # the rules kept their score: no learned reason to check
+    m = _ARITHMETIC.search(first)
+    assert m, first
+    value = float(m.group(1)) if m.group(2) is None else max(float(m.group(1)), CUE_FLOOR * float(m.group(2)))
+    assert abs(value - reading.frustration) <= 0.011, (first, reading.frustration)
+    assert LEARNED_CAP == 0.7 and CUE_FLOOR == 0.3  # the pattern above spells them out
