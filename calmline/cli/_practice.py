@@ -31,7 +31,9 @@ def _read_script(path: str) -> list[str]:
     stdin = path == "-"
     where = "<stdin>" if stdin else path
     if not stdin and not Path(path).is_file():
-        raise _fail(f"{where}: no such file")
+        from calmline.io import not_a_file
+
+        raise _fail(f"{where}: {not_a_file(Path(path))}")
     raw = sys.stdin.buffer.read(_MAX_SCRIPT_BYTES + 1) if stdin else Path(path).read_bytes()[: _MAX_SCRIPT_BYTES + 1]
     if len(raw) > _MAX_SCRIPT_BYTES:
         raise _fail(f"{where}: larger than {_MAX_SCRIPT_BYTES} bytes; a script is one agent reply per line")
@@ -99,6 +101,8 @@ def practice_command(
         personas = load_personas(personas_dir)
     except CalmlineError as exc:
         raise _fail(str(exc)) from None
+    if personas_dir is not None and not any(Path(personas_dir).glob("*.yaml")):
+        raise _fail(f"{personas_dir}: no persona files (*.yaml) in this directory")
     if list_:
         _list(personas, output)
         return

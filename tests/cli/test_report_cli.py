@@ -70,3 +70,11 @@ def test_an_unwritable_out_path_exits_2(tmp_path: Path, where: str) -> None:
     result = runner.invoke(app, ["report", str(SAMPLES / "conversations.jsonl"), "--out", str(out)])
     assert result.exit_code == 2, result.output
     assert f"cannot write {out}" in result.output
+
+
+def test_a_missing_sqlite_database_is_an_error_and_is_not_created(tmp_path: Path) -> None:
+    db = tmp_path / "nosuch.db"
+    result = runner.invoke(app, ["report", "--database-url", f"sqlite:///{db}"])
+    assert result.exit_code == 2, result.output
+    assert f"no SQLite database at {db}" in result.output
+    assert list(tmp_path.iterdir()) == []  # neither the file nor a lock beside it

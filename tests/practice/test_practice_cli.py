@@ -72,6 +72,10 @@ def test_bad_arguments_exit_2(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "unknown persona 'nobody'" in r.output
     r = runner.invoke(app, ["practice", "--persona", "sarcastic", "--script", str(tmp_path / "none.txt")])
     assert r.exit_code == 2 and "no such file" in r.output
+    r = runner.invoke(app, ["practice", "--persona", "sarcastic", "--script", str(tmp_path)])
+    assert r.exit_code == 2 and "is a directory" in r.output
+    r = runner.invoke(app, ["practice", "--list", "--personas", str(tmp_path)])  # empty: not silently the built-ins
+    assert r.exit_code == 2 and "no persona files" in r.output
     (tmp_path / "p.yaml").write_text("version: 1\nid: x\n", encoding="utf-8")
     r = runner.invoke(app, ["practice", "--list", "--personas", str(tmp_path)])
     assert r.exit_code == 2 and "p.yaml" in r.output
