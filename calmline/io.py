@@ -334,7 +334,8 @@ def _read_csv_rows(
 ) -> Iterator[Conversation | InputError]:
     csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES))  # long messages are read, then truncated
     # strict: a quoted field still open at the end of the file is an error, not the rest of the file as its text
-    reader = csv.DictReader(_guard_csv(text, label), strict=True)
+    source = _CsvLines(_guard_csv(text, label))
+    reader = csv.DictReader(source, strict=True)
     required = {"conversation_id", "role", "text"}
     try:
         header = reader.fieldnames
@@ -356,7 +357,7 @@ def _read_csv_rows(
     turn_lines: list[int | None] = []
     done: set[str] = set()
     while True:
-        starts = reader.line_num + 1
+        source.record_start = 0
         try:
             row = next(reader)
         except StopIteration:
@@ -367,10 +368,7 @@ def _read_csv_rows(
             )
             return
         except csv.Error as exc:
-            if "unexpected end of data" in str(exc):
-                yield InputError("malformed CSV: a quoted field is never closed", source=label, line=starts)
-            else:
-                yield InputError(f"malformed CSV: {exc}", source=label, line=reader.line_num)
+            yield _csv_error(exc, source, label)
             continue
         lineno = reader.line_num
         conv_id = (row.get("conversation_id") or "").strip()
@@ -410,6 +408,36 @@ def _read_csv_rows(
         yield Conversation(id=current, turns=tuple(turns))
     elif not done:
         yield InputFormatError("empty input: a header but no rows", source=label)
+
+
+class _CsvLines:
+    """A CSV file's lines for :mod:`csv`, counted: ``record_start`` is the first non-empty line read since
+    it was last set to 0 (where the record being read began), ``n`` the last line read."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.n = 0
+        self.record_start = 0
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.n += 1
+        if not self.record_start and line.strip("\r\n"):
+            self.record_start = self.n
+        return line
+
+
+def _csv_error(exc: csv.Error, lines: _CsvLines, label: str) -> InputError:
+    """A strict-mode CSV error as the user can mend it, at the line where it is."""
+    if "unexpected end of data" in str(exc):
+        return InputError("malformed CSV: a quoted field is never closed", source=label, line=lines.record_start)
+    if "expected after" in str(exc):
+        why = 'a quote inside a quoted field must be doubled ("") or the field left unquoted'
+        return InputError(f"malformed CSV: {why}", source=label, line=lines.n)
+    return InputError(f"malformed CSV: {exc}", source=label, line=lines.n)
 
 
 def _guard_csv(text: io.TextIOWrapper, label: str) -> Iterable[str]:

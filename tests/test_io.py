@@ -127,6 +127,16 @@ def test_csv_quoted_field_never_closed_is_reported_at_its_row() -> None:
     with pytest.raises(InputError, match="quoted field is never closed") as err:
         _read(data, "csv")
     assert err.value.line == 3
+    # the line of each error is where it is, past records of several lines and blank lines
+    data = (
+        b'conversation_id,role,text\nc0,customer,"a\nb"\n\n'
+        b'c1,customer,"Order "12" lost"\nc2,customer,ok\n\nc3,customer,"open\n'
+    )
+    errors: list[InputError] = []
+    got = list(read_conversations(io.BytesIO(data), format="csv", skip_bad=True, on_bad=errors.append))
+    assert [c.id for c in got] == ["c0", "c2"]
+    found = [(e.line, "doubled" in str(e), "never closed" in str(e)) for e in errors]
+    assert found == [(5, True, False), (8, False, True)]
     # a closed quoted field may hold commas, quotes and line breaks
     convs = _read(b'conversation_id,role,text\nc1,customer,"two\nlines, ""quoted"""\nc2,customer,b\n', "csv")
     assert [c.turns[0].text for c in convs] == ['two\nlines, "quoted"', "b"]

@@ -10,20 +10,22 @@ _NUM = r"\d+|one|two|three|four|five|six|seven|ten|twelve|fifteen|twenty|thirty|
 _UNIT = r"(?:working |business )?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?)"
 
 STOCK = re.compile(
-    r"\b(?:i (?:can |do )?(?:completely |totally |fully |really |definitely |certainly |absolutely )?understand\b|i (?:can )?(?:see|imagine|appreciate) (?:how|why|that)|i can (?:feel|tell|sense) (?:how|that)|"
+    r"\b(?:i (?:can |do )?(?:completely |totally |fully |really |definitely |certainly |absolutely )?understand\b|i (?:can )?(?:see|imagine|appreciate) (?:how|why|that)|i can (?:feel|tell|sense) (?:how|that you\b)|"
     r"sorry (?:for|about) (?:any|the) (?:inconvenience|trouble|frustration|confusion)|apologi[sz]e for (?:any|the) inconvenience|"
     r"i hear you|i(?:'?m| am) (?:so |really |very |truly )?sorry (?:to hear|that|about|for what|your)|"
     r"(?:so |really |very |truly )?sorry to (?:hear|read|see) (?:that|this|about|you|your)|hope you(?:'re| are)? feel(?:ing)? better|"
     r"that must (?:be|have been)|"
-    r"i know (?:exactly |just )?how|i feel your pain|(?:it|this) must (?:be|have been|feel) (?:so |really |very |incredibly |quite |such an? |an? (?:really |very )?)?(?:hard|difficult|tough|painful|lonely|scary|stressful|frustrating|upsetting|overwhelming|exhausting|awful|horrible|terrible|sad|worrying|rough)|(?:that'?s|that is|what) a bummer|(?:it|that) (?:really |kinda |kind of )?sucks|that sounds (?:really |so |very |incredibly )?\w+|it sounds like you|what a (?:pain|nightmare)|i can hear how|"
-    r"you(?:'re| are) feeling|you (?:seem|sound) (?:\w+ )?(?:concerned|worried|upset|frustrated|stressed|anxious|overwhelmed|sad|down|angry|nervous|scared|hurt|lonely|disappointed)|you must (?:be|feel)|i (?:totally |completely |really |definitely )?get (?:it|that|why)|i can feel your|i can only imagine|no wonder|would (?:drive|worry|upset|frustrate|annoy) anyone|"
+    r"i know (?:exactly |just )?how|i feel your pain|(?:it|this) must (?:be|have been|feel) (?:so |really |very |incredibly |quite )?(?:hard|difficult|tough|painful|lonely|scary|stressful|frustrating|upsetting|overwhelming|exhausting|awful|horrible|terrible|sad|worrying|rough)\b|(?:that'?s|that is|what) a bummer|(?:it|that) (?:really |kinda |kind of )?sucks\b(?! (?:the|up|in|out)\b)|that sounds (?:really |so |very |incredibly )?\w+|it sounds like you|what a (?:pain|nightmare)|i can hear how|"
+    r"you(?:'re| are) feeling|you (?:seem|sound) (?:\w+ )?(?:concerned|worried|upset|frustrated|stressed|anxious|overwhelmed|sad|down|angry|nervous|scared|hurt|lonely|disappointed)\b|you must (?:be|feel)|i (?:totally |completely |really |definitely )?get (?:it|that|why)|i can feel your|i can only imagine|no wonder|would (?:drive|worry|upset|frustrate|annoy) anyone|"
     r"i'?d (?:feel|be) the same|that'?s (?:rough|awful|horrible|a shock)|(?:must|would) be (?:a real|really|so)|"
     r"sorry for your loss|i feel (?:for )?you\b|that (?:really )?sucks|heart ?break(?:ing)?|heartbroken|my heart goes out|"
     r"sorry (?:that )?you(?:'re| are|'ve| have| had) (?:going through|dealing with|been through|had to|having)|"
     r"hang in there|you(?:'re| are) (?:not|never) alone|i feel (?:ya|yah|ya'll)\b|sending (?:you )?(?:hugs|love|strength|good vibes)|"
-    r"(?:that'?s|that is|it'?s|it is|this is|that can be|it can be) (?:so |really |very |just |such an? |an? (?:really |very |so )?)?(?:sad|tough|hard|unfair|stressful|scary|"
+    r"(?:that'?s|that is|it'?s|it is|this is|that can be|it can be) (?:so |really |very |just |such an? )?(?:sad|tough|hard|unfair|stressful|scary|"
     r"upsetting|worrying|frustrating|annoying|maddening|infuriating|exhausting|heartbreaking|awful|terrible|horrible|rough|"
-    r"difficult|painful|lonely|overwhelming|devastating|distressing|disappointing)(?! to (?:say|tell|know|predict|judge|confirm|find))|"
+    r"difficult|painful|lonely|overwhelming|devastating|distressing|disappointing)\b(?! (?:to (?:say|tell|know|predict|judge|confirm|find|locate|change|get|reach|access|fix|use|read|see|reproduce|track|trace)|for (?:us|me|our|the|them|this))\b)|"
+    r"(?:that'?s|that is|it'?s|it is|this is|what) an? (?:really |very |so )?(?:tough|hard|rough|difficult|stressful|scary|painful|lonely|awful|horrible|terrible|sad|upsetting|frustrating|exhausting) "
+    r"(?:time|situation|day|week|year|spot|position|place|experience|one|thing|moment|period|road|journey|loss)\b|"
     r"how (?:awful|terrible|frustrating|stressful|horrible|scary|upsetting|maddening|annoying)|\boh no\b)"
 )
 FEELING = re.compile(

@@ -293,22 +293,36 @@ def feature_spans(text: str, features: Sequence[str]) -> list[tuple[int, int] | 
     direct = len(low) == len(text)
     out: list[tuple[int, int] | None] = []
     for f in features:
-        word = f.removeprefix(_NOT)
+        if f.startswith(_NOT):  # the word where a negator's scope made it NOT_word, not its first sight
+            out.append(_negated_find(text, f))
+            continue
         found = None
-        if direct and word.replace("'", "").replace(" ", "").isalpha():
-            found = _find_word(low, word)
-        elif direct and _ALONE.fullmatch(word) and (at := low.find(word)) >= 0:
-            found = (at, at + 1)  # "?" and an emoji are tokens of their own wherever they stand
-        out.append(found if found is not None else _token_find(text, word.split(" ")))
+        if direct and f.replace("'", "").replace(" ", "").isalpha():
+            found = _find_word(low, f, standalone=True)
+        elif direct and _ALONE.fullmatch(f):  # "?" and an emoji are tokens of their own wherever they stand
+            found = _find_word(low, f, standalone=False)
+        out.append(found if found is not None else _token_find(text, f.split(" ")))
     return out
 
 
 _ALONE = re.compile("[?" + _EMOJI + "]")
+#: what the tokeniser reads as one ``<url>`` token: a word inside it is not the word
+_URLISH = re.compile(r"(?:https?://|www\.)\S*")
+#: a phrase whose two words stand further apart than this (a run of dropped punctuation between
+#: them) is shown by its first word: the span would otherwise quote everything in between
+_PHRASE_GAP = 12
 
 
 @functools.lru_cache(maxsize=8)  # the learned scores of one message ask in turn
 def _lowered(text: str) -> str:
     return _prepare(text)
+
+
+@functools.lru_cache(maxsize=8)
+def _url_spans(low: str) -> tuple[tuple[int, int], ...]:
+    if "http" not in low and "www." not in low:
+        return ()
+    return tuple(m.span() for m in _URLISH.finditer(low))
 
 
 def _word_char(c: str) -> bool:
@@ -329,12 +343,14 @@ def _joined(low: str, start: int, end: int) -> bool:
     return j < len(low) and _word_char(low[j])
 
 
-def _find_word(low: str, word: str) -> tuple[int, int] | None:
-    """The first standalone ``word`` in ``low`` (not part of a longer token on either side), or None."""
+def _find_word(low: str, word: str, standalone: bool) -> tuple[int, int] | None:
+    """The first ``word`` in ``low`` outside a URL and, if ``standalone``, not part of a longer token
+    on either side; or None."""
+    urls = _url_spans(low)
     pos = low.find(word)
     while pos >= 0:
         end = pos + len(word)
-        if not _joined(low, pos, end):
+        if not (standalone and _joined(low, pos, end)) and not any(a <= pos < b for a, b in urls):
             return pos, end
         pos = low.find(word, pos + 1)
     return None
@@ -350,7 +366,26 @@ def _token_find(text: str, parts: list[str]) -> tuple[int, int] | None:
         except ValueError:
             return None
         if toks[i : i + len(parts)] == parts:
-            return spans[i][1], spans[i + len(parts) - 1][2]
+            return _phrase_span(spans[i : i + len(parts)])
+
+
+def _phrase_span(spans: Sequence[tuple[str, int, int]]) -> tuple[int, int]:
+    """From the first token's start to the last one's end, or the first token alone where they stand far apart."""
+    a, b = spans[0][1], spans[-1][2]
+    if b - a > sum(e - s for _, s, e in spans) + _PHRASE_GAP:
+        return spans[0][1], spans[0][2]
+    return a, b
+
+
+def _negated_find(text: str, feature: str) -> tuple[int, int] | None:
+    """Where ``feature`` (``NOT_word``) is one of the text's unigram keys: the word in a negator's scope."""
+    spans = token_spans(text)
+    keys = batch_keys((text,))[0]
+    try:
+        i = keys.index(feature)
+    except ValueError:
+        return None
+    return (spans[i][1], spans[i][2]) if i < len(spans) else None
 
 
 def char_buckets(tok: str, n_buckets: int, lo: int, hi: int) -> tuple[int, ...]:

@@ -132,3 +132,22 @@ def test_a_question_without_its_question_mark_is_still_a_question():
         for s in detect("Have you heard back? No. I'll chase it today.", ["my card"])
         if s.evidence[0].start > 20
     }
+
+
+@pytest.mark.parametrize(
+    ("sympathy", "support_sentence"),
+    [
+        ("That's a tough situation.", "This is a rough estimate of the delivery date."),
+        ("It must be so hard.", "It must be a hardware fault on the router."),
+        ("It is difficult for you, I know.", "It is difficult for us to change the address."),
+        ("It can be tough when nobody answers.", "It can be tough to locate the setting in the app."),
+        ("That sucks.", "It sucks the air out of the bag so it ships flat."),
+        ("I can tell that you are exhausted.", "I can tell that your order shipped yesterday."),
+        ("You seem really upset.", "You seem to downgrade your plan every month."),
+        ("That is really hard.", "That is a hard limit on our side."),
+    ],
+)
+def test_sympathy_wordings_and_the_support_sentences_that_share_their_words(sympathy, support_sentence):
+    empathy = {"empathy.canned", "empathy.specific"}
+    assert empathy & {s.label for s in detect(sympathy, CUSTOMER)}, sympathy
+    assert not empathy & {s.label for s in detect(support_sentence, CUSTOMER)}, support_sentence

@@ -211,3 +211,26 @@ def test_reasons_name_the_words_as_the_customer_wrote_them(text: str) -> None:
             assert said in text, (said, text)
             assert word.endswith(" (negated)") == feature.startswith("NOT_")
             assert "<" not in said and "NOT_" not in said
+
+
+def test_a_negated_word_is_shown_where_the_negator_made_it_so() -> None:
+    text = "I was happy with you for years but now I am not happy at all"
+    (a, b), (c, d) = feature_spans(text, ["NOT_happy", "happy"])  # type: ignore[misc]
+    assert text[a:b] == "happy" and a > text.index("not ")  # the negated one, not "I was happy"
+    assert (c, d) == (6, 11)  # the plain feature is the first standalone one
+    assert feature_spans("not happy", ["NOT_sad"]) == [None]
+
+
+def test_a_word_inside_a_url_is_not_the_word() -> None:
+    text = "see https://shop.example/worst?x=1 then: worst?"
+    spans = feature_spans(text, ["worst", "?"])
+    assert [text[a:b] for a, b in spans] == ["worst", "?"]  # type: ignore[misc]
+    assert all(a > text.index(" then") for a, _ in spans)  # type: ignore[misc]
+
+
+def test_a_phrase_whose_words_stand_far_apart_is_shown_by_its_first_word() -> None:
+    far = "the worst" + " -" * 3000 + " service"
+    assert feature_spans(far, ["worst service"]) == [(4, 9)]
+    assert feature_spans("the worst service", ["worst service"]) == [(4, 17)]
+    near = "the worst - service"  # a dash is no token: the phrase still reads as one
+    assert feature_spans(near, ["worst service"]) == [(4, 19)]
