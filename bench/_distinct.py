@@ -303,7 +303,7 @@ def stages(n: int) -> str:
     import numpy as np
 
     from calmline import Reader
-    from calmline.models._single import predict_proba_all
+    from calmline.models._single import predict_all_explained
     from calmline.signals import reader as rd
     from calmline.signals._text import prepare_messages
 
@@ -325,10 +325,13 @@ def stages(n: int) -> str:
         add("prepare messages", t0)
         plain = [m.text for m in msgs]
         t0 = clock()
-        emo, off, *lp = predict_proba_all([r.emotion_model, r.offensive_model, *r.learned.models], plain)  # type: ignore[list-item]
-        add("five linear models", t0)
+        models = [r.emotion_model, r.offensive_model, *r.learned.models]
+        heads = range(2, len(models))
+        (emo, off, *lp), words = predict_all_explained(models, plain, heads)  # type: ignore[arg-type]
+        add("five linear models (and the learned heads' words)", t0)
         t0 = clock()
-        learned = r.learned.with_abuse(np.stack([p[:, 1] for p in lp], axis=1).tolist(), plain)
+        rows = np.stack([p[:, 1] for p in lp], axis=1).tolist()
+        learned = r.learned.with_abuse(rows, plain, [words.get(j) for j in heads])
         add("abuse head", t0)
         t0 = clock()
         summaries = rd._emotion_summaries(r._classes, emo) or []
@@ -350,6 +353,9 @@ def stages(n: int) -> str:
             t0 = clock()
             rd.Reading(tuple(sig), f, r._emotion(summary, sig, f), sc, tuple(reasons), ls)
             add("emotion and Reading", t0)
+            t0 = clock()
+            [(v.reason, v.evidence) for v in ls.values()]  # what `learned_why` writes (lazy in a Reading)
+            add("learned reasons and evidence (the JSONL's learned_why)", t0)
     lines = [described, "", "| stage of `read_many` | µs per message |", "|---|---:|"]
     lines += [f"| {k} | {v / half * 1e6:.1f} |" for k, v in spent.items()]
     lines.append(f"| total | {sum(spent.values()) / half * 1e6:.1f} |")

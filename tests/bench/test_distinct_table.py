@@ -50,8 +50,18 @@ def test_stages_time_every_step_of_a_batch_read(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(_distinct, "distinct_messages", lambda n: (texts[:n], f"{n} test messages"))
     table = _distinct.stages(40)
     rows = {line.split(" | ")[0].lstrip("| "): line for line in table.splitlines() if line.startswith("| ")}
-    for stage in ("prepare messages", "five linear models", "abuse head", "rule detectors", "frustration",
-                  "learned stacking, learned abuse signals, reasons", "emotion and Reading", "total"):  # fmt: skip
+    stages = (
+        "prepare messages",
+        "five linear models (and the learned heads' words)",
+        "abuse head",
+        "rule detectors",
+        "frustration",
+        "learned stacking, learned abuse signals, reasons",
+        "emotion and Reading",
+        "learned reasons and evidence (the JSONL's learned_why)",
+        "total",
+    )
+    for stage in stages:
         assert stage in rows, table
     total = float(rows["total"].rstrip(" |").rsplit("| ", 1)[1])
     assert total > 0
