@@ -55,6 +55,7 @@ class LearnedScore:
     valence: float | None = None
     _words: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
     _reason: str | None = field(default=None, repr=False, compare=False)
+    _spans: tuple[tuple[int, int] | None, ...] | None = field(default=None, repr=False, compare=False)
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -69,6 +70,14 @@ class LearnedScore:
             return words
         return self._words
 
+    def _word_spans(self) -> tuple[tuple[int, int] | None, ...]:
+        """``feature_spans`` of ``words`` (worked out once: the reason and the evidence both show them)."""
+        if self._spans is None:
+            spans = tuple(feature_spans(self.text, self.words)) if self.words else ()
+            object.__setattr__(self, "_spans", spans)
+            return spans
+        return self._spans
+
     @property
     def evidence(self) -> tuple[Span, ...]:
         """Where ``words`` occur in the text: the first occurrence of each, in text order, a word inside
@@ -77,7 +86,7 @@ class LearnedScore:
         if not words:
             return ()
         kept: list[tuple[int, int]] = []
-        for a, b in sorted({s for s in feature_spans(self.text, words) if s is not None}, key=lambda s: (s[0], -s[1])):
+        for a, b in sorted({s for s in self._word_spans() if s is not None}, key=lambda s: (s[0], -s[1])):
             if (
                 not kept or b > kept[-1][1]
             ):  # a word inside a phrase already shown ("worst" in "the worst") adds nothing
@@ -90,7 +99,7 @@ class LearnedScore:
         not found in the text (none is expected) keeps its own name."""
         words = self.words
         shown = []
-        for w, span in zip(words, feature_spans(self.text, words), strict=True):
+        for w, span in zip(words, self._word_spans(), strict=True):
             said = self.text[span[0] : span[1]] if span is not None else w.removeprefix(_NOT)
             shown.append(f"{said} (negated)" if w.startswith(_NOT) else said)
         return tuple(shown)
