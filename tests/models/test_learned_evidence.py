@@ -179,7 +179,9 @@ def test_feature_spans_point_at_the_feature_itself(text: str) -> None:
     for f, span in zip(feats, feature_spans(text, feats), strict=True):
         assert span is not None, f"{f!r} is a feature of {text!r} and must be found"
         a, b = span
-        assert [t for t, _, _ in token_spans(text[a:b])] == f.removeprefix("NOT_").split(" ")
+        parts, found = f.removeprefix("NOT_").split(" "), [t for t, _, _ in token_spans(text[a:b])]
+        # a phrase whose two words stand far apart is shown by its first word (_PHRASE_GAP)
+        assert found == parts or (len(parts) == 2 and found == parts[:1]), (f, text[a:b])
 
 
 def test_feature_spans_prefer_the_first_standalone_word() -> None:
