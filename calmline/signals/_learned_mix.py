@@ -62,11 +62,11 @@ def combine_frustration(rule: float, learned: Mapping[str, LearnedScore], reason
     value = LEARNED_CAP * neg.score
     if EMPHASIS_REASON in reasons:
         return rule
+    if value < rule + 0.05 and (signals or value >= rule):
+        return rule
     # the reason shows the arithmetic, so that the frustration it explains is the one reported
     scaled = f"{neg.reason}; frustration {LEARNED_CAP} x {neg.score:.3f} = {value:.3f}"
     if value < rule + 0.05:
-        if signals or value >= rule:
-            return rule
         floor = CUE_FLOOR * rule
         kept = f", at least {CUE_FLOOR} x the cues' {rule:.3f} = {floor:.3f}" if floor > value else ""
         reasons.insert(0, f"{scaled}{kept} (no rule signal fired; replaces the cues below)")
