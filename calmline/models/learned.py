@@ -80,16 +80,15 @@ class LearnedScore:
 
     @property
     def evidence(self) -> tuple[Span, ...]:
-        """Where ``words`` occur in the text: the first occurrence of each, in text order, a word inside
-        a phrase already shown left out; placeholders such as ``<num>`` point at what they stand for."""
-        words = self.words
-        if not words:
+        """Where ``words`` occur in the text (:func:`feature_spans`: each word's first standalone
+        occurrence outside URLs, a negated word where the negator made it so, a placeholder such as
+        ``<num>`` at what it stands for), in text order; a word inside a phrase already shown
+        ("worst" in "the worst") is left out: it adds nothing."""
+        if not self.words:
             return ()
         kept: list[tuple[int, int]] = []
         for a, b in sorted({s for s in self._word_spans() if s is not None}, key=lambda s: (s[0], -s[1])):
-            if (
-                not kept or b > kept[-1][1]
-            ):  # a word inside a phrase already shown ("worst" in "the worst") adds nothing
+            if not kept or b > kept[-1][1]:
                 kept.append((a, b))
         return tuple(Span(a, b, self.text[a:b]) for a, b in kept)
 
