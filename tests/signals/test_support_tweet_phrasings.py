@@ -34,6 +34,11 @@ FIRES = [
     ("After ten years as a member we are officially done.", "threat.churn"),
     ("You have let me down for the last time.", "threat.churn"),
     ("Flying with Brightair from now on.", "threat.churn"),
+    ("Looks like I have a new carrier!", "threat.churn"),
+    ("Sort out your service or lose customers.", "threat.churn"),
+    ("I will think twice before booking with you again.", "threat.churn"),
+    ("First time, last time.", "threat.churn"),
+    ("I gave you a second chance. There will not be a third.", "threat.churn"),
     # customer.waiting
     ("I've been on hold to move a date on my booking for over 3 hours.", "customer.waiting"),
     ("We have been stuck on the tarmac for over 2 hours with no information.", "customer.waiting"),
@@ -67,6 +72,8 @@ FIRES = [
     ("I have spoken to 4 different agents now.", "customer.repeating"),
     ("I explained the whole situation... again...", "customer.repeating"),
     ("left several msgs and heard nothing", "customer.repeating"),
+    ("Everyone I spoke to said different things.", "customer.repeating"),
+    ("Then they sent me to the back of the line again.", "customer.repeating"),
     # request.manager
     ("Can I speak to a human?", "request.manager"),
     ("Can a human please answer?", "request.manager"),
@@ -106,6 +113,8 @@ SILENT = [
     ("I'll use email from now on.", "threat.churn"),
     ("I'm flying economy from now on.", "threat.churn"),
     ("I'm over the moon with the upgrade.", "threat.churn"),
+    ("I have a new phone number, can you update it?", "threat.churn"),
+    ("Think twice before packing liquids, the rules changed.", "threat.churn"),
     ("I need to switch to an earlier flight.", "threat.churn"),
     # customer.waiting
     ("Can you put a 24 hour hold on this booking?", "customer.waiting"),
@@ -126,6 +135,7 @@ SILENT = [
     ("You sent me 3x the same email.", "customer.repeating"),
     ("Our flight was delayed again.", "customer.repeating"),
     ("I talked to 3 people at the desk and they loved the idea.", "customer.repeating"),
+    ("Everyone said different things were wrong with the car.", "customer.repeating"),
     # request.manager
     ("I was finally able to speak to a human and she fixed it.", "request.manager"),
     ("Trying to speak to a human for 20 minutes now.", "request.manager"),
