@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 LIMIT_S = 0.05
 FILLS = [" ", "! ", ". ", "a ", "\t", "you ", "x", "!!", "?", "I ", "my ", "the ", ", ", "'", "-", "a.", "no ", "so "]
 HEADS = ["", "i want a manager", "i'm leaving you.", "you ", "i will ", "i know ", "shut ", "manager.", "cancel."]
-HEADS += ["oh "]
+HEADS += ["oh ", "on hold for 2", "2", "we deserve", "please hold a"]
 
 
 def texts(n: int = 20_000) -> list[str]:

@@ -56,6 +56,10 @@ PADDED = {
     "tabs": ("Cancel.", "\t", "your plan"),
     "whitespace before a manager": ("I will", "\t", " manager call me"),
     "repeated article before a regulator": ("", "the ", "ombudsman is coming"),
+    # a duration's number then a whitespace run (the ``DUR`` macro had two optional runs side by side)
+    "duration then spaces": ("I was on hold for 2", " ", "x"),
+    "hold then newlines": ("please hold a", "\n", "x"),
+    "deserve then spaces": ("we deserve", " ", "x"),
 }
 
 
