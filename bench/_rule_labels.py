@@ -1,10 +1,12 @@
 """Rule-only labels (threats, requests, repeating, waiting) on real tweets to airline support.
 
-No public labelled set exists for these labels, so the project labelled a sample of real
-tweets itself (``bench/data/airline_rule_labels.json``: tweet ids and labels, no text; the
-texts come from ``../shared/data/airline_tweets``). The ``test`` half was never read while
-the rules were written; ``dev`` was, and is shown as such. Beside the rules: a plain keyword
-list per label, the bar that any rule set must clear.
+No public labelled set exists for these labels, so the project labelled samples of real text
+itself: tweets to airline support (``bench/data/airline_rule_labels.json``: tweet ids and
+labels, no text; the texts come from ``../shared/data/airline_tweets``), whose ``test`` half
+was never read while the rules were written (``dev`` was, and is shown as such), and Amazon
+India reviews (``bench/data/cesamard_rule_labels.json``, from ``cesamard_complaints``), a source
+no rule was written from. Beside the rules: a plain keyword list per label, the bar that any
+rule set must clear.
 
 python -m bench._rule_labels [--data ../shared/data]
 """
@@ -22,6 +24,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 LABELS_FILE = REPO / "bench" / "data" / "airline_rule_labels.json"
+REVIEW_LABELS_FILE = REPO / "bench" / "data" / "cesamard_rule_labels.json"
 
 #: one naive keyword list per label: what a team would write in an afternoon
 KEYWORDS = {
@@ -50,6 +53,19 @@ def load(data: Path) -> tuple[dict[str, Any], dict[str, str]] | None:
     return json.loads(LABELS_FILE.read_text(encoding="utf-8")), texts
 
 
+def load_reviews(data: Path) -> tuple[dict[str, Any], dict[str, str]] | None:
+    """The review labels file and the review texts by row index (title, '. ', review), or None without the data."""
+    path = data / "cesamard_complaints" / "CESAMARD-Aspect_Dataset.csv"
+    if not path.is_file():
+        return None
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.reader(f)
+        header = next(rows)
+        title, review = header.index("Title"), header.index("Review_S")
+        texts = {str(k): f"{r[title].strip()}. {r[review].strip()}".strip() for k, r in enumerate(rows)}
+    return json.loads(REVIEW_LABELS_FILE.read_text(encoding="utf-8")), texts
+
+
 def _prf(rows: Sequence[tuple[float, bool, bool]]) -> tuple[float, float, float]:
     """Weighted precision, recall and F1 from ``(weight, gold, predicted)`` rows."""
     tp = sum(w for w, g, p in rows if g and p)
@@ -61,13 +77,18 @@ def _prf(rows: Sequence[tuple[float, bool, bool]]) -> tuple[float, float, float]
 
 
 def evaluate(
-    doc: dict[str, Any], texts: dict[str, str], systems: dict[str, Callable[[list[str]], list[set[str]]]]
+    doc: dict[str, Any],
+    texts: dict[str, str],
+    systems: dict[str, Callable[[list[str]], list[set[str]]]],
+    source: str = "airline tweets",
 ) -> list[dict[str, Any]]:
-    """Per split, label and system: weighted precision, recall and F1 (rows whose tweet is missing are skipped)."""
+    """Per split, label and system: weighted precision, recall and F1 (rows whose text is missing are skipped)."""
     out: list[dict[str, Any]] = []
     weights: dict[str, float] = doc["weights"]
     for split in ("test", "dev"):
         rows = [r for r in doc["rows"] if r["split"] == split and r["id"] in texts]
+        if not rows:
+            continue
         batch = [texts[r["id"]] for r in rows]
         w = [weights[r["stratum"]] if r["stratum"] else 1.0 for r in rows]
         predicted = {name: fn(batch) for name, fn in systems.items()}
@@ -76,7 +97,7 @@ def evaluate(
             for name, pred in predicted.items():
                 p, r_, f = _prf([(wi, g, label in s) for wi, g, s in zip(w, gold, pred, strict=True)])
                 out.append(
-                    {"split": split, "label": label, "system": name, "n": len(rows), "pos": sum(gold),
+                    {"source": source, "split": split, "label": label, "system": name, "n": len(rows), "pos": sum(gold),
                      "precision": p, "recall": r_, "f1": f}
                 )  # fmt: skip
     return out
@@ -98,12 +119,12 @@ def systems() -> dict[str, Callable[[list[str]], list[set[str]]]]:
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    out = ["| split | label (gold in sample) | system | precision | recall | F1 |", "|---|---|---|---|---|---|"]
+    out = ["| source, split | label (gold in sample) | system | precision | recall | F1 |", "|---|---|---|---|---|---|"]
     for r in rows:
-        split = "test (held out, weighted)" if r["split"] == "test" else "dev (read while writing rules)"
+        split = "held out" if r["split"] == "test" else "dev (read while writing rules)"
         out.append(
-            f"| {split} | {r['label']} ({r['pos']}) | {r['system']} | {r['precision']:.3f} | {r['recall']:.3f} "
-            f"| {r['f1']:.3f} |"
+            f"| {r['source']}, {split} | {r['label']} ({r['pos']}) | {r['system']} "
+            f"| {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} |"
         )
     return "\n".join(out)
 
@@ -112,12 +133,21 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench._rule_labels", description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     args = ap.parse_args(argv)
+    run = systems()
+    rows: list[dict[str, Any]] = []
     got = load(args.data)
     if got is None:
         where = args.data / "airline_tweets" / "Tweets.csv"
         print(f"skipped: {where} not found (Kaggle 'Twitter US Airline Sentiment', measuring only)")
-        return 0
-    print(table(evaluate(*got, systems())))
+    else:
+        rows += evaluate(*got, run, "airline tweets")
+    reviews = load_reviews(args.data)
+    if reviews is None:
+        print(f"skipped: {args.data / 'cesamard_complaints'} not found (CESAMARD-Aspect, MIT)")
+    else:
+        rows += evaluate(*reviews, run, "Amazon reviews")
+    if rows:
+        print(table(rows))
     return 0
 
 

@@ -6,17 +6,18 @@ import json
 
 import pytest
 
-from bench._rule_labels import KEYWORDS, LABELS_FILE, _prf, evaluate, table
+from bench._rule_labels import KEYWORDS, LABELS_FILE, REVIEW_LABELS_FILE, _prf, evaluate, table
 
 
-def test_labels_file_holds_ids_and_labels_only() -> None:
-    doc = json.loads(LABELS_FILE.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("path", [LABELS_FILE, REVIEW_LABELS_FILE], ids=["tweets", "reviews"])
+def test_labels_files_hold_ids_and_labels_only(path: object) -> None:
+    doc = json.loads(path.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
     assert set(doc["labels"]) == set(KEYWORDS)
-    assert {r["split"] for r in doc["rows"]} == {"test", "dev"}
+    assert {r["split"] for r in doc["rows"]} <= {"test", "dev"}
     for r in doc["rows"]:
         assert set(r) == {"id", "split", "stratum", "labels"}  # no tweet text is stored
         assert set(r["labels"]) <= set(doc["labels"])
-        assert (r["stratum"] in doc["weights"]) if r["split"] == "test" else r["stratum"] is None
+        assert r["stratum"] is None or (r["split"] == "test" and r["stratum"] in doc["weights"])
 
 
 def test_weighted_scores_count_each_row_by_its_weight() -> None:
@@ -50,4 +51,5 @@ def test_evaluate_weights_the_test_split_and_skips_missing_tweets() -> None:
     assert test["precision"] == 1.0
     assert (dev["n"], dev["precision"]) == (1, 0.0)
     lines = table(rows).splitlines()
-    assert lines[2].startswith("| test (held out, weighted) | threat.churn (2) | s | 1.000 | 0.091 |")
+    assert lines[2].startswith("| airline tweets, held out | threat.churn (2) | s | 1.000 | 0.091 |")
+    assert evaluate({**doc, "rows": doc["rows"][2:]}, {"3": "x"}, {"s": system}, "reviews")[0]["source"] == "reviews"
