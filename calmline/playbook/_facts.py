@@ -38,14 +38,16 @@ _COMPLAINT = re.compile(
     r"again|nobody|dropped|disconnected|stuck|declined|locked|delayed|expired|keeps|down|hold|promised|jumped|banned|"
     r"need|want|move|change|block|lost|left)\b"
 )
-_CLAUSE = re.compile(r"\s*(?:[,;:]|\band\b|\bbut\b|\bbecause\b|\bso\b)\s*")
+#: a leading whitespace run is tried only from its start (``(?<!\s)``): tried from every space of a long run, it
+#: made splitting quadratic (20,000 spaces took seconds); the matches are the same
+_CLAUSE = re.compile(r"(?:(?<!\s)\s*)?(?:[,;:]|\band\b|\bbut\b|\bbecause\b|\bso\b)\s*")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _LEAD = re.compile(
     r"^(?:\s*(?:(?:one more|another|a quick|quick) question[:,]?|and|but|so|also|well|hi|hello|hey|ok|okay|look|listen|honestly|seriously|right|yes|no|now)\b[,\s]*)+",
     re.I,
 )
 _PROFANE = re.compile(
-    r"\s*\b(?:the\s+f[*\w]*ck\w*\s+|f[*]+c?k\w*|f+u+c+k+\w*|sh[i1]t+\w*|damn(?:ed)?|bloody|hell|crap(?:py)?|wtf|ffs|bullshit|goddamn|freaking|frigging|piss(?:ed)?)\b",
+    r"(?:(?<!\s)\s*)?\b(?:the\s+f[*\w]*ck\w*\s+|f[*]+c?k\w*|f+u+c+k+\w*|sh[i1]t+\w*|damn(?:ed)?|bloody|hell|crap(?:py)?|wtf|ffs|bullshit|goddamn|freaking|frigging|piss(?:ed)?)\b",
     re.I,
 )
 _QUESTION = re.compile(
@@ -241,7 +243,7 @@ def _topic(topic: str) -> str:
 
 
 _STUTTER = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.I)
-_SPACE_PUNCT = re.compile(r"\s+([,;:])")
+_SPACE_PUNCT = re.compile(r"(?<!\s)\s+([,;:])")
 
 
 def _once(issue: str, codes: Iterable[str]) -> str:
