@@ -8,9 +8,8 @@ negation look-back and the quoted-range scan) near 64; the bound sits far from b
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from costs import best_cpu, padded_ratio
 
 from calmline.signals._text import Message
 from calmline.signals.reader import Reader
@@ -27,22 +26,13 @@ ADVERSARIAL = {
 }
 
 
-def _cost(reader: Reader, text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        t0 = time.process_time()
-        reader.read(text)
-        best = min(best, time.process_time() - t0)
-    return best
-
-
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL))
 def test_cost_is_linear_in_length(rules_reader: Reader, name: str) -> None:
     unit = ADVERSARIAL[name]
     rules_reader.read(unit * 10)  # warm caches
     short = (unit * (2_500 // len(unit) + 1))[:2_500]
     long = (unit * (20_000 // len(unit) + 1))[:20_000]
-    ratio = _cost(rules_reader, long) / max(_cost(rules_reader, short), 1e-4)
+    ratio = best_cpu(rules_reader.read, long) / max(best_cpu(rules_reader.read, short), 1e-4)
     assert ratio < 30, f"{name}: 8x the text cost {ratio:.0f}x the time"
 
 
@@ -65,13 +55,7 @@ PADDED = {
 
 @pytest.mark.parametrize("name", sorted(PADDED))
 def test_padded_text_cost_is_linear_in_length(rules_reader: Reader, name: str) -> None:
-    head, fill, tail = PADDED[name]
-
-    def text(n: int) -> str:
-        return head + fill * ((n - len(head) - len(tail)) // len(fill)) + tail
-
-    rules_reader.read(text(200))  # warm caches
-    ratio = _cost(rules_reader, text(20_000)) / max(_cost(rules_reader, text(2_500)), 1e-4)
+    ratio = padded_ratio(rules_reader.read, *PADDED[name], floor=1e-4)
     assert ratio < 30, f"{name}: 8x the text cost {ratio:.0f}x the time"
 
 
