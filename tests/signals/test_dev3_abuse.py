@@ -38,6 +38,11 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Were you even born yet when the euro came in, love?", {"abuse.harassment"}, set()),
     ("Your name is Ahmed? Typical. Put someone else on.", {"abuse.harassment", "abuse.insult"}, set()),
     ("Your name is Ahmed? Great, thanks for sorting this.", set(), {"abuse.harassment"}),
+    # "noob" aimed at someone (seen in real game chat, CONDA train); one's own noob status is not abuse
+    ("you n00b, just read my first message", {"abuse.insult"}, set()),
+    ("Your agents are noobs, all of them.", {"abuse.insult"}, set()),
+    ("Sorry, total noob here: where do I find the serial number?", set(), {"abuse.insult"}),
+    ("Bit of a noob question, but does the router need a reset?", set(), {"abuse.insult"}),
     # yelling: repeated hostile runs even when the models read the words as calm
     ("Sorry??? Another delivery charge??? On a free delivery order!!!", {"abuse.yelling"}, set()),
     ("what does this code mean???", set(), {"abuse.yelling"}),
