@@ -43,6 +43,19 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Your agents are noobs, all of them.", {"abuse.insult"}, set()),
     ("Sorry, total noob here: where do I find the serial number?", set(), {"abuse.insult"}),
     ("Bit of a noob question, but does the router need a reset?", set(), {"abuse.insult"}),
+    # one contemptible noun after "you are a" reads like its plural after "you are"
+    ("Honestly, you're a fraud and so is this whole helpline.", {"abuse.insult"}, set()),
+    ("The woman I spoke to was a snake, promised a refund then hung up", {"abuse.insult"}, set()),
+    ("you're a lifesaver, thank you!", set(), {"abuse.insult"}),
+    ("I'm a fraud analyst myself, so I know this charge looks odd", set(), {"abuse.insult"}),
+    # asking whether the agent is a machine is a question, not name-calling
+    ("Are you a robot? I'd like a person please.", set(), {"abuse.insult"}),
+    ("are you really a machine or a human typing?", set(), {"abuse.insult"}),
+    ("Are you a robot or are you just stupid?", {"abuse.insult"}, set()),
+    # swearing names aimed at someone; the same word about a device is swearing only
+    ("sort it out you fuckers", {"abuse.insult"}, set()),
+    ("u dumbfuck, read the ticket", {"abuse.insult"}, set()),
+    ("The fucker of a printer jammed again.", {"abuse.profanity"}, {"abuse.insult"}),
     # yelling: repeated hostile runs even when the models read the words as calm
     ("Sorry??? Another delivery charge??? On a free delivery order!!!", {"abuse.yelling"}, set()),
     ("what does this code mean???", set(), {"abuse.yelling"}),
