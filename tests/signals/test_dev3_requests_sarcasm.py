@@ -272,3 +272,33 @@ def test_opener_after_agent_bad_news_is_sarcasm(reader: Reader, agent: str | Non
     """A bare opener is sarcastic only after a refusal or bad news from the agent."""
     got = {s.label for s in reader.read("Oh, that's just perfect.", previous_agent_text=agent).signals}
     assert ("customer.sarcasm" in got) is fires
+
+
+# Long messages (issue #13: real reviews and emails, where a message praises one thing and criticises
+# another): weak praise counts as sarcasm only with a negative cue in its own sentence or the one
+# before it; praise right after a negator is literal. Short messages keep the whole-message reading.
+_LONG_MIXED = (
+    "Bought this for my mum's birthday and she uses it every day. The screen is simply superb and "
+    "the speakers are loud enough for the kitchen. Setup took a while because the app kept asking "
+    "for the same code, and the manual is thin. The battery could last longer too, but for the price "
+    "I would buy it again."
+)
+_LONG_SARCASTIC = (
+    "Order 55102. I ordered the replacement router on the 3rd and paid for next-day delivery. Nothing came on the "
+    "4th, nothing on the 5th, and your tracking page still says 'preparing'. I have called twice and "
+    "each time I was told it is on its way. It has now been lost for a week. Simply superb."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        (_LONG_MIXED, False),
+        (_LONG_SARCASTIC, True),
+        ("The night photos are not so impressive, and the battery drains fast.", False),
+        ("Parcel lost again. Simply superb.", True),
+    ],
+)
+def test_sarcasm_needs_its_cue_nearby_in_a_long_message(reader: Reader, text: str, fires: bool) -> None:
+    assert len(_LONG_MIXED) > 280 and len(_LONG_SARCASTIC) > 280  # both take the long-message path
+    assert ("customer.sarcasm" in {s.label for s in reader.read(text).signals}) is fires

@@ -181,6 +181,18 @@ _SCARE_QUOTES = re.compile(
     r"['\"](?:fix|help|service|support|solution|update|upgrade|customer service|priority|express|guaranteed)['\"]"
 )
 _EYE_ROLL = ("🙄", "😒", "🙃", "😑")
+#: praise right after a negator is literal ("not so impressive", "never that great"); "isn't that
+#: just great?" is left alone: a rhetorical question is how sarcasm often asks
+_NEGATED_PRAISE = re.compile(
+    r"\b(?:not|never|hardly)\s+"
+    r"(?:so\s+|that\s+|very\s+|too\s+|really\s+|particularly\s+|quite\s+|all that\s+|exactly\s+)?$"
+)
+#: a message longer than this is read sentence by sentence for sarcasm: a weak praise phrase needs a
+#: negative cue within ``_NEAR`` characters of it (a review praises the screen and criticises the battery)
+_LONG = 280
+_NEAR = 100
+_WORD = re.compile(r"[^\W_]+")
+_SENTENCE_ENDS = ".!?\n"
 # the first word of each _SCARE_QUOTES alternative: one of them is a whole token of any match
 _SCARE_WORDS = frozenset(
     (
@@ -267,6 +279,12 @@ class SarcasmDetector(Detector):
         if not strong and neg < 1:
             return ()  # weak phrases alone need a negative cue
         weak = [m.span() for m in self.weak.matches(norm, weak_live)] if weak_live else []
+        if weak:
+            # praise that is negated ("not so impressive") is literal; in a long message (a review, an
+            # email) praise of one thing and criticism of another stand apart: the cue must be near
+            weak = [w for w in weak if not _NEGATED_PRAISE.search(norm, max(0, w[0] - 30), w[0])]
+            if weak and not strong and len(norm) > _LONG and neg == len(cues) + (context.negativity > 0.5):
+                weak = [w for w in weak if self._cue_near(norm, w)]
         if not strong and not weak:
             return ()
         if strong:
@@ -281,6 +299,23 @@ class SarcasmDetector(Detector):
         if detail:
             why += f" (negative cues: {', '.join(detail)})"
         return (make_signal("customer.sarcasm", score, message, spans, self.name, why),)
+
+    def _cue_near(self, norm: str, span: tuple[int, int]) -> bool:
+        """Whether a negative cue word stands in the sentence of ``span`` or the one before it ("... left
+        yesterday. Lovely."), at most ``_NEAR`` characters either side."""
+        lo, hi = max(0, span[0] - _NEAR), min(len(norm), span[1] + _NEAR)
+        left = span[0]
+        for _ in range(2):  # back to the start of this sentence, then of the one before
+            cut = max(norm.rfind(c, lo, left) for c in _SENTENCE_ENDS)
+            if cut < 0:
+                left = lo
+                break
+            left = cut
+            while left > lo and norm[left - 1] in _SENTENCE_ENDS:
+                left -= 1
+        ends = [i for i in (norm.find(c, span[1], hi) for c in _SENTENCE_ENDS) if i >= 0]
+        near = norm[left : min(ends, default=hi)]
+        return not self.sarcasm_negative.isdisjoint(_WORD.findall(near))
 
     def _sincere(self, message: Message, toks: frozenset[str]) -> bool:
         if any(alt.search(message.norm, toks) for alt in self._sincere_alts):
