@@ -56,6 +56,13 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("sort it out you fuckers", {"abuse.insult"}, set()),
     ("u dumbfuck, read the ticket", {"abuse.insult"}, set()),
     ("The fucker of a printer jammed again.", {"abuse.profanity"}, {"abuse.insult"}),
+    # words that name-call only in some senses (real reviews: issue #13)
+    ("The book explains why Homo sapiens came to rule the planet.", set(), {"abuse.harassment"}),
+    ("In the story a mysterious old man tells the boy about the treasure.", set(), {"abuse.harassment"}),
+    ("Get back to your desk, old man, and do your job.", {"abuse.harassment"}, set()),
+    ("They are making fools of their customers with this warranty.", set(), {"abuse.insult"}),
+    ("The screen cracked after a sudden jerk when the stand tipped.", set(), {"abuse.insult"}),
+    ("The jerk on the phone hung up on me.", {"abuse.insult"}, set()),
     # yelling: repeated hostile runs even when the models read the words as calm
     ("Sorry??? Another delivery charge??? On a free delivery order!!!", {"abuse.yelling"}, set()),
     ("what does this code mean???", set(), {"abuse.yelling"}),
