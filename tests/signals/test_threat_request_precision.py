@@ -48,6 +48,10 @@ FIRES = [
     ("Can someone else help me with this?", "request.manager"),
     ("I'd rather deal with someone else.", "request.manager"),
     ("Get me someone who actually knows what they are doing.", "request.manager"),
+    # the customer's own review, and a platform named whole
+    ("I'll be leaving a one-star review tonight.", "threat.public"),
+    ("Screenshots are ready for Insta and Twitter.", "threat.public"),
+    ("I went straight to Twitter with this.", "threat.public"),
 ]
 
 SILENT = [
@@ -95,6 +99,11 @@ SILENT = [
     ("I'd like to send the gift to someone else.", "request.manager"),
     ("I hope you meet someone else who makes you happy.", "request.manager"),
     ("They will have to hire someone else for the role.", "request.manager"),
+    # other people's reviews, read before buying; a platform name cut short; looking something up
+    ("I nearly didn't order after seeing so many negative reviews.", "threat.public"),
+    ("I read a few one-star reviews but the router works fine.", "threat.public"),
+    ("The drive is ready for installation now, what's next?", "threat.public"),
+    ("I went to do some research on Google and found your number.", "threat.public"),
 ]
 
 
