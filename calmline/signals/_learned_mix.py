@@ -208,9 +208,10 @@ _THINGS = frozenset(
 def learned_untargeted(message: Message, abuse: LearnedScore, excluded: Exclusions = ()) -> Signal | None:
     """An ``abuse.profanity`` from the learned abuse head, when neither the rules nor ``learned_insult`` fired.
 
-    Offensive words addressed to no one here ("that man is a disgusting liar"): the head reads
-    them where the swearing lexicon has no entry (on its words, the rules have already decided,
-    apologies and quotes included). Each evidence word must be unquoted and
+    Offensive words addressed to no one here ("them hoes", "that man is a disgusting liar"): the head
+    reads them where the swearing lexicon has no entry (on its words, the rules have already decided,
+    apologies and quotes included); the frustration words ("this is stupid", "that sucks") are not
+    swearing. Each evidence word must be unquoted and
     unnegated, not said of oneself, and not in a clause about a thing (criticism of a product,
     company or bot is not abuse); the message must read as English (the head's language).
     """
@@ -218,7 +219,9 @@ def learned_untargeted(message: Message, abuse: LearnedScore, excluded: Exclusio
         return None
 
     def at_no_one(word: str, a: int, b: int) -> bool:
-        return not _is_swearing(word) and not _of_self(message, a, b) and not _near(message, a, b, _THINGS)
+        if _is_swearing(word) or word in _frustration_words():
+            return False
+        return not _of_self(message, a, b) and not _near(message, a, b, _THINGS)
 
     return _learned_signal(
         message,
@@ -237,6 +240,15 @@ def _swearing() -> tuple[frozenset[str], tuple[str, ...]]:
     data, origin = load_yaml("profanity")
     words = frozenset().union(*(word_list(data, k, origin) for k in ("strong", "acronyms", "mild", "foreign")))
     return words, tuple(word_list(data, "stems", origin))
+
+
+@lru_cache(maxsize=1)
+def _frustration_words() -> frozenset[str]:
+    """The tone lexicon's negative words ("stupid", "ridiculous", "sucks", "hate"): LABELS.md reads them as
+    frustration (the reader's "negative words" cue), not as swearing; aimed at someone, ``learned_insult``
+    and the insult rules read them."""
+    data, origin = load_yaml("tone")
+    return word_list(data, "negative", origin)
 
 
 def _is_swearing(word: str) -> bool:

@@ -254,8 +254,7 @@ def test_the_shipped_stack_reads_a_neutral_input_below_even() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "stupid question but where is my order",  # a question called silly (the rules' exclusion)
-        "this was meant to be idiot proof and it is not",  # a set phrase
+        "dumb question but where is my order",  # a question called silly (the rules' exclusion)
         "you idiot proof everything except the refunds",  # a set phrase, with "you" near it
     ],
 )
@@ -268,6 +267,30 @@ def test_learned_abuse_respects_the_insult_rules_exclusions(reader: Reader, text
     # without the exclusions the head's words would have fired: the rules' spans are what stops them
     m, abuse = Message(text), r.learned["abuse"]
     assert learned_insult(m, abuse) is not None or learned_untargeted(m, abuse) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stupid question but where is my order",
+        "this was meant to be idiot proof and it is not",
+        "this was meant to be dummy proof and it is not",
+        "This is stupid, fifty people in the queue.",
+        "Pathetic. Two hours on hold.",
+        "that sucks, the parcel is lost again",
+    ],
+)
+def test_frustration_words_at_no_one_are_not_swearing(reader: Reader, text: str) -> None:
+    # LABELS.md: abuse.profanity is swearing; "stupid", "pathetic", "sucks" said of a situation are the
+    # frustration cue, not abuse (the frustration still rises)
+    r = reader.read(text)
+    assert not [s for s in r.signals if s.label.startswith("abuse.")], r.signals
+    assert any(reason.startswith("negative words") or "learned negative" in reason for reason in r.reasons)
+
+
+def test_untargeted_slang_the_lexicon_lacks_is_still_read(reader: Reader) -> None:
+    r = reader.read("them hoes come and them hoes go")
+    assert "abuse.profanity" in {s.label for s in r.signals}
 
 
 def test_a_stupid_question_near_miss_still_insults(reader: Reader) -> None:
