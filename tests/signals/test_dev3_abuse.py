@@ -63,6 +63,9 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("They are making fools of their customers with this warranty.", set(), {"abuse.insult"}),
     ("The screen cracked after a sudden jerk when the stand tipped.", set(), {"abuse.insult"}),
     ("The jerk on the phone hung up on me.", {"abuse.insult"}, set()),
+    ("Winners and losers of the new loyalty scheme, explained", set(), {"abuse.insult"}),
+    ("You asked us to send selfies of us at the gate, here they are", set(), {"abuse.harassment"}),
+    ("Send pics of yourself in the uniform, go on", {"abuse.harassment"}, set()),
     # yelling: repeated hostile runs even when the models read the words as calm
     ("Sorry??? Another delivery charge??? On a free delivery order!!!", {"abuse.yelling"}, set()),
     ("what does this code mean???", set(), {"abuse.yelling"}),

@@ -104,6 +104,8 @@ SILENT = [
     ("I read a few one-star reviews but the router works fine.", "threat.public"),
     ("The drive is ready for installation now, what's next?", "threat.public"),
     ("I went to do some research on Google and found your number.", "threat.public"),
+    # ending a relationship is no threat of harm (a real tweet to an airline did it with an emoji)
+    ("If this keeps up I may have to break up with you, airline.", "threat.personal"),
 ]
 
 
