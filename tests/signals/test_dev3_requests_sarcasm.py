@@ -158,6 +158,18 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Happy to hear the price freeze continues.", set(), {"customer.sarcasm"}),
     ("The plan is to cancel order 123 and keep 124.", set(), {"customer.sarcasm"}),
     ("Fantastic support, Priya fixed it in ten minutes.", set(), {"customer.sarcasm"}),
+    # thanks for an act a customer wants is sincere; for one they suffer, sarcastic (issue #13: real
+    # tweets to airlines thanked for "keeping me Exec Platinum" and gave staff "a gold star")
+    ("Thanks for keeping me updated on the replacement.", set(), {"customer.sarcasm"}),
+    ("Thank you for leaving the parcel with my neighbour, perfect.", set(), {"customer.sarcasm"}),
+    ("Great job getting me onto the earlier train!", set(), {"customer.sarcasm"}),
+    ("Thanks for making the switch so easy, honestly.", set(), {"customer.sarcasm"}),
+    ("Please give Maria a gold star from me.", set(), {"customer.sarcasm"}),
+    ("Thanks for cancelling the duplicate order as I asked.", set(), {"customer.sarcasm"}),
+    ("Thanks for keeping me on hold for 40 minutes.", {"customer.sarcasm"}, set()),
+    ("Thank you for leaving my suitcase in Madrid.", {"customer.sarcasm"}, set()),
+    ("Thanks for cancelling my booking and not telling anyone.", {"customer.sarcasm"}, set()),
+    ("thanks for making this the worst weekend of the year", {"customer.sarcasm"}, set()),
 ]
 
 
