@@ -52,6 +52,8 @@ FIRES = [
     ("I'll be leaving a one-star review tonight.", "threat.public"),
     ("Screenshots are ready for Insta and Twitter.", "threat.public"),
     ("I went straight to Twitter with this.", "threat.public"),
+    ("You owe me £80 for the missed delivery slot.", "request.refund"),
+    ("I will never book with you again.", "threat.churn"),
 ]
 
 SILENT = [
@@ -106,6 +108,10 @@ SILENT = [
     ("I went to do some research on Google and found your number.", "threat.public"),
     # ending a relationship is no threat of harm (a real tweet to an airline did it with an emoji)
     ("If this keeps up I may have to break up with you, airline.", "threat.personal"),
+    # LABELS.md "no" cases: a refund already received or asked about, loyalty stated with "never"
+    ("You owe me nothing, the mistake was mine.", "request.refund"),
+    ("Do you refund to the card I paid with, or as a voucher?", "request.refund"),
+    ("I'd never book with anyone else, your crew are lovely.", "threat.churn"),
 ]
 
 
