@@ -54,6 +54,8 @@ FIRES = [
     ("I went straight to Twitter with this.", "threat.public"),
     ("You owe me £80 for the missed delivery slot.", "request.refund"),
     ("I will never book with you again.", "threat.churn"),
+    ("It usually takes you three weeks to reply to an email.", "customer.waiting"),
+    ("I've been holding for 45 minutes now.", "customer.waiting"),
 ]
 
 SILENT = [
@@ -112,6 +114,12 @@ SILENT = [
     ("You owe me nothing, the mistake was mine.", "request.refund"),
     ("Do you refund to the card I paid with, or as a voucher?", "request.refund"),
     ("I'd never book with anyone else, your crew are lovely.", "threat.churn"),
+    # holding a child, someone else's habits, a journey planned, praise of staff, kind messages
+    ("Holding my son on my lap, the flight is 3 hours, is that allowed?", "customer.waiting"),
+    ("My bank normally takes 2 days to reply, so I'll confirm the card then.", "customer.waiting"),
+    ("Sitting on the coach for 5 hours next Tuesday, can I bring food?", "customer.waiting"),
+    ("I spoke to two of your agents and both were really patient, thank you.", "customer.repeating"),
+    ("The staff left messages of congratulations in our room, lovely touch.", "customer.repeating"),
 ]
 
 
