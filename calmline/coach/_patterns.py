@@ -56,25 +56,25 @@ EXCUSE = re.compile(
     r"staff|short-?staffed|warehouse|out of our)|\bdue to\b|\bbecause of\b|\bbeyond our control|\bout of our control|\bnot our fault"
 )
 BLAME = re.compile(
-    r"\byou (?:probably|obviously)\b|\byou (?:must|should) have (?:signed|ordered|attached|forgotten|missed|ignored)|\byou didn'?t (?:send|attach|read|update|check|follow)|\b(?:the bank|the courier|they) [\w ]{0,20}, not us\b|"
+    r"\byou (?:probably|obviously) (?:didn'?t|did not|forgot|missed|entered|typed|clicked|ignored|deleted|misread|never|haven'?t|overlooked)\b|\byou (?:must|should) have (?:signed|ordered|attached|forgotten|missed|ignored)|\byou didn'?t (?:send|attach|read|update|check|follow)|\b(?:the bank|the courier|they) [\w ]{0,20}, not us\b|"
     r"\byou (?:must|should|would|could) have (?:entered|typed|read|checked|selected|clicked|known|done|given|sent|filled)|"
     r"\byou (?:didn'?t|did not|failed to|forgot to|never) (?:read|check|follow|enter|fill|update|tell|include|select|click|"
-    r"attach|provide|pay|cancel)|\byour (?:own )?(?:mistake|fault|error)|\b(?:that'?s|that is|it'?s|it is) (?:the |their |your )?"
+    r"attach|provide|pay|cancel)|(?<!\bnot )(?<!n't )(?<!\bnot at all )(?<!\bnot even )(?<!\bnever )(?<!\bno )(?<!\bnone of this was )(?<!\bnone of it was )(?<!\bnone of that was )\byour (?:own )?(?:mistake|fault|error)|\b(?:that'?s|that is|it'?s|it is) (?:the |their |your )?"
     r"(?:courier|bank|manufacturer|supplier|carrier|post office|delivery company)(?:'s)? (?:problem|fault|issue|responsibility)|"
     r"\bnot (?:our|my) (?:fault|problem|responsibility|issue)|\buser error|\byou (?:entered|typed|put|gave us|selected|chose) "
     r"(?:it |the \w+ |your \w+ )?(?:wrong|incorrect)|\bif you had (?:read|checked|followed)|\bblame (?:the|your)|"
     r"\b(?:that|this) is (?:on you|your (?:own )?doing)"
 )
 DISMISSIVE = re.compile(
-    r"\bcalm down\b|\b(?:just )?relax\b|\bnothing (?:more |else )?(?:i|we) can do\b|\b(?:it'?s|that'?s|it is|that is) "
+    r"(?:^|(?<=[.!?,;])|(?<=[.!?,;]\s))(?:please |ok,? |okay,? |just |now |look,? )?(?:calm down|relax)\b|\b(?:you need to|you should|you have to|you must|just) (?:calm down|relax)\b|\bcalm down,? (?:sir|madam|mate|please)\b|\bnothing (?:more |else )?(?:i|we) can do\b|\b(?:it'?s|that'?s|it is|that is) "
     r"(?:just |simply )?(?:the |our |company )?polic(?:y|ies)\b(?!\s+(?:is|to|says|that|because|on|for))|\bpolicy is policy|"
     r"\brules are rules|\bas i (?:already |previously |just |have )?(?:said|mentioned|explained|told you|stated)|"
     r"\blike i (?:said|told you)|\bi (?:already|just) (?:said|told you|explained)|\bsorry (?:that |if )?you feel (?:that way|like that|this way)|"
     r"\bnot my (?:problem|department|job)|\bi can'?t help you\b(?! with)|\b(?:you need to|please) (?:calm|relax)|"
     r"\bi (?:won'?t|will not|can'?t|cannot) (?:transfer|escalate) (?:you|this)|\b(?:there'?s|there is) no (?:manager|supervisor)|"
     r"\bbe patient\b|\btakes as long as it takes\b|\bno need to be rude\b|\bthat'?s the rules\b|\bgo ahead,? post\b|\bwon'?t help\b|"
-    r"\bout of (?:our|my) hands\b|\bdeal with (?:the|your)\b|\bthe same thing\b|\b(?:it'?s|that'?s) just the\b|\bstop (?:shouting|typing)\b(?=[^.]*\.?\s*$)|"
-    r"\bdeal with it\b|\btake it or leave it\b|\bwhatever\b|\bnot (?:my|our) concern\b"
+    r"\bout of (?:our|my) hands\b|\bdeal with (?:the|your)\b|\b(?:it'?s|it is|that'?s|that is|they'?re|they are) (?:all |just |still )?the same thing\b|\b(?:it'?s|that'?s) just the (?:way|system|rules?|polic(?:y|ies)|process|procedure|computer|same)\b|\bstop (?:shouting|typing)\b(?=[^.]*\.?\s*$)|"
+    r"\bdeal with it\b|\btake it or leave it\b|(?:^|(?<=[.!?])|(?<=[.!?]\s))(?:ok(?:ay)?,? |fine,? |yeah,? )?whatever(?=\s*(?:[.!,]|$))|\bnot (?:my|our) concern\b"
 )
 ABRUPT = re.compile(r"^\s*(?:ok(?:ay)?,? )?(?:bye|goodbye|good ?bye|done|we'?re done)\W*$")
 REFUSAL = re.compile(
@@ -145,8 +145,9 @@ ESCALATION = re.compile(
     r"|\bescalat(?:e|ing|ed) (?:this|it|your)"
 )
 SARCASM = re.compile(
-    r"\b(?:obviously|clearly you|good luck with that|as i'?m sure you know|congratulations|duh|no offen[cs]e,? but|"
-    r"with all due respect|oh (?:great|wonderful|brilliant)|nice try|if you (?:had )?(?:bothered|read)|whatever|right back at you|what a joke)\b"
+    r"\b(?:obviously,? (?:you|u)|clearly you|good luck with that|as i'?m sure you know|duh|no offen[cs]e,? but|"
+    r"with all due respect|oh (?:great|wonderful|brilliant)|nice try|if you (?:had )?(?:bothered|read)|right back at you|what a joke)\b"
+    r"|(?:^|(?<=[.!?])|(?<=[.!?]\s))(?:ok(?:ay)?,? |fine,? |yeah,? )?whatever(?=\s*(?:[.!,]|$))|\bcongratulations,? (?:genius|einstein|sherlock)\b"
 )
 PROFANITY = re.compile(
     r"\b(?:damn\w*|hell|shit\w*|fuck\w*|crap\w*|bloody|wtf|ffs|piss\w*|bastard|arse\w*|ass(?:hole)?|bollocks|idiot\w*|"
