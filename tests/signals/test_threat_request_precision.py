@@ -56,6 +56,7 @@ FIRES = [
     ("I will never book with you again.", "threat.churn"),
     ("It usually takes you three weeks to reply to an email.", "customer.waiting"),
     ("I've been holding for 45 minutes now.", "customer.waiting"),
+    ("I'm taking you to small claims court over this.", "threat.legal"),
 ]
 
 SILENT = [
@@ -120,6 +121,9 @@ SILENT = [
     ("Sitting on the coach for 5 hours next Tuesday, can I bring food?", "customer.waiting"),
     ("I spoke to two of your agents and both were really patient, thank you.", "customer.repeating"),
     ("The staff left messages of congratulations in our room, lovely touch.", "customer.repeating"),
+    # "I'm guessing/wondering ..." is a thought, not an intention (a real Reddit comment about a court case)
+    ("I'm guessing that claim would never hold up in court.", "threat.legal"),
+    ("I'm wondering whether small claims court covers parcels at all.", "threat.legal"),
 ]
 
 
