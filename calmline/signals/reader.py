@@ -38,7 +38,7 @@ from calmline.signals._plan import Plan
 from calmline.signals._text import Message, prepare_messages
 from calmline.signals.base import Detector
 from calmline.signals.detectors import DEFAULT_DETECTORS, InsultDetector
-from calmline.signals.detectors.tone import tone_words
+from calmline.signals.detectors.tone import praises_reader, tone_words
 from calmline.types import Signal
 
 __all__ = ["FRUSTRATION_WEIGHTS", "Reader", "Reading", "TextModel"]
@@ -397,6 +397,10 @@ class Reader:
                     # the model's anger comes from the swear words themselves: swearing as emphasis
                     value *= 0.15
                     reasons.insert(0, EMPHASIS_REASON)
+                elif praises_reader(message.norm):
+                    # "YOU ARE THE BEST!!!": the model reads the capitals and "!!!" as anger
+                    value *= 0.3
+                    reasons.insert(0, _HAPPY_REASON)
         if not reasons:
             reasons = ["no sign of negative emotion"]
         return round(min(1.0, value), 4), reasons[:5]

@@ -66,6 +66,9 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Winners and losers of the new loyalty scheme, explained", set(), {"abuse.insult"}),
     ("You asked us to send selfies of us at the gate, here they are", set(), {"abuse.harassment"}),
     ("Send pics of yourself in the uniform, go on", {"abuse.harassment"}, set()),
+    # happy capitals praising the reader are no yelling (LABELS.md), even when the emotion model reads anger
+    ("YOU ARE THE BEST!!! FOLLOW ME BACK PLEASE", set(), {"abuse.yelling"}),
+    ("YOU ARE THE BEST, YOU LOST MY BAG AGAIN!!!", {"abuse.yelling"}, set()),
     # yelling: repeated hostile runs even when the models read the words as calm
     ("Sorry??? Another delivery charge??? On a free delivery order!!!", {"abuse.yelling"}, set()),
     ("what does this code mean???", set(), {"abuse.yelling"}),

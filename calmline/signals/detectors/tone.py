@@ -68,13 +68,29 @@ def _words(key: str) -> frozenset[str]:
     return value
 
 
+#: praise or thanks said to the reader ("YOU ARE THE BEST!!!", "I LOVE YOU GUYS"): the emotion model reads capitals
+#: and "!!!" as anger, so where positive words outweigh negative ones this phrasing is enough
+_PRAISE_AT_YOU = re.compile(
+    r"\b(?:you(?:'re| are)|u r|ur|you guys are|y'all are) (?:so |simply |just |truly |really )?(?:the best|the greatest|"
+    r"amazing|awesome|brilliant|fantastic|wonderful|great|superb|incredible|legends?|heroes|a star|stars|a lifesaver)\b|"
+    r"\bi love (?:you|u|y'all)\b|\bthank (?:you|u)\b"
+)
+
+
 def is_happy(message: Message, context: Context) -> bool:
-    """Positive words outweigh negative ones and the emotion model agrees."""
+    """Positive words outweigh negative ones and the emotion model agrees (or the message praises the reader)."""
     toks = message.token_set
     pos = len(toks & _words("happy"))
     neg = len(toks & _words("negative"))
+    if not pos or pos <= neg:
+        return False
     sat = context.emotion.get("satisfaction", 0.0)
-    return pos > 0 and pos > neg and sat + 0.15 >= context.negativity
+    return sat + 0.15 >= context.negativity or praises_reader(message.norm)
+
+
+def praises_reader(norm: str) -> bool:
+    """Whether the (normalised) message praises or thanks the reader ("you are the best", "thank you")."""
+    return _PRAISE_AT_YOU.search(norm) is not None
 
 
 @register("abuse.yelling.v1")
