@@ -130,7 +130,10 @@ def message_time(value: Any, what: str) -> float | None:
     if isinstance(value, bool):
         raise ValueError(f"{what}: not a time")
     if isinstance(value, (int, float)):
-        seconds = float(value)
+        try:
+            seconds = float(value)
+        except OverflowError:  # an integer of 309 digits or more
+            raise ValueError(f"{what}: the time is out of range (1970-2100 UTC)") from None
     elif isinstance(value, str):
         from datetime import UTC, datetime
 

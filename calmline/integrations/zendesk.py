@@ -46,7 +46,7 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 def _when(ts: str) -> float:
     """The timestamp header as Unix seconds: ISO 8601 (what Zendesk sends) or plain seconds."""
     text = ts.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # str.isdigit() also takes "²", which float() refuses
         return float(text)
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -84,3 +84,29 @@ def test_zendesk_odd_payloads_get_no_5xx(zd_api: Api, name: str) -> None:  # noq
     for body in _variants(doc, 60, seed=zlib.crc32(name.encode())):
         r = zd.deliver(zd_api, body)
         assert r.status_code < 500, (body[:300], r.text)
+
+
+def test_chatwoot_time_as_a_huge_integer_is_refused(cw_api: Api) -> None:  # noqa: F811
+    doc = json.loads(cw.fixture("message_created"))
+    doc["created_at"] = 10**400  # float() overflows on 309 digits and more
+    r = cw.deliver(cw_api, json.dumps(doc).encode())
+    assert r.status_code == 422 and "out of range" in r.text, r.text
+
+
+def test_zendesk_time_as_a_huge_integer_is_refused(zd_api: Api) -> None:  # noqa: F811
+    doc = json.loads(zd.fixture("comment_added"))
+    doc["time"] = 10**400
+    r = zd.deliver(zd_api, json.dumps(doc).encode())
+    assert r.status_code == 422 and "out of range" in r.text, r.text
+
+
+@pytest.mark.parametrize("stamp", [b"\xb2", b"\xb9\xb2\xb3", b"1\xbd"])
+def test_zendesk_timestamp_header_of_other_digits_is_refused(zd_api: Api, stamp: bytes) -> None:  # noqa: F811
+    # headers are read as latin-1: byte 0xB2 is "²", a digit to str.isdigit() that float() refuses
+    headers = {
+        "Content-Type": "application/json",
+        "X-Zendesk-Webhook-Signature-Timestamp": stamp,  # type: ignore[dict-item]
+        "X-Zendesk-Webhook-Signature": "AAAA",
+    }
+    r = zd_api.client.post("/integrations/zendesk/webhook", content=b"{}", headers=headers)
+    assert r.status_code == 403, r.text
