@@ -137,10 +137,12 @@ def _coach_items(draft: str | None, conversation: str | None) -> Iterator[tuple[
     if not stdin and not Path(label).is_file():
         raise InputFormatError(not_a_file(Path(label)), source=label)
     opened: AbstractContextManager[IO[bytes]] = nullcontext(sys.stdin.buffer) if stdin else Path(label).open("rb")  # noqa: SIM115 - entered just below
+    seen = False
     with opened as stream:
         for lineno, raw in enumerate(stream, 1):
             if not raw.strip():
                 continue
+            seen = True
             try:
                 obj = json.loads(raw)
             except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -152,6 +154,8 @@ def _coach_items(draft: str | None, conversation: str | None) -> Iterator[tuple[
             if not text.strip():
                 raise InputError("field 'draft' is empty: write the reply to coach", source=label, line=lineno)
             yield conv, text
+    if not seen:
+        raise InputFormatError("empty input: no drafts to coach (one JSON object with a 'draft' per line)", source=label)
 
 
 def coach_command(

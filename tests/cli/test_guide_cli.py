@@ -82,6 +82,17 @@ def test_coach_bad_line_is_an_error(tmp_path):
     assert "draft" in result.output
 
 
+@pytest.mark.parametrize("content", ["", "\n\n", "  \n"])
+def test_coach_with_no_drafts_is_an_error(tmp_path, content):
+    path = tmp_path / "d.jsonl"
+    path.write_text(content)
+    result = runner.invoke(app, ["coach", "--conversation", str(path), "--format", "jsonl"])
+    assert result.exit_code == 2, result.output
+    assert "empty input" in result.output
+    result = runner.invoke(app, ["coach", "--format", "jsonl"], input=content)  # stdin
+    assert result.exit_code == 2, result.output
+
+
 def test_bad_playbook_is_reported(tmp_path):
     bad = tmp_path / "pb.yaml"
     bad.write_text("version: 1\n")
