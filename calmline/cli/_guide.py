@@ -155,7 +155,7 @@ def _coach_items(draft: str | None, conversation: str | None) -> Iterator[tuple[
                 raise InputError("field 'draft' is empty: write the reply to coach", source=label, line=lineno)
             yield conv, text
     if not seen:
-        raise InputFormatError("empty input: no drafts to coach (one JSON object with a 'draft' per line)", source=label)
+        raise InputFormatError("empty input: no drafts (one JSON object with a 'draft' per line)", source=label)
 
 
 def coach_command(

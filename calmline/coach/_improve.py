@@ -29,13 +29,13 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 #: A sentence that does nothing: acknowledgement noises on their own.
 FILLER = re.compile(
     r"^\s*(?:ok(?:ay)?|k|sure|noted|fine|right|alright|all right|got it|understood|hmm+|ah|oh|yes|yep|no problem|"
-    r"sorry(?: for (?:any|the) (?:inconvenience|trouble))?|thanks?(?: you)?|kk)\s*[.!?]*\s*$",
+    r"sorry(?: for (?:any|the) (?:inconvenience|trouble))?|thanks?(?: you)?|kk)[\s.!?]*+$",
     re.I,
 )
 #: A closing pleasantry: it belongs at the end of a reply.
 SIGN_OFF = re.compile(
     r"^\s*(?:have a (?:great|good|nice|lovely|wonderful) (?:day|evening|weekend|afternoon|one)|take care|"
-    r"(?:kind |best )?regards|goodbye|bye|all the best|many thanks)\b[^.!?]*[.!?]*\s*$",
+    r"(?:kind |best )?regards|goodbye|bye|all the best|many thanks)\b[^.!?]*+[.!?\s]*+$",
     re.I,
 )
 _BAD = frozenset({"dismissive", "blame", "tone.mirroring", "empathy.canned"})
@@ -72,7 +72,7 @@ _TO_MOVE = {
     "boundary.end": "boundary",
 }
 _REFERENCE = re.compile(r"\b[A-Z]{2,4}-\d{4,}\b")
-_REF_CLAUSE = re.compile(r",?\s+(?:under|with|quoting) (?:reference|case(?: number)?) \{ticket\}")
+_REF_CLAUSE = re.compile(r"(?:,\s++|(?<![\s,])\s++)(?:under|with|quoting) (?:reference|case(?: number)?) \{ticket\}")
 
 
 def known_ticket(plan: Plan, draft: str, ticket: str | None) -> str | None:

@@ -104,7 +104,7 @@ TIMEFRAME = re.compile(
 )
 CONTACT = re.compile(
     r"\b(?:ticket|case|reference|ref|claim|incident)\s*(?:number|no\.?|#|id)?\s*(?:is\s*)?[:#]?\s*(?:[a-z]{0,4}-?\d[\w-]*|\{ticket\})"
-    r"|\{ticket\}|\+?\d[\d\s-]{8,}\d|[\w.+-]+@[\w-]+\.[\w.]+|reply (?:directly )?to this (?:email|message)|call us (?:on|at)|direct line"
+    r"|\{ticket\}|\+?\d[\d\s-]{8,}\d|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+|reply (?:directly )?to this (?:email|message)|call us (?:on|at)|direct line"
 )
 HOLD = re.compile(
     r"\b(?:(?:can|could|may) i (?:put|place) you on (?:a )?(?:brief |short |quick )?hold|(?:is it|would it be) (?:ok(?:ay)?|alright|"

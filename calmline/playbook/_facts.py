@@ -23,7 +23,7 @@ _ORDER = re.compile(
     re.I,
 )
 _AMOUNT = re.compile(
-    r"[£$€]\s?\d[\d,]*(?:\.\d\d)?|\b\d[\d,]*(?:\.\d\d)?\s?(?:dollars|pounds|euros|usd|gbp|eur)\b", re.I
+    r"[£$€]\s?\d[\d,]*(?:\.\d\d)?|(?<![\d,])\d[\d,]*(?:\.\d\d)?\s?(?:dollars|pounds|euros|usd|gbp|eur)\b", re.I
 )
 _DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _MONTHS = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"

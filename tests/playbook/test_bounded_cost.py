@@ -2,7 +2,8 @@
 
 Not a speed target: the cost of a message is compared with that of the same message eight times
 longer. Three fact-extraction regexes began with an unbounded whitespace run, tried again from
-every space of a long run: "on hold for 2" and 20,000 spaces took 11 s to guide.
+every space of a long run: "on hold for 2" and 20,000 spaces took 11 s to guide; the amount regex was
+tried from every digit of "1,1,1,..." (8.5 s for 20,000 characters).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ PADDED = {
     "waiting then spaces": ("I was on hold for 2", " ", "x, and where is my refund?"),
     "waiting then newlines": ("Still waiting, ", "\n", "and nobody answers"),
     "swearing then tabs": ("still no bloody refund", "\t", ", so"),
+    "comma-separated digits": ("I paid ", "1,", " and got nothing"),
+    "thousands separators": ("refund ", "1,000,", "x"),
 }
 
 

@@ -71,9 +71,9 @@ def _words(key: str) -> frozenset[str]:
 #: praise or thanks said to the reader ("YOU ARE THE BEST!!!", "I LOVE YOU GUYS"): the emotion model reads capitals
 #: and "!!!" as anger, so where positive words outweigh negative ones this phrasing is enough
 _PRAISE_AT_YOU = re.compile(
-    r"\b(?:you(?:'re| are)|u r|ur|you guys are|y'all are) (?:so |simply |just |truly |really )?(?:the best|the greatest|"
-    r"amazing|awesome|brilliant|fantastic|wonderful|great|superb|incredible|legends?|heroes|a star|stars|a lifesaver)\b|"
-    r"\bi love (?:you|u|y'all)\b|\bthank (?:you|u)\b"
+    r"\b(?:you(?:'re| are)|u r|ur|you guys are|y'all are) (?:so |simply |just |truly |really )?"
+    r"(?:the best|the greatest|amazing|awesome|brilliant|fantastic|wonderful|great|superb|incredible|legends?|heroes|"
+    r"a star|stars|a lifesaver)\b|\bi love (?:you|u|y'all)\b|\bthank (?:you|u)\b"
 )
 
 
