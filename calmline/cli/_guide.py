@@ -46,8 +46,17 @@ class Channel(StrEnum):
     email = "email"
 
 
+#: guidance after a turn reads at most this many turns up to it, as the service's analysis window
+#: (``calmline.cases.pipeline.Policy.window``) does: a long conversation costs linear time, not quadratic
+GUIDE_WINDOW = 200
+
+
 def guide_turns(analysis: Analysis, *, playbook: Any = None, channel: str = "chat") -> list[dict[str, Any]]:
-    """Guidance after each customer turn and after the last turn, as JSON-ready dicts."""
+    """Guidance after each customer turn and after the last turn, as JSON-ready dicts.
+
+    Each guidance reads the last ``GUIDE_WINDOW`` turns up to it; the conversation state it gets (counts,
+    peak, trend) is the one after that turn, which carries on from every turn before.
+    """
     from calmline.playbook import decide
 
     out = []
@@ -55,10 +64,11 @@ def guide_turns(analysis: Analysis, *, playbook: Any = None, channel: str = "cha
     for i, ta in enumerate(analysis.turns):
         if ta.turn.role is not Role.CUSTOMER and i != last:
             continue
+        lo = max(0, i + 1 - GUIDE_WINDOW)
         conv = Conversation(
-            analysis.conversation.id, analysis.conversation.turns[: i + 1], analysis.conversation.metadata
+            analysis.conversation.id, analysis.conversation.turns[lo : i + 1], analysis.conversation.metadata
         )
-        prefix = Analysis(conv, analysis.turns[: i + 1], analysis.states[: i + 1])
+        prefix = Analysis(conv, analysis.turns[lo : i + 1], analysis.states[lo : i + 1])
         g = decide(prefix, playbook=playbook, channel=channel)
         out.append({"index": ta.index, "guidance": g.to_dict()})
     return out

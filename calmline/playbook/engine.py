@@ -34,7 +34,8 @@ def _fired_before(rule_when: tuple[str, ...], customers: list[TurnAnalysis], ana
     for c in rule_when:
         if c.startswith("label:") and any(t.signal(c[6:]) is not None for t in earlier):
             return True
-        state = analysis.states[earlier[-1].index] if earlier else None
+        # turn indices count from the conversation's start; ``states`` from the first turn read (a window)
+        state = analysis.states[earlier[-1].index - analysis.turns[0].index] if earlier else None
         if c == "repeated_contact" and state is not None and state.label_counts.get("customer.repeating", 0) >= repeats:
             return True
     return False

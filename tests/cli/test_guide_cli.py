@@ -111,3 +111,24 @@ def test_binary_config_files_exit_2_without_a_traceback(tmp_path, flag):
     assert result.exit_code == 2, result.output
     assert "bin.dat: not UTF-8" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_guidance_reads_a_window_of_turns(tmp_path, monkeypatch):
+    # a conversation longer than the window: each guidance reads the last GUIDE_WINDOW turns (as the
+    # service does), so the cost and the ladder history per turn stay bounded; shorter ones read all
+    guide_mod = importlib.import_module("calmline.cli._guide")
+    monkeypatch.setattr(guide_mod, "GUIDE_WINDOW", 6)
+    turns = []
+    for i in range(20):
+        turns.append({"role": "customer", "text": f"You useless idiot, this is message {i}."})
+        turns.append({"role": "agent", "text": "Let me check that for you."})
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps({"id": "long", "turns": turns}) + "\n")
+    result = runner.invoke(app, ["guide", str(path), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)["turns"]
+    assert [t["index"] for t in out] == [*range(0, 40, 2), 39]
+    for t in out:
+        steps = t["guidance"]["ladder"]["steps"]
+        assert steps, t  # the abuse is still read in every window
+        assert all(t["index"] - 6 < s["turn_index"] <= t["index"] for s in steps), (t["index"], steps)
