@@ -1,7 +1,8 @@
 """``calmline guide`` and ``calmline coach``: thin wrappers over ``decide`` and ``coach``.
 
 Guide JSONL output, one line per conversation; guidance is given after every
-customer turn and after the last turn, whoever wrote it::
+customer turn and after the last turn, whoever wrote it (each reads the last
+``GUIDE_WINDOW`` = 200 turns up to it, as the service does)::
 
     {"id": "c1", "turns": [{"index": 0, "guidance": {
         "moves": [{"move": "acknowledge", "score": 0.8, "why": ["frustration 0.72 (anger)"]}],
