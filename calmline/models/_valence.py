@@ -4,8 +4,11 @@ The word valences are VADER's lexicon (Hutto & Gilbert 2014; PyPI ``vaderSentime
 3.3.2, MIT licence), exported by ``training/train_learned.py`` into ``valence.json``
 with its attribution. Only the lexicon is used, in a much smaller computation than
 VADER's: the valences of the known words and emoticons, a word within three after a
-negator counts ``-0.74`` times, and the sum ``s`` is squashed to ``s / sqrt(s^2 + 15)``
-in [-1, 1] (VADER's normalisation). Measured in ``make bench`` as part of the stack.
+negator counts ``-0.74`` times, words before the first "but" count half and words after it
+one and a half times (VADER's contrast rule), and the sum ``s`` is squashed to
+``s / sqrt(s^2 + 15)`` in [-1, 1] (VADER's normalisation). Politeness ("thanks", "please",
+"appreciate") carries no valence: support customers thank before they complain. Measured in
+``make bench`` as part of the stack.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ _NEGATORS = frozenset(
 _NEGATED = -0.74  # VADER's own factor for a negated word
 _WINDOW = 3
 _ALPHA = 15.0
+_BEFORE_BUT, _AFTER_BUT = 0.5, 1.5  # VADER's own factors
 
 
 class Valence:
@@ -45,13 +49,22 @@ class Valence:
         toks = (_TOKEN_ASCII if low.isascii() else _TOKEN).findall(low)
         if lex.keys().isdisjoint(toks):
             return 0.0
-        if _NEGATORS.isdisjoint(toks):
+        if _NEGATORS.isdisjoint(toks) and "but" not in toks:
             # the known words' values in order (a 0.0 left out changes no sum): C-level loops
             total = sum(filter(None, map(lex.get, toks)))
         else:
             hits = [(i, v) for i, t in enumerate(toks) if (v := lex.get(t)) is not None]
-            total = sum(v * _NEGATED if not _NEGATORS.isdisjoint(toks[max(0, i - _WINDOW) : i]) else v for i, v in hits)
+            vals = [v * _NEGATED if not _NEGATORS.isdisjoint(toks[max(0, i - _WINDOW) : i]) else v for i, v in hits]
+            if "but" in toks:  # VADER's contrast rule: what comes after "but" weighs three times what comes before
+                at = toks.index("but")
+                vals = [v * (_BEFORE_BUT if i < at else _AFTER_BUT) for (i, _), v in zip(hits, vals, strict=True)]
+            total = sum(vals)
         return total / math.sqrt(total * total + _ALPHA)
+
+
+#: politeness that support customers write before a complaint ("thanks, but ...", "please, I need ..."):
+#: it says nothing about how they feel, so it carries no valence here
+_POLITENESS = frozenset({"thank", "thanks", "thx", "ty", "please", "appreciate", "appreciated"})
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +72,6 @@ def load_valence() -> Valence:
     """The shipped lexicon (``valence.json``)."""
     try:
         meta = json.loads(resources.files("calmline.models").joinpath("valence.json").read_text("utf-8"))
-        return Valence({str(k): float(v) for k, v in meta["words"].items()})
+        return Valence({str(k): float(v) for k, v in meta["words"].items() if k not in _POLITENESS})
     except (OSError, ValueError, KeyError) as exc:
         raise ModelError(f"valence lexicon missing or corrupt: {exc}; rebuild it with `make train`") from exc
