@@ -7,8 +7,9 @@ VADER's: the valences of the known words and emoticons, a word within three afte
 negator counts ``-0.74`` times, words before the first "but" count half and words after it
 one and a half times (VADER's contrast rule), and the sum ``s`` is squashed to
 ``s / sqrt(s^2 + 15)`` in [-1, 1] (VADER's normalisation). Politeness ("thanks", "please",
-"appreciate") carries no valence: support customers thank before they complain. Measured in
-``make bench`` as part of the stack.
+"appreciate") carries no valence: support customers thank before they complain; nor do words in
+double quotes (a title, the agent's words quoted back, scare quotes). Measured in ``make bench``
+as part of the stack.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ _NEGATED = -0.74  # VADER's own factor for a negated word
 _WINDOW = 3
 _ALPHA = 15.0
 _BEFORE_BUT, _AFTER_BUT = 0.5, 1.5  # VADER's own factors
+_QUOTED = re.compile('["\u201c][^"\u201c\u201d\n]{1,80}["\u201d]')
 
 
 class Valence:
@@ -46,6 +48,8 @@ class Valence:
     def score(self, text: str) -> float:
         lex = self.words
         low = text.lower()
+        if '"' in low or "\u201c" in low:  # quoted words are someone else's (a title, the agent's promise)
+            low = _QUOTED.sub(" ", low)
         toks = (_TOKEN_ASCII if low.isascii() else _TOKEN).findall(low)
         if lex.keys().isdisjoint(toks):
             return 0.0

@@ -45,6 +45,14 @@ def test_politeness_carries_no_valence() -> None:
     assert v.score("thank you, that is wonderful") > 0.5
 
 
+def test_quoted_words_are_someone_elses() -> None:
+    # a title or the agent's own words in quotes say nothing of the writer's mood; scare quotes drop the praise
+    v = load_valence()
+    assert v.score('I have seen "Death Race" and "Dumb and Dumber"') == 0.0
+    assert v.score('your "help" was useless') < v.score("your help was useless") < 0
+    assert v.score('you said "it is terrible" but I love it') > 0.5
+
+
 def test_score_is_bounded_whatever_the_length() -> None:
     v = Valence({"bad": -2.5})
     assert -1.0 < v.score("bad " * 10_000) < -0.99

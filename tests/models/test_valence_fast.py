@@ -5,11 +5,22 @@ from __future__ import annotations
 import math
 import random
 
-from calmline.models._valence import _AFTER_BUT, _ALPHA, _BEFORE_BUT, _NEGATED, _NEGATORS, _TOKEN, _WINDOW, load_valence
+from calmline.models._valence import (
+    _AFTER_BUT,
+    _ALPHA,
+    _BEFORE_BUT,
+    _NEGATED,
+    _NEGATORS,
+    _QUOTED,
+    _TOKEN,
+    _WINDOW,
+    load_valence,
+)
 
 
 def _reference(text: str, lex: dict[str, float]) -> float:
-    toks = _TOKEN.findall(text.lower())
+    low = text.lower()
+    toks = _TOKEN.findall(_QUOTED.sub(" ", low) if '"' in low or "\u201c" in low else low)
     hits = [(i, v) for i, t in enumerate(toks) if (v := lex.get(t)) is not None]
     if not hits:
         return 0.0
@@ -29,7 +40,7 @@ def test_scores_equal_the_plain_definition_bit_for_bit() -> None:
         "", "ok", "zzz qqq", "I love it :)", "NOT BAD :P", "this is not good at all", "GOOD :D",
         "ſad ſtuff", "İyi", "KIND regards", "ﬁne", "no, never happy", "great great great :( :(",
     ]  # fmt: skip
-    fillers = ["the", "not", "no", "it", ":)", "NEVER", "Ok", "ſ", "é", "!", "but", "BUT"]
+    fillers = ["the", "not", "no", "it", ":)", "NEVER", "Ok", "ſ", "é", "!", "but", "BUT", '"', "\u201c", "\u201d"]
     for _ in range(400):
         texts.append(" ".join(rng.choice(words + fillers).upper() if rng.random() < 0.2 else rng.choice(words + fillers)
                               for _ in range(rng.randint(1, 12))))  # fmt: skip
