@@ -166,6 +166,8 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Thanks for making the switch so easy, honestly.", set(), {"customer.sarcasm"}),
     ("Please give Maria a gold star from me.", set(), {"customer.sarcasm"}),
     ("Thanks for cancelling the duplicate order as I asked.", set(), {"customer.sarcasm"}),
+    ("Thanks for keeping me posted, but the engineer still hasn't come.", set(), {"customer.sarcasm"}),
+    ("Thanks for cancelling the order, but the refund has not arrived yet.", set(), {"customer.sarcasm"}),
     ("Thanks for keeping me on hold for 40 minutes.", {"customer.sarcasm"}, set()),
     ("Thank you for leaving my suitcase in Madrid.", {"customer.sarcasm"}, set()),
     ("Thanks for cancelling my booking and not telling anyone.", {"customer.sarcasm"}, set()),
