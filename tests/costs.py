@@ -26,3 +26,13 @@ def padded_ratio(call: Callable[[str], object], head: str, fill: str, tail: str,
     call(padded(head, fill, tail, 200))
     long, short = padded(head, fill, tail, 20_000), padded(head, fill, tail, 2_500)
     return best_cpu(call, long) / max(best_cpu(call, short), floor)
+
+
+#: 8x the text may cost at most this many times the time (linear work gives about 8, quadratic 64)
+LIMIT = 30
+
+
+def assert_padded_linear(call: Callable[[str], object], name: str, spec: tuple[str, str, str], floor: float) -> None:
+    """Assert that ``call`` on the padded text ``spec`` (head, fill, tail) costs linear time in its length."""
+    ratio = padded_ratio(call, *spec, floor=floor)
+    assert ratio < LIMIT, f"{name}: 8x the text cost {ratio:.0f}x the time"

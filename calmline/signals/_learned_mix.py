@@ -19,6 +19,7 @@ from calmline.models.learned import LearnedScore
 from calmline.signals._lexicon import load_yaml, word_list
 from calmline.signals._text import Message
 from calmline.signals.detectors._patterns import is_negated
+from calmline.signals.detectors.tone import tone_words
 from calmline.types import Signal, Span
 
 __all__ = [
@@ -219,7 +220,9 @@ def learned_untargeted(message: Message, abuse: LearnedScore, excluded: Exclusio
         return None
 
     def at_no_one(word: str, a: int, b: int) -> bool:
-        if _is_swearing(word) or word in _frustration_words():
+        # the frustration words ("this is stupid", "that sucks"): LABELS.md reads them as frustration (the
+        # reader's "negative words" cue), not as swearing; aimed at someone, the insult paths read them
+        if _is_swearing(word) or word in tone_words()["negative"]:
             return False
         return not _of_self(message, a, b) and not _near(message, a, b, _THINGS)
 
@@ -240,15 +243,6 @@ def _swearing() -> tuple[frozenset[str], tuple[str, ...]]:
     data, origin = load_yaml("profanity")
     words = frozenset().union(*(word_list(data, k, origin) for k in ("strong", "acronyms", "mild", "foreign")))
     return words, tuple(word_list(data, "stems", origin))
-
-
-@lru_cache(maxsize=1)
-def _frustration_words() -> frozenset[str]:
-    """The tone lexicon's negative words ("stupid", "ridiculous", "sucks", "hate"): LABELS.md reads them as
-    frustration (the reader's "negative words" cue), not as swearing; aimed at someone, ``learned_insult``
-    and the insult rules read them."""
-    data, origin = load_yaml("tone")
-    return word_list(data, "negative", origin)
 
 
 def _is_swearing(word: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 import pytest
-from costs import padded_ratio
+from costs import assert_padded_linear
 
 import calmline
 from calmline.coach import coach
@@ -36,5 +36,4 @@ def _coach(draft: str) -> object:
 
 @pytest.mark.parametrize("name", sorted(PADDED))
 def test_coaching_cost_is_linear_in_length(name: str) -> None:
-    ratio = padded_ratio(_coach, *PADDED[name], floor=1e-3)
-    assert ratio < 30, f"{name}: 8x the draft cost {ratio:.0f}x the time"
+    assert_padded_linear(_coach, name, PADDED[name], floor=1e-3)
