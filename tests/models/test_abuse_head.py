@@ -76,7 +76,7 @@ def _learned(reader: Reader, text: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("text", "word"),
-    [("you are a liar and a hypocrite", "liar"), ("Honestly u r such a hypocrite", "hypocrite")],
+    [("you are a liar and a phony", "liar"), ("Honestly, you are a liar and a cheat", "liar")],
 )
 def test_insult_the_rules_miss_is_named_with_its_words(reader: Reader, text: str, word: str) -> None:
     r = reader.read(text)

@@ -61,8 +61,16 @@ def is_negated(message: Message, start: int, window: int) -> bool:
         elif cond:
             cond += 1  # a negator here belongs to the condition, not to what follows
         elif k >= first and (word in _NEGATORS or word.endswith("n't")):
+            if word == "no" and k + 1 < len(words) and words[k + 1] in _SUBJECTS:
+                continue  # "no you are just stupid": the interjection, not "no" before a noun
             return True
     return False
+
+
+#: subject pronouns: "no" right before one is an interjection ("No you are ...", "no it's broken")
+_SUBJECTS = frozenset(
+    {"you", "you're", "youre", "u", "ur", "i", "i'm", "im", "we", "we're", "they", "they're", "he", "she", "it's"}
+)
 
 
 #: a negator inside a condition ("if this isn't fixed ...") does not negate the main clause
