@@ -115,7 +115,10 @@ def evaluate(ctx: Context) -> dict[str, list[str]]:
     if not earlier_agents:
         out["first_contact"] = ["no agent reply yet"]
     if ctx.facts.issue and not ctx.facts.question:
-        out["complaint"] = [f'issue: "{ctx.facts.issue}"']
+        # "I need to move my appointment", said calmly, is a request: restate it and give the next step,
+        # but do not commiserate ("it's annoying to still be dealing with ...") about a first, polite ask
+        calm_request = ctx.facts.is_request and f < th.upset and not last.signals
+        out["request" if calm_request else "complaint"] = [f'issue: "{ctx.facts.issue}"']
     elif not earlier_agents and not ctx.facts.orders and ctx.facts.topic == "this" and not ctx.facts.question:
         out["vague"] = ["no specific problem or reference found yet"]
     m = _COMPANY_ERROR.search(text)

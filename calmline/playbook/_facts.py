@@ -184,8 +184,20 @@ def _aux(aux: str, subject: str) -> str:
     return aux
 
 
+#: a clause cut short where a threat or abuse was left out ("I want to [cancel my subscription]") ends on a word
+#: that needs what follows; restated, it would read "you want to;"
+_DANGLING = re.compile(
+    r"\b(?:to|a|an|the|my|your|our|their|his|her|its|this|that|and|or|of|for|with|about|at|on|in|from|by|into|is|are|be|will|would|can|could|should)$",
+    re.I,
+)
+_PLEASE = re.compile(r"[,\s]+(?:please|pls|thanks|thank you)$", re.I)
+
+
 def _restate(clause: str, asked: bool = False) -> tuple[str, bool]:
     """The clause in the agent's voice, and whether it is a question; "" when it reads badly."""
+    clause = _PLEASE.sub("", clause)  # "...on my order please" is restated without the customer's courtesy
+    if _DANGLING.search(clause):
+        return "", False
     m = _WHERE.match(clause)
     if m:
         thing = swap_pronouns(m.group(1).strip())

@@ -42,6 +42,7 @@ CONDITIONS: frozenset[str] = frozenset(
     {
         "first_contact",
         "complaint",
+        "request",
         "vague",
         "upset",
         "angry",

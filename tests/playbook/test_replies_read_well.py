@@ -72,3 +72,38 @@ def test_sarcastic_thanks_is_a_complaint():
         )
     )
     assert "acknowledge" not in thanks.move_ids()
+
+
+def test_a_calm_first_request_is_restated_not_commiserated():
+    # "It's annoying to still be dealing with your physio appointment, and I'm sorry it has taken this much of
+    # your time" answered a polite first ask (found trying `calmline guide` on the bundled samples)
+    for text in (
+        "Hi, I need to move my physio appointment on Tuesday 10 March at 9:15.",
+        "Hi, I need to change the delivery address on my order 55123 please.",
+    ):
+        for cid in ("c1", "c2", "c3", "health-booking-01"):  # the phrase rotates with the conversation id
+            g = decide(build(("customer", text, {}, 0.2), cid=cid))
+            ids = g.move_ids()
+            assert "paraphrase" in ids and "next_steps" in ids, ids
+            assert "acknowledge" not in ids and "clarify" not in ids, ids
+            assert not re.search(r"\bstill\b|annoying|sorry|went wrong", g.suggested_reply), g.suggested_reply
+    # near miss: the same request, upset, or with a signal, is acknowledged
+    upset = decide(build(("customer", "I need to move my physio appointment on Tuesday 10 March.", {}, 0.5)))
+    assert "acknowledge" in upset.move_ids()
+    waiting = decide(
+        build(("customer", "I need my refund, I have been waiting three weeks.", {"customer.waiting": "waiting"}, 0.3))
+    )
+    assert "acknowledge" in waiting.move_ids()
+
+
+def test_a_restated_request_reads_as_a_whole_sentence():
+    # "If I've understood you, you want to; have I got that right?": the churn threat's words had been left out
+    churn = {"threat.churn": "cancel my subscription"}
+    g = decide(build(("customer", "I want to cancel my subscription.", churn, 0.6)))
+    assert not re.search(r"\b(?:to|the|my|your)[;:,]", g.suggested_reply), g.suggested_reply
+    # the customer's courtesy is not said back to them ("...on your order 55123 please; have I got that right?")
+    g = decide(build(("customer", "Hi, I need to change the delivery address on my order 55123 please.", {}, 0.2)))
+    assert "please;" not in g.suggested_reply and "55123" in g.suggested_reply, g.suggested_reply
+    # near miss: a complete clause is still restated
+    g = decide(build(("customer", "My order 88123 never arrived.", {}, 0.5)))
+    assert "your order 88123 never arrived" in g.suggested_reply, g.suggested_reply

@@ -44,6 +44,16 @@ def test_list_filters(api: Api) -> None:
     assert api.as_("sue", "GET", "/conversations", params={"status": "closed"}).json() == []
 
 
+def test_list_refuses_an_unknown_status(api: Api) -> None:
+    # a typo ("opne") is a 422 naming the values, never an empty list that reads as "nothing open"
+    api.as_("alice", "POST", "/conversations", json={})
+    r = api.as_("sue", "GET", "/conversations", params={"status": "opne"})
+    assert r.status_code == 422, r.text
+    assert "open" in r.json()["error"]["message"] and "escalated" in r.json()["error"]["message"]
+    for status in ("open", "escalated", "resolved", "closed"):
+        assert api.as_("sue", "GET", "/conversations", params={"status": status}).status_code == 200
+
+
 def test_coach_uses_ticket_number(api: Api, conv: dict[str, Any]) -> None:
     say(api, "alice", conv["id"], "customer", "My internet has been down for two days and nobody helps me.")
     r = api.as_("alice", "POST", f"/conversations/{conv['id']}/coach", json={"draft": "Calm down."})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from sqlalchemy import select
@@ -74,7 +74,7 @@ def create_conversation(
 def list_conversations(
     actor: ActorDep,
     s: ReadSessionDep,
-    status: Annotated[str | None, Query(max_length=16)] = None,
+    status: Annotated[Literal["open", "escalated", "resolved", "closed"] | None, Query()] = None,
     agent: Annotated[str | None, Query(max_length=120)] = None,
     min_risk: Annotated[float | None, Query(ge=0, le=1, alias="risk")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
