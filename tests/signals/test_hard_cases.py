@@ -56,6 +56,10 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("I read on Reddit that the update fixes it.", set(), {"threat.public"}),
     ("This is the third time I've called about this.", {"customer.repeating"}, set()),
     ("The app crashed for the third time today.", set(), {"customer.repeating"}),
+    ("This is my third time contacting you about this. Nobody has fixed it.", {"customer.repeating"}, set()),
+    ("Third time calling your helpline today.", {"customer.repeating"}, set()),
+    ("It's my third time ordering from you, great as always.", set(), {"customer.repeating"}),
+    ("This is my second time using the app and I love it.", set(), {"customer.repeating"}),
     ("I've been on hold for 45 minutes.", {"customer.waiting"}, set()),
     ("No rush, whenever you can.", set(), {"customer.waiting"}),
     # other languages
