@@ -13,10 +13,10 @@ from datetime import datetime
 from statistics import median
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from calmline.cases.models import Base, utcnow
+from calmline.cases.models import Base, RedactedText, utcnow
 
 __all__ = ["KINDS", "Accommodation", "consistency", "suggest_from_agent_text"]
 
@@ -34,10 +34,10 @@ class Accommodation(Base):
     kind: Mapped[str] = mapped_column(String(16))
     amount: Mapped[float | None] = mapped_column(Float, default=None)
     currency: Mapped[str | None] = mapped_column(String(3), default=None)
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(RedactedText, default="")
     approved_by: Mapped[str | None] = mapped_column(String(120), default=None)
     status: Mapped[str] = mapped_column(String(16), default="recorded")  # recorded | suggested
-    topic: Mapped[str | None] = mapped_column(String(200), default=None)
+    topic: Mapped[str | None] = mapped_column(RedactedText, default=None)
     frustration: Mapped[float | None] = mapped_column(Float, default=None)
     customer_value: Mapped[float | None] = mapped_column(Float, default=None)
     created_by: Mapped[str] = mapped_column(String(120))

@@ -45,7 +45,7 @@ class Dispute(Base):
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
     team: Mapped[str] = mapped_column(String(120), index=True, default="default")
     kind: Mapped[str] = mapped_column(String(16))
-    label: Mapped[str | None] = mapped_column(String(120), default=None)
+    label: Mapped[str | None] = mapped_column(RedactedText, default=None)  # free text when reason_code is "missed"
     score: Mapped[float | None] = mapped_column(Float, default=None)
     evidence: Mapped[list[Any]] = mapped_column(RedactedJSON, default=list)
     reason_code: Mapped[str] = mapped_column(String(32))

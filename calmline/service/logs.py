@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
+from pydantic import TypeAdapter, ValidationError
+
 from calmline.cases.redaction import redact
 
 __all__ = ["LOG_CONFIG", "AccessLog", "JsonFormatter", "configure_logging", "log_config", "redaction_on"]
@@ -34,8 +36,16 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"messa
 
 
 def redaction_on() -> bool:
-    """Whether ``CALMLINE_REDACT`` asks for redaction (read when a formatter is made)."""
-    return os.environ.get("CALMLINE_REDACT", "").strip().lower() in {"1", "true", "yes", "on"}
+    """Whether ``CALMLINE_REDACT`` asks for redaction (read when a formatter is made).
+
+    Read as the service's settings read it (any boolean pydantic accepts: ``1``, ``y``, ``t``, ``on``...),
+    so the log is redacted whenever the database is.
+    """
+    value = os.environ.get("CALMLINE_REDACT", "")
+    try:
+        return bool(value) and TypeAdapter(bool).validate_python(value)
+    except ValidationError:  # the settings refuse it too: the service does not start
+        return False
 
 
 def _clean(value: Any, scrub: bool) -> Any:

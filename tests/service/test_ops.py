@@ -15,6 +15,7 @@ from sqlalchemy import text
 from calmline.cases import store
 from calmline.cases.models import ConversationRow, utcnow
 from calmline.service.logs import JsonFormatter
+from calmline.service.settings import Settings
 from tests.service.conftest import Api, say
 
 
@@ -129,6 +130,16 @@ def test_json_formatter_without_redaction_keeps_text() -> None:
     finally:
         logging.setLogRecordFactory(factory)
     assert json.loads(stream.getvalue())["message"] == "mail jane.doe@example.com"
+
+
+@pytest.mark.parametrize("value", ["y", "t"])
+def test_json_formatter_redacts_for_each_value_the_setting_takes(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALMLINE_REDACT", value)
+    assert Settings().redact  # the service redacts what it stores: the log must follow
+    logger, stream = _capture(JsonFormatter(), "calmline.test.env")
+    logger.info("request", extra={"event": "request", "path": "/wellbeing/jane.doe@example.com"})
+    line = json.loads(stream.getvalue())
+    assert "jane.doe" not in stream.getvalue() and line["path"] == "/wellbeing/[email]"
 
 
 def test_access_log_is_json_and_redacts_decoded_paths(api: Api) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from calmline.cases.redaction import redact
 from calmline.cases.store import create_token
@@ -53,6 +53,16 @@ def _everything(client: TestClient, h: dict[str, str], sup: dict[str, str]) -> N
     assert client.post(f"/escalations/{esc['id']}/callbacks", json=cb, headers=sup).status_code == 201
     dispute = {"message_id": mid, "kind": "risk", "reason": f"customer {EMAIL} was calm"}
     assert client.post(f"/conversations/{cid}/disputes", json=dispute, headers=h).status_code == 201
+    missed = {"message_id": mid, "label": f"pii {PHONE}", "reason_code": "missed", "reason": "a phone number"}
+    assert client.post(f"/conversations/{cid}/disputes", json=missed, headers=h).status_code == 201
+    accommodation = {"kind": "refund", "amount": 20, "currency": "GBP", "reason": f"refund {CARD}", "topic": EMAIL}
+    acc = client.post(f"/conversations/{cid}/accommodations", json=accommodation, headers=h)
+    assert acc.status_code == 201, acc.text
+    assert not any(p in client.get("/insights/consistency", headers=sup).text for p in PLANTED)
+    persona = client.get("/practice/personas", headers=h).json()[0]["id"]
+    practice = client.post("/practice/sessions", json={"persona": persona}, headers=h).json()
+    reply = {"text": f"Sorry! Write to {EMAIL} or call {PHONE}"}
+    assert client.post(f"/practice/sessions/{practice['id']}/replies", json=reply, headers=h).status_code == 200
     export = client.get("/disputes/export.jsonl", headers=sup).text
     assert export and not any(p in export for p in PLANTED)
     resolve = client.post(f"/cases/{conv['case']}/resolve", json={"resolution": f"refunded to {IBAN}"}, headers=h)
@@ -96,13 +106,11 @@ def test_planted_pii_is_nowhere(settings: Settings, backend: str, tmp_path: Path
         logging.getLogger("calmline.service").warning("customer wrote from %s", EMAIL)
         with services.factory() as s:
             dump = []
-            for table in ("messages", "escalations", "timers", "conversations", "cases", "disputes", "events"):
-                dump += [repr(tuple(row)) for row in s.execute(text(f"SELECT * FROM {table}"))]
-            dump += [repr(tuple(row)) for row in s.execute(text("SELECT * FROM audit_log"))]
-            dump += [repr(tuple(row)) for row in s.execute(text("SELECT * FROM deliveries"))]
+            for table in inspect(services.engine).get_table_names():  # every table, those added later too
+                dump += [f"{table}: {tuple(row)!r}" for row in s.execute(text(f"SELECT * FROM {table}"))]
         rows = "\n".join(dump)
         assert "escalation" in rows and "[email]" in rows
-        assert not [p for p in PLANTED if p in rows], [p for p in PLANTED if p in rows]
+        assert not [p for p in PLANTED if p in rows], [line for line in dump if any(p in line for p in PLANTED)]
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "[email]" in logged and not [p for p in PLANTED if p in logged]
     services.engine.dispose()
