@@ -122,6 +122,34 @@ def test_planted_pii_is_nowhere(settings: Settings, backend: str, tmp_path: Path
                 assert not [p for p in PLANTED if p.encode() in data], f
 
 
+def test_redaction_longer_than_the_text_still_fits(settings: Settings) -> None:
+    """A redaction token can be longer than what it replaces ("[email]" for "a@b.c"): a topic or label at
+    the API's length limit, redacted, is stored whole on both databases (migration 0009 made those columns
+    text), not a server error."""
+    settings = settings.model_copy(update={"redact": True})
+    services = build_services(settings)
+    with TestClient(create_app(settings, services=services)) as client:
+        with services.factory() as s:
+            h = {"Authorization": f"Bearer {create_token(s, name='alice', role='agent', team='default')[1]}"}
+            s.commit()
+        cid = client.post("/conversations", json={"agent": "alice"}, headers=h).json()["id"]
+        msg = {"client_id": "m1", "role": "customer", "text": "I was charged twice"}
+        mid = client.post(f"/conversations/{cid}/messages", json=msg, headers=h).json()["message"]["id"]
+        topic = " ".join(["a@b.c"] * 33)  # 197 characters, 263 once redacted
+        acc = {"kind": "refund", "amount": 5, "currency": "GBP", "reason": "goodwill", "topic": topic}
+        r = client.post(f"/conversations/{cid}/accommodations", json=acc, headers=h)
+        assert r.status_code == 201, r.text
+        label = " ".join(["a@b.c"] * 20)  # 119 characters, 159 once redacted
+        missed = {"message_id": mid, "label": label, "reason_code": "missed", "reason": "x"}
+        r = client.post(f"/conversations/{cid}/disputes", json=missed, headers=h)
+        assert r.status_code == 201, r.text
+        with services.factory() as s:
+            stored = s.execute(text("SELECT topic FROM accommodations")).scalar_one()
+            assert stored == " ".join(["[email]"] * 33)
+            assert s.execute(text("SELECT label FROM disputes")).scalar_one() == " ".join(["[email]"] * 20)
+    services.engine.dispose()
+
+
 def test_nothing_redacted_when_off(api: Any, conv: dict[str, Any]) -> None:
     r = api.as_("alice", "POST", f"/conversations/{conv['id']}/escalations", json={"reason": f"mail {EMAIL}"})
     assert r.json()["reason"] == f"mail {EMAIL}"
