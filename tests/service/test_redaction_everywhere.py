@@ -123,9 +123,9 @@ def test_planted_pii_is_nowhere(settings: Settings, backend: str, tmp_path: Path
 
 
 def test_redaction_longer_than_the_text_still_fits(settings: Settings) -> None:
-    """A redaction token can be longer than what it replaces ("[email]" for "a@b.c"): a topic or label at
-    the API's length limit, redacted, is stored whole on both databases (migration 0009 made those columns
-    text), not a server error."""
+    """A redaction token can be longer than what it replaces ("[email]" for "a@b.c"): a topic, label or
+    escalation target at the API's length limit, redacted, is stored whole on both databases (migration
+    0009 made those columns text), not a server error."""
     settings = settings.model_copy(update={"redact": True})
     services = build_services(settings)
     with TestClient(create_app(settings, services=services)) as client:
@@ -140,13 +140,17 @@ def test_redaction_longer_than_the_text_still_fits(settings: Settings) -> None:
         r = client.post(f"/conversations/{cid}/accommodations", json=acc, headers=h)
         assert r.status_code == 201, r.text
         label = " ".join(["a@b.c"] * 20)  # 119 characters, 159 once redacted
-        missed = {"message_id": mid, "label": label, "reason_code": "missed", "reason": "x"}
+        missed = {"message_id": mid, "label": label, "reason_code": "missed", "reason": "x", "expected": topic}
         r = client.post(f"/conversations/{cid}/disputes", json=missed, headers=h)
+        assert r.status_code == 201, r.text
+        r = client.post(f"/conversations/{cid}/escalations", json={"reason": "x", "to": topic}, headers=h)
         assert r.status_code == 201, r.text
         with services.factory() as s:
             stored = s.execute(text("SELECT topic FROM accommodations")).scalar_one()
             assert stored == " ".join(["[email]"] * 33)
             assert s.execute(text("SELECT label FROM disputes")).scalar_one() == " ".join(["[email]"] * 20)
+            assert s.execute(text("SELECT expected FROM disputes")).scalar_one() == stored
+            assert s.execute(text('SELECT "to" FROM escalations')).scalar_one() == stored
     services.engine.dispose()
 
 

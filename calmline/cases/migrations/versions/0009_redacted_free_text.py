@@ -1,6 +1,7 @@
 """free text that is redacted on write is stored as text of any length
 
-``accommodations.topic`` (200) and ``disputes.label`` (120) are redacted when the engine redacts; a
+``accommodations.topic`` (200), ``disputes.label`` (120), ``disputes.expected`` (200) and
+``escalations.to`` (200) are redacted when the engine redacts; a
 redaction token can be longer than what it replaces ("[email]" for "a@b.co"), so a value at the
 API's length limit could overflow the column on PostgreSQL. They become ``TEXT``, as every other
 redacted column is.
@@ -21,15 +22,26 @@ branch_labels = None
 depends_on = None
 
 
+#: (table, column, former length, nullable)
+_COLUMNS = (
+    ("accommodations", "topic", 200, True),
+    ("disputes", "label", 120, True),
+    ("disputes", "expected", 200, True),
+    ("escalations", "to", 200, False),
+)
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("accommodations", schema=None) as batch_op:
-        batch_op.alter_column("topic", existing_type=sa.String(length=200), type_=sa.Text(), existing_nullable=True)
-    with op.batch_alter_table("disputes", schema=None) as batch_op:
-        batch_op.alter_column("label", existing_type=sa.String(length=120), type_=sa.Text(), existing_nullable=True)
+    for table, column, length, nullable in _COLUMNS:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.alter_column(
+                column, existing_type=sa.String(length=length), type_=sa.Text(), existing_nullable=nullable
+            )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("disputes", schema=None) as batch_op:
-        batch_op.alter_column("label", existing_type=sa.Text(), type_=sa.String(length=120), existing_nullable=True)
-    with op.batch_alter_table("accommodations", schema=None) as batch_op:
-        batch_op.alter_column("topic", existing_type=sa.Text(), type_=sa.String(length=200), existing_nullable=True)
+    for table, column, length, nullable in reversed(_COLUMNS):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.alter_column(
+                column, existing_type=sa.Text(), type_=sa.String(length=length), existing_nullable=nullable
+            )
