@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Self
+
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings"]
@@ -134,3 +136,15 @@ class Settings(BaseSettings):
         False, description="Let supervisors see their team's practice completion and scores (off by default)."
     )
     sse_poll_s: float = 0.25
+
+    @model_validator(mode="after")
+    def _redaction_needs_a_key(self) -> Self:
+        """With redaction on, ids holding personal data are stored as a keyed hash: a known key would let
+        anyone who reads the database recover them by trying candidates, so one must be set."""
+        if self.redact and not (self.redact_key or self.inbound_webhook_secret):
+            raise ValueError(
+                "CALMLINE_REDACT is on, so set CALMLINE_REDACT_KEY (a long random secret, e.g. from "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`): it keys the hash that replaces "
+                "helpdesk ids holding personal data (CALMLINE_INBOUND_WEBHOOK_SECRET is used when it is set)"
+            )
+        return self

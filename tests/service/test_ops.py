@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import ValidationError
 from sqlalchemy import text
 
 from calmline.cases import store
@@ -135,11 +136,27 @@ def test_json_formatter_without_redaction_keeps_text() -> None:
 @pytest.mark.parametrize("value", ["y", "t"])
 def test_json_formatter_redacts_for_each_value_the_setting_takes(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CALMLINE_REDACT", value)
+    monkeypatch.setenv("CALMLINE_REDACT_KEY", "k" * 32)
     assert Settings().redact  # the service redacts what it stores: the log must follow
     logger, stream = _capture(JsonFormatter(), "calmline.test.env")
     logger.info("request", extra={"event": "request", "path": "/wellbeing/jane.doe@example.com"})
     line = json.loads(stream.getvalue())
     assert "jane.doe" not in stream.getvalue() and line["path"] == "/wellbeing/[email]"
+
+
+def test_redaction_without_a_key_refuses_to_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ids holding personal data are stored as a keyed hash; with a public key anyone reading the database
+    could recover a phone number by trying candidates, so redaction needs a key of one's own."""
+    monkeypatch.setenv("CALMLINE_REDACT", "1")
+    monkeypatch.delenv("CALMLINE_REDACT_KEY", raising=False)
+    monkeypatch.delenv("CALMLINE_INBOUND_WEBHOOK_SECRET", raising=False)
+    with pytest.raises(ValidationError, match="set CALMLINE_REDACT_KEY"):
+        Settings()
+    monkeypatch.setenv("CALMLINE_INBOUND_WEBHOOK_SECRET", "s" * 32)  # the documented fallback key
+    assert Settings().redact
+    monkeypatch.setenv("CALMLINE_REDACT", "0")
+    monkeypatch.delenv("CALMLINE_INBOUND_WEBHOOK_SECRET")
+    assert not Settings().redact  # no redaction, no key needed
 
 
 def test_access_log_is_json_and_redacts_decoded_paths(api: Api) -> None:
