@@ -113,11 +113,15 @@ def improve(draft: str, labels: list[Signal], missing_labels: list[str], plan: P
     moves = {_TO_MOVE[x] for x in missing_labels if x in _TO_MOVE}
     if found & _BAD and not found & {"empathy.specific", "ownership"}:
         moves.add("acknowledge")  # the stock or hurtful line goes: say something real instead
+    if "bereavement" in plan.conditions:  # a death: condolences, never "I can see why you're disappointed"
+        moves.discard("acknowledge")
+        if not found & {"empathy.specific", "empathy.canned"}:
+            moves.add("condolences")
     moves -= made  # never a second escalation, reference or restatement
     seed = f"{plan.analysis.conversation.id}:coach"
     agents = [t.turn.text for t in plan.analysis.turns if t.turn.role is Role.AGENT] + kept
     rung = plan.ladder.rung if plan.ladder.active else 0
-    front = [m for m in ("boundary", "acknowledge", "own_it", "paraphrase") if m in moves]
+    front = [m for m in ("boundary", "condolences", "acknowledge", "own_it", "paraphrase") if m in moves]
     back = [m for m in moves if m not in front]
     values = plan.values
     if facts(values.get("problem", "")) & facts(" ".join(kept)):

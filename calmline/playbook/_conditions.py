@@ -34,6 +34,14 @@ _RESOLVED = re.compile(
     r"received (?:it|the)|problem solved|resolved|that was (?:really |so |very )?(?:painless|easy|quick|simple))\b"
 )
 _NEW_PROBLEM = re.compile(r"\b(?:but|however|except|still|again|keeps|not|never|\w+n't)\b")
+# A death in the customer's life (closing a late parent's account, a funeral): condolences, never "I can see why
+# you're disappointed" or "we got this wrong". Idioms stay out: a phone or battery that died, "dying to know".
+_KIN = r"(?:mum|mom|mother|dad|father|husband|wife|partner|son|daughter|child|baby|brother|sister|grandmother|grandfather|gran|grandma|grandpa|nan|nana|aunt|uncle|fianc[eé]e?|parents?|relative|friend|spouse)"
+_BEREAVEMENT = re.compile(
+    rf"\b(?:passed away|passed on|bereave(?:d|ment)|funeral|condolences|death certificate|deceased|probate|executor of (?:the|her|his|my)|"
+    rf"(?:my|our|her|his) late {_KIN}|the death of (?:my|our|her|his)|lost my {_KIN}\b(?!'s| to (?:the|a) )|"
+    rf"(?:my|our) {_KIN} (?:has |had |just |recently |sadly |suddenly )*(?:died|passed)\b)"
+)
 _THANKS = re.compile(r"\b(?:thanks?|thank you|cheers|ta|much appreciated)\b")
 
 
@@ -121,6 +129,9 @@ def evaluate(ctx: Context) -> dict[str, list[str]]:
         out["request" if calm_request else "complaint"] = [f'issue: "{ctx.facts.issue}"']
     elif not earlier_agents and not ctx.facts.orders and ctx.facts.topic == "this" and not ctx.facts.question:
         out["vague"] = ["no specific problem or reference found yet"]
+    grief = _BEREAVEMENT.search(text)
+    if grief:
+        out["bereavement"] = [f'a bereavement: "{grief.group(0)}"']
     m = _COMPANY_ERROR.search(text)
     if m:
         out["company_error"] = [f'something went wrong on our side: "{m.group(0)}"']

@@ -43,6 +43,7 @@ CONDITIONS: frozenset[str] = frozenset(
         "first_contact",
         "complaint",
         "request",
+        "bereavement",
         "vague",
         "upset",
         "angry",

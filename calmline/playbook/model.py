@@ -18,6 +18,7 @@ __all__ = ["MOVE_IDS", "Escalation", "Guidance", "LadderState", "LadderStep", "M
 #: The stable move identifiers, in the order a reply is composed.
 MOVE_IDS: tuple[str, ...] = (
     "boundary",
+    "condolences",
     "acknowledge",
     "own_it",
     "paraphrase",

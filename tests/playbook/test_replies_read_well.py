@@ -107,3 +107,35 @@ def test_a_restated_request_reads_as_a_whole_sentence():
     # near miss: a complete clause is still restated
     g = decide(build(("customer", "My order 88123 never arrived.", {}, 0.5)))
     assert "your order 88123 never arrived" in g.suggested_reply, g.suggested_reply
+
+
+def test_a_bereavement_gets_condolences_not_a_named_disappointment():
+    for text in (
+        "My mum passed away last week and I need to close her account.",
+        "My husband died in March, how do I transfer the account to my name?",
+        "I'm the executor of my late father's estate and need his statements.",
+    ):
+        g = decide(build(("customer", text, {}, 0.45)))
+        assert g.move_ids()[0] == "condolences", (text, g.move_ids())
+        assert "acknowledge" not in g.move_ids() and "own_it" not in g.move_ids(), g.move_ids()
+        reply = g.suggested_reply
+        assert re.search(r"\b(?:sorry for your loss|condolences)\b", reply), reply
+        assert not re.search(r"disappoint|frustrat|annoying|we got this wrong|passed away|died", reply, re.I), reply
+        assert any("a bereavement" in why for m in g.moves if m.id == "condolences" for why in m.why)
+    # near misses: a phone or battery that "died", "dying to know", a relative's card lost
+    for text in (
+        "My phone died halfway through the call and now I'm locked out.",
+        "I'm dying to know when my order ships.",
+        "I lost my dad's bank card, can you block it?",
+    ):
+        g = decide(build(("customer", text, {}, 0.45)))
+        assert "condolences" not in g.move_ids(), (text, g.move_ids())
+
+
+def test_coaching_a_draft_to_a_bereaved_customer_offers_condolences():
+    from calmline.coach import coach
+
+    a = build(("customer", "My mum passed away last week and I need to close her account.", {}, 0.45))
+    improved = coach("Please calm down, it's just policy.", a).suggestion
+    assert re.search(r"\b(?:sorry for your loss|condolences)\b", improved), improved
+    assert not re.search(r"disappoint|frustrat|annoying", improved, re.I), improved
