@@ -111,8 +111,10 @@ def improve(draft: str, labels: list[Signal], missing_labels: list[str], plan: P
     found = {s.label for s in labels}
     made = {m for label in found for m in _MAKES.get(label, ())}
     moves = {_TO_MOVE[x] for x in missing_labels if x in _TO_MOVE}
-    if found & _BAD and not found & {"empathy.specific", "ownership"}:
+    settled = plan.conditions.keys() & {"resolved", "thanked"}
+    if found & _BAD and not found & {"empathy.specific", "ownership"} and not settled:
         moves.add("acknowledge")  # the stock or hurtful line goes: say something real instead
+        # (not once the customer has thanked or confirmed the fix: "how annoying this has been" reopens it)
     if "bereavement" in plan.conditions:  # a death: condolences, never "I can see why you're disappointed"
         moves.discard("acknowledge")
         if not found & {"empathy.specific", "empathy.canned"}:

@@ -139,3 +139,19 @@ def test_coaching_a_draft_to_a_bereaved_customer_offers_condolences():
     improved = coach("Please calm down, it's just policy.", a).suggestion
     assert re.search(r"\b(?:sorry for your loss|condolences)\b", improved), improved
     assert not re.search(r"disappoint|frustrat|annoying", improved, re.I), improved
+
+
+def test_coaching_after_the_customer_thanked_does_not_reopen_the_complaint():
+    from calmline.coach import coach
+
+    thanked = build(
+        ("customer", "My claim HC-30917 has been ignored for weeks and the roof still leaks.", {}, 0.7),
+        ("agent", "I've approved the emergency repair today and an adjuster will call you tomorrow.", {}, None),
+        ("customer", "Thank you, that's what I needed.", {}, 0.0),
+    )
+    improved = coach("I understand your frustration. Please calm down, it's just policy.", thanked).suggestion
+    assert not re.search(r"annoying|frustrat|disappoint|I can hear how", improved, re.I), improved
+    # near miss: while the complaint is open, the bad line is replaced by a real acknowledgement
+    still_open = build(("customer", "My claim HC-30917 has been ignored for weeks and the roof still leaks.", {}, 0.7))
+    improved = coach("I understand your frustration. Please calm down, it's just policy.", still_open).suggestion
+    assert re.search(r"claim HC-30917", improved) and not improved.startswith("Here's what happens now"), improved
