@@ -48,7 +48,14 @@ def highlighted(turn: TurnAnalysis) -> Text:
 
 def _learned_line(ta: TurnAnalysis) -> Text | None:
     """The learned scores whose words pushed them, each with those words («...»), on one dim line."""
-    parts = [(k, ta.learned.get(k, 0.0), why.evidence) for k, why in ta.learned_why.items() if why.evidence]
+    # the learned sarcasm head is the weakest (LABELS.md: no signal of its own); where the rules read the praise as
+    # sincere (emotion satisfaction, no customer.sarcasm), its guess would only mislead the reader of this view
+    sincere = ta.emotion == "satisfaction" and not any(s.label == "customer.sarcasm" for s in ta.signals)
+    parts = [
+        (k, ta.learned.get(k, 0.0), why.evidence)
+        for k, why in ta.learned_why.items()
+        if why.evidence and not (k == "sarcasm" and sincere)
+    ]
     if not parts:
         return None
     line = Text("  learned ", style="dim")

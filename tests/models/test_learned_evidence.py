@@ -143,6 +143,19 @@ def test_cli_jsonl_and_pretty_show_the_learned_words() -> None:
     assert "learned" in pretty.output and "negative 0.78" in pretty.output and "«the worst" in pretty.output
 
 
+def test_pretty_view_leaves_out_the_sarcasm_guess_on_praise_the_rules_read_as_sincere() -> None:
+    from typer.testing import CliRunner
+
+    thanks = "Perfect, all set. Thanks for the quick and clear help, Daniel."
+    out = CliRunner().invoke(app, ["analyze", "--text", thanks, "--format", "jsonl"])
+    assert json.loads(out.output)["turns"][0]["learned"]["sarcasm"] >= 0.5  # the head's guess stays in the data
+    pretty = CliRunner().invoke(app, ["analyze", "--text", thanks], env={"COLUMNS": "200"})
+    assert pretty.exit_code == 0 and "satisfaction" in pretty.output and "sarcasm" not in pretty.output
+    # near miss: sarcasm the rules found is shown with the head's words
+    mocking = CliRunner().invoke(app, ["analyze", "--text", "Wow, thanks for nothing."], env={"COLUMNS": "200"})
+    assert "sarcasm" in mocking.output
+
+
 def test_batch_words_equal_top_features_for_every_explained_message() -> None:
     from calmline.models._linear import predict_and_explain
 
