@@ -196,6 +196,17 @@ _SELF_VERBS = frozenset(
     {"am", "was", "feel", "felt", "look", "looked", "sound", "sounded", "must", "be", "became", "get"}
 )
 _SELF_OBJECT = frozenset({"me", "myself"})
+#: someone not in the chat: a frustration word said of them is offensive language, not frustration
+_PEOPLE = frozenset(
+    {"he", "she", "they", "he's", "she's", "they're", "hes", "shes", "theyre", "him", "her", "them", "guy",
+     "woman", "lady", "person", "people", "girl", "boy", "bloke", "folks"}
+)  # fmt: skip ("man", "dude": "that sucks man" is an interjection)
+#: the frustration words that disparage a person they are said of ("he is stupid"); others stay frustration
+#: even beside one ("that sucks, he was so nice", "I hate it when people spoil shows", "has he been sick?")
+_DISPARAGING = frozenset(
+    {"stupid", "idiot", "idiots", "useless", "pathetic", "disgusting", "incompetent", "garbage", "trash", "rubbish",
+     "hopeless", "horrible"}
+)  # fmt: skip
 #: what a support customer criticises without abusing anyone (LABELS.md: a product, company or bot)
 _THINGS = frozenset(
     {"bot", "chatbot", "system", "process", "app", "website", "site", "printer", "link", "service", "product",
@@ -222,8 +233,10 @@ def learned_untargeted(message: Message, abuse: LearnedScore, excluded: Exclusio
     def at_no_one(word: str, a: int, b: int) -> bool:
         # the frustration words ("this is stupid", "that sucks"): LABELS.md reads them as frustration (the
         # reader's "negative words" cue), not as swearing; aimed at someone, the insult paths read them
-        if _is_swearing(word) or word in tone_words()["negative"]:
+        if _is_swearing(word):
             return False
+        if word in tone_words()["negative"] and (word not in _DISPARAGING or not _near(message, a, b, _PEOPLE)):
+            return False  # "this is stupid" is frustration; "she is stupid" disparages a person (LABELS.md)
         return not _of_self(message, a, b) and not _near(message, a, b, _THINGS)
 
     return _learned_signal(

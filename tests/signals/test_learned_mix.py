@@ -160,6 +160,25 @@ def test_offensive_words_at_no_one_read_as_learned_profanity(reader: Reader, tex
 
 
 @pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("And she is stupid as well!", True),  # a person disparaged: offensive words at no one in the chat
+        ("Honestly, they are so stupid.", True),
+        ("this is stupid", False),  # a situation: frustration (LABELS.md), not swearing
+        ("That sucks, he was so nice.", False),  # "sucks" is said of the situation beside a person
+        ("I hate it when people cancel on me.", False),  # "hate" is a feeling, not a disparaging word
+        ("Has he been sick long?", False),
+        ("That sucks man, I'm sorry.", False),  # "man" as an interjection is nobody
+    ],
+)
+def test_a_frustration_word_said_of_a_person_is_offensive(reader: Reader, text: str, fires: bool) -> None:
+    got = learned_abuse(reader, text)
+    assert bool(got) is fires, got
+    if fires:
+        assert got[0][:2] == ("abuse.profanity", "abuse.profanity.learned.v1")
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "He is not a disgusting liar",  # negated
