@@ -197,31 +197,11 @@ _SELF_VERBS = frozenset(
 )
 _SELF_OBJECT = frozenset({"me", "myself"})
 #: someone not in the chat: a frustration word said of them is offensive language, not frustration
+#: ("man" and "dude" are left out: "that sucks man" is an interjection)
 _PEOPLE = frozenset(
-    {
-        "he",
-        "she",
-        "they",
-        "he's",
-        "she's",
-        "they're",
-        "hes",
-        "shes",
-        "theyre",
-        "him",
-        "her",
-        "them",
-        "guy",
-        "woman",
-        "lady",
-        "person",
-        "people",
-        "girl",
-        "boy",
-        "bloke",
-        "folks",
-    }
-)  # fmt: skip ("man", "dude": "that sucks man" is an interjection)
+    {"he", "she", "they", "he's", "she's", "they're", "hes", "shes", "theyre", "him", "her", "them", "guy",
+     "woman", "lady", "person", "people", "girl", "boy", "bloke", "folks"}
+)  # fmt: skip
 #: the frustration words that disparage a person they are said of ("he is stupid"); others stay frustration
 #: even beside one ("that sucks, he was so nice", "I hate it when people spoil shows", "has he been sick?")
 _DISPARAGING = frozenset(
