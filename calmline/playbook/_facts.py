@@ -147,7 +147,17 @@ _OPEN_QUESTION = re.compile(
 )
 
 
+# The customer's verdict on the situation ("this is ridiculous") is not part of the issue said back to them.
+_VERDICT = re.compile(
+    r"(?:^|[,;:\-]\s*|(?<!\s)\s+(?:and|but)\s+)(?:honestly,?\s+)?(?:this|that|it)(?:'s|\s+is|\s+was)\s+(?:so\s+|absolutely\s+|completely\s+|"
+    r"just\s+|really\s+|beyond\s+|utterly\s+)*(?:ridiculous|a joke|unacceptable|outrageous|insane|absurd|pathetic|disgraceful|"
+    r"a disgrace|shocking|appalling|a nightmare|crazy|madness|a farce|a scandal|a shambles)\b[^,;:]*(?:[,;:]\s*|$)",
+    re.I,
+)
+
+
 def _tidy(clause: str) -> str:
+    clause = _VERDICT.sub(" ", clause)
     clause = _PROFANE.sub(" ", clause)
     clause = re.sub(r"\s{2,}", " ", clause)
     clause = _LEAD.sub("", clause).strip(" ,;:-!?.\"'")

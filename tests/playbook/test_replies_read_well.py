@@ -155,3 +155,16 @@ def test_coaching_after_the_customer_thanked_does_not_reopen_the_complaint():
     still_open = build(("customer", "My claim HC-30917 has been ignored for weeks and the roof still leaks.", {}, 0.7))
     improved = coach("I understand your frustration. Please calm down, it's just policy.", still_open).suggestion
     assert re.search(r"claim HC-30917", improved) and not improved.startswith("Here's what happens now"), improved
+
+
+def test_the_customers_verdict_is_not_said_back_to_them():
+    for text, kept in (
+        ("I need my refund for order 5512 now, this is ridiculous.", "refund for order 5512"),
+        ("This is ridiculous, my parcel 88123 never arrived.", "parcel 88123 never arrived"),
+        ("My parcel never arrived and it's a joke.", "parcel never arrived"),
+    ):
+        reply = _reply(("customer", text, {}, 0.7))
+        assert kept in reply, reply
+        assert not re.search(r"ridiculous|a joke", reply), reply
+    # near miss: a question about why something is so, restated whole
+    assert "why this is so expensive" in _reply(("customer", "I want to know why this is so expensive.", {}, 0.3))
