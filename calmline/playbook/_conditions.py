@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from calmline.playbook._facts import Facts
+from calmline.playbook._facts import HOW_TO, Facts
 from calmline.playbook.config import Playbook
 from calmline.playbook.model import LadderState
 from calmline.types import Analysis, Role, Signal, TurnAnalysis
@@ -147,6 +147,9 @@ def evaluate(ctx: Context) -> dict[str, list[str]]:
     if ctx.channel == "chat" and ctx.facts.orders and not ctx.ladder.active:
         out["needs_lookup"] = [f"reference {ctx.facts.orders[0]} to look up"]
     calm = last.signal("customer.sarcasm") is None and f < th.upset and not ctx.ladder.active
+    how = HOW_TO.search(text) if ctx.facts.question and not last.signals and f < th.upset else None
+    if how:
+        out["how_to"] = [f'asks how to do something ("{how.group(0)}")']
     if ctx.facts.question:
         out["question"] = [
             f'open question: "{ctx.facts.issue}"' if ctx.facts.issue else "the customer asked a question"

@@ -51,7 +51,8 @@ _PROFANE = re.compile(
     re.I,
 )
 _QUESTION = re.compile(
-    r"^\s*(?:where(?:'s| is| are)|why|when|how|what|who|can|could|will|would|is|are|do|does|did|have|has)\b", re.I
+    r"^\s*(?:where(?:'s| is| are| do| can| should)|why|when|how|what|who|can|could|will|would|is|are|do|does|did|have|has)\b",
+    re.I,
 )
 _WHERE = re.compile(r"^\s*where(?:'s| is| are)\s+(.+?)\??$", re.I)
 _SWAP = {
@@ -141,6 +142,9 @@ _WH = re.compile(
     r"^(why|when|how|what|which|who) (is|are|was|were|has|have|will|would|can|should) (i|we|it|my \w+|our \w+|the \w+) (.+)$",
     re.I,
 )
+_WH_DO = re.compile(r"^(how|what|where|when|which) (?:do|can|should) (i|we) (.+)$", re.I)
+#: asking how to do something: the agent answers it now, no hand-off to another team
+HOW_TO = re.compile(r"\b(?:(?:how|where) (?:do|can|should) (?:i|we)|how to)\b", re.I)
 _OPEN_QUESTION = re.compile(
     r"\?|\b(?:one more question|another question|quick question|(?:could|can) you (?:also )?(?:tell|let) me|i'?d like to know|i was wondering)\b",
     re.I,
@@ -178,6 +182,8 @@ def _question(clause: str) -> str:
     q = clause.rstrip(" ?")
     if m := _ASK.match(q):
         return "you'd like to know " + swap_pronouns(m.group(1))
+    if m := _WH_DO.match(q):  # "how do I reset my password" -> "how you reset your password"
+        return f"you'd like to know {m.group(1).lower()} {swap_pronouns(m.group(2))} {swap_pronouns(m.group(3))}"
     if m := _WH.match(q):
         return f"you'd like to know {m.group(1).lower()} {swap_pronouns(m.group(3))} {_aux(m.group(2), m.group(3))} {swap_pronouns(m.group(4))}"
     if m := _YESNO.match(q):

@@ -44,6 +44,7 @@ CONDITIONS: frozenset[str] = frozenset(
         "complaint",
         "request",
         "bereavement",
+        "how_to",
         "vague",
         "upset",
         "angry",

@@ -168,3 +168,19 @@ def test_the_customers_verdict_is_not_said_back_to_them():
         assert not re.search(r"ridiculous|a joke", reply), reply
     # near miss: a question about why something is so, restated whole
     assert "why this is so expensive" in _reply(("customer", "I want to know why this is so expensive.", {}, 0.3))
+
+
+def test_a_how_to_question_is_answered_not_handed_to_another_team():
+    for text, restated in (
+        ("Hello, how do I reset my password?", "how you reset your password"),
+        ("Where do I find my invoice?", "where you find your invoice"),
+    ):
+        g = decide(build(("customer", text, {}, 0.1)))
+        assert "next_steps" not in g.move_ids(), g.move_ids()
+        assert restated in g.suggested_reply, g.suggested_reply
+        assert not re.search(r"\bI'll (?:ask|raise)\b|team who handles", g.suggested_reply), g.suggested_reply
+    # near miss: an upset customer asking how to get money back is given the next step
+    upset = decide(
+        build(("customer", "How do I get a refund when you lost my parcel?", {"request.refund": "refund"}, 0.7))
+    )
+    assert "next_steps" in upset.move_ids(), upset.move_ids()
