@@ -48,8 +48,16 @@ def serve_command(
     os.environ["CALMLINE_SCHEDULER"] = "1" if scheduler else "0"
     try:
         settings = Settings()
-    except Exception as exc:  # pydantic ValidationError: say which variable is wrong
-        typer.echo(f"Invalid CALMLINE_* settings: {exc}", err=True)
+    except Exception as exc:  # pydantic ValidationError: say which variable is wrong, never echo the values
+        errors = getattr(exc, "errors", None)
+        said = (
+            "; ".join(
+                f"{'CALMLINE_' + str(e['loc'][0]).upper() if e['loc'] else 'settings'}: {e['msg']}" for e in errors()
+            )
+            if callable(errors)
+            else str(exc)
+        )
+        typer.echo(f"Invalid CALMLINE_* settings: {said}", err=True)
         raise typer.Exit(2) from None
     if demo:
         from calmline.console.demo import seed_demo

@@ -117,7 +117,7 @@ def improve(draft: str, labels: list[Signal], missing_labels: list[str], plan: P
         # (not once the customer has thanked or confirmed the fix: "how annoying this has been" reopens it)
     if "bereavement" in plan.conditions:  # a death: condolences, never "I can see why you're disappointed"
         moves.discard("acknowledge")
-        if not found & {"empathy.specific", "empathy.canned"}:
+        if "empathy.specific" not in found:  # a stock "sorry for your loss" is replaced by the playbook's own
             moves.add("condolences")
     moves -= made  # never a second escalation, reference or restatement
     seed = f"{plan.analysis.conversation.id}:coach"

@@ -23,7 +23,7 @@ STOCK = re.compile(
     r"^\s*(?:oh,? |oh no,? |aw+,? )?(?:i(?:'?m| am) (?:so |really |very |truly )?|(?:so|very|really|truly) )sorry(?=[\s.!]*$)|"
     r"i know (?:the|that|this) feeling|i can (?:totally |really |completely |definitely )?relate\b|i feel the same|"
     r"i(?:'ve| have) been there(?: too| myself| before)?(?=\s*(?:[.!,]|$))|(?<=\*)hugs?\s*\*|"
-    r"hope (?:things|it|everything|life) (?:gets?|will get|goes?|works? out|turns? out|looks? up)\b|"
+    r"hope (?:things|it|everything|life) (?:gets?|will get) better|hope (?:things|it|everything) (?:works? out|turns? out|looks? up)\b|"
     r"hang in there|you(?:'re| are) (?:not|never) alone|i feel (?:ya|yah|ya'll)\b|sending (?:you )?(?:hugs|love|strength|good vibes)|"
     r"(?:that'?s|that is|it'?s|it is|this is|that can be|it can be) (?:so |really |very |just |such an? )?(?:sad|tough|hard|unfair|stressful|scary|"
     r"upsetting|worrying|frustrating|annoying|maddening|infuriating|exhausting|heartbreaking|awful|terrible|horrible|rough|"

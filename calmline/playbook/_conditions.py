@@ -35,12 +35,16 @@ _RESOLVED = re.compile(
 )
 _NEW_PROBLEM = re.compile(r"\b(?:but|however|except|still|again|keeps|not|never|\w+n't)\b")
 # A death in the customer's life (closing a late parent's account, a funeral): condolences, never "I can see why
-# you're disappointed" or "we got this wrong". Idioms stay out: a phone or battery that died, "dying to know".
+# you're disappointed" or "we got this wrong". Everyday senses stay out: a phone that died, "passed on my details",
+# "my son passed his exams", "I lost my parents' photos", "my child benefit letter", a funeral plan (a product).
 _KIN = r"(?:mum|mom|mother|dad|father|husband|wife|partner|son|daughter|child|baby|brother|sister|grandmother|grandfather|gran|grandma|grandpa|nan|nana|aunt|uncle|fianc[eé]e?|parents?|relative|friend|spouse)"
+#: what may follow a death stated in a few words: the end of the clause, a time, a cause, "and ..."
+_WHEN = r"(?=\s*(?:[.,;:!?]|$)|\s+(?:last|this|in|on|recently|yesterday|earlier|suddenly|unexpectedly|a (?:few|couple)|two|three|over|after|to (?:cancer|covid|a heart attack|an illness|illness)|and|so|which)\b)"
 _BEREAVEMENT = re.compile(
-    rf"\b(?:passed away|passed on|bereave(?:d|ment)|funeral|condolences|death certificate|deceased|probate|executor of (?:the|her|his|my)|"
-    rf"(?:my|our|her|his) late {_KIN}|the death of (?:my|our|her|his)|lost my {_KIN}\b(?!'s| to (?:the|a) )|"
-    rf"(?:my|our) {_KIN} (?:has |had |just |recently |sadly |suddenly )*(?:died|passed)\b)"
+    rf"\b(?:passed away|bereave(?:d|ment)|condolences|death certificate|deceased|probate|executor of (?:the|her|his|my)|"
+    rf"funeral(?! plans?\b| cover\b| insurance\b| policy\b)|(?:my|our|her|his) late {_KIN}\b|the death of (?:my|our|her|his)|"
+    rf"(?:lost|losing) (?:my|our) {_KIN}(?!')\b{_WHEN}|"
+    rf"(?:my|our) {_KIN} (?:has |had |just |recently |sadly |suddenly )*(?:died|passed){_WHEN})"
 )
 _THANKS = re.compile(r"\b(?:thanks?|thank you|cheers|ta|much appreciated)\b")
 

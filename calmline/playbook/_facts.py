@@ -142,9 +142,15 @@ _WH = re.compile(
     r"^(why|when|how|what|which|who) (is|are|was|were|has|have|will|would|can|should) (i|we|it|my \w+|our \w+|the \w+) (.+)$",
     re.I,
 )
-_WH_DO = re.compile(r"^(how|what|where|when|which) (?:do|can|should) (i|we) (.+)$", re.I)
+#: ("how do I even ..." is exasperation, not a question to restate)
+_WH_DO = re.compile(
+    r"^(how|what|where|when|which) (do|can|should|could) (i|we) (?!(?:even|ever|actually|possibly)\b)(.+)$", re.I
+)
 #: asking how to do something: the agent answers it now, no hand-off to another team
-HOW_TO = re.compile(r"\b(?:(?:how|where) (?:do|can|should) (?:i|we)|how to)\b", re.I)
+HOW_TO = re.compile(
+    r"\b(?:(?:how|where) (?:do|can|should) (?:i|we)|how to)\b(?! (?:even|ever|actually|possibly|supposed|get hold|reach|contact|speak|talk)\b)",
+    re.I,
+)
 _OPEN_QUESTION = re.compile(
     r"\?|\b(?:one more question|another question|quick question|(?:could|can) you (?:also )?(?:tell|let) me|i'?d like to know|i was wondering)\b",
     re.I,
@@ -155,13 +161,19 @@ _OPEN_QUESTION = re.compile(
 _VERDICT = re.compile(
     r"(?:^|[,;:\-]\s*|(?<!\s)\s+(?:and|but)\s+)(?:honestly,?\s+)?(?:this|that|it)(?:'s|\s+is|\s+was)\s+(?:so\s+|absolutely\s+|completely\s+|"
     r"just\s+|really\s+|beyond\s+|utterly\s+)*(?:ridiculous|a joke|unacceptable|outrageous|insane|absurd|pathetic|disgraceful|"
-    r"a disgrace|shocking|appalling|a nightmare|crazy|madness|a farce|a scandal|a shambles)\b[^,;:]*(?:[,;:]\s*|$)",
+    r"a disgrace|shocking|appalling|a nightmare|crazy|madness|a farce|a scandal|a shambles)"
+    r"(?:\s*[,;:.!?]+\s*|\s+(?:and|but)\s+|\s*$)",
     re.I,
 )
 
 
+def _drop_verdict(m: re.Match[str]) -> str:
+    """The verdict clause out; the clauses on either side stay joined ("broken, [this is ridiculous and] I need")."""
+    return ", " if m.group(0).strip(" ,;:-").lower().startswith(("and ", "but ")) or m.start() else " "
+
+
 def _tidy(clause: str) -> str:
-    clause = _VERDICT.sub(" ", clause)
+    clause = _VERDICT.sub(_drop_verdict, clause)
     clause = _PROFANE.sub(" ", clause)
     clause = re.sub(r"\s{2,}", " ", clause)
     clause = _LEAD.sub("", clause).strip(" ,;:-!?.\"'")
@@ -182,8 +194,9 @@ def _question(clause: str) -> str:
     q = clause.rstrip(" ?")
     if m := _ASK.match(q):
         return "you'd like to know " + swap_pronouns(m.group(1))
-    if m := _WH_DO.match(q):  # "how do I reset my password" -> "how you reset your password"
-        return f"you'd like to know {m.group(1).lower()} {swap_pronouns(m.group(2))} {swap_pronouns(m.group(3))}"
+    if m := _WH_DO.match(q):  # "how do I reset my password" -> "how you reset your password"; a modal stays
+        modal = "" if m.group(2).lower() == "do" else f" {m.group(2).lower()}"
+        return f"you'd like to know {m.group(1).lower()} {swap_pronouns(m.group(3))}{modal} {swap_pronouns(m.group(4))}"
     if m := _WH.match(q):
         return f"you'd like to know {m.group(1).lower()} {swap_pronouns(m.group(3))} {_aux(m.group(2), m.group(3))} {swap_pronouns(m.group(4))}"
     if m := _YESNO.match(q):
@@ -203,10 +216,10 @@ def _aux(aux: str, subject: str) -> str:
 #: a clause cut short where a threat or abuse was left out ("I want to [cancel my subscription]") ends on a word
 #: that needs what follows; restated, it would read "you want to;"
 _DANGLING = re.compile(
-    r"\b(?:to|a|an|the|my|your|our|their|his|her|its|this|that|and|or|of|for|with|about|at|on|in|from|by|into|is|are|be|will|would|can|could|should)$",
+    r"\b(?:to|a|an|the|my|your|our|their|his|her|its|and|or|of|for|with|about|at|on|in|from|by|into)$",
     re.I,
 )
-_PLEASE = re.compile(r"[,\s]+(?:please|pls|thanks|thank you)$", re.I)
+_PLEASE = re.compile(r"(?<![,\s])[,\s]+(?:please|pls|thanks|thank you)$", re.I)
 
 
 def _restate(clause: str, asked: bool = False) -> tuple[str, bool]:

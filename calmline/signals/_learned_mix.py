@@ -196,11 +196,12 @@ _SELF_VERBS = frozenset(
     {"am", "was", "feel", "felt", "look", "looked", "sound", "sounded", "must", "be", "became", "get"}
 )
 _SELF_OBJECT = frozenset({"me", "myself"})
-#: someone not in the chat: a frustration word said of them is offensive language, not frustration
-#: ("man" and "dude" are left out: "that sucks man" is an interjection)
+#: someone not in the chat: a frustration word said of them is offensive language, not frustration.
+#: Left out: "they"/"people" (in support chats usually the company or the courier: criticism, LABELS.md) and
+#: "man"/"dude" ("that sucks man" is an interjection)
 _PEOPLE = frozenset(
-    {"he", "she", "they", "he's", "she's", "they're", "hes", "shes", "theyre", "him", "her", "them", "guy",
-     "woman", "lady", "person", "people", "girl", "boy", "bloke", "folks"}
+    {"he", "she", "he's", "she's", "hes", "shes", "him", "her", "guy", "woman", "lady", "person", "girl", "boy",
+     "bloke"}
 )  # fmt: skip
 #: the frustration words that disparage a person they are said of ("he is stupid"); others stay frustration
 #: even beside one ("that sucks, he was so nice", "I hate it when people spoil shows", "has he been sick?")

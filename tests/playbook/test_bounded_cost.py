@@ -21,6 +21,8 @@ PADDED = {
     "swearing then tabs": ("still no bloody refund", "\t", ", so"),
     "comma-separated digits": ("I paid ", "1,", " and got nothing"),
     "thousands separators": ("refund ", "1,000,", "x"),
+    "commas before a courtesy": ("I need help with my order", ",", "x"),  # the trailing "please" is looked for
+    "a verdict after spaces": ("my order arrived broken", " ", "and this is ridiculous"),
 }
 
 

@@ -163,7 +163,8 @@ def test_offensive_words_at_no_one_read_as_learned_profanity(reader: Reader, tex
     ("text", "fires"),
     [
         ("And she is stupid as well!", True),  # a person disparaged: offensive words at no one in the chat
-        ("Honestly, they are so stupid.", True),
+        ("Honestly, he is so stupid.", True),
+        ("They are so stupid, the parcel went to the wrong town again.", False),  # "they": the company or courier
         ("this is stupid", False),  # a situation: frustration (LABELS.md), not swearing
         ("That sucks, he was so nice.", False),  # "sucks" is said of the situation beside a person
         ("I hate it when people cancel on me.", False),  # "hate" is a feeling, not a disparaging word

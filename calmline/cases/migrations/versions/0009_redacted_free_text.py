@@ -40,8 +40,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Back to the former lengths; a longer value (only a redacted one can be) is cut to fit."""
+    postgres = op.get_bind().dialect.name == "postgresql"
     for table, column, length, nullable in reversed(_COLUMNS):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column(
-                column, existing_type=sa.Text(), type_=sa.String(length=length), existing_nullable=nullable
+                column,
+                existing_type=sa.Text(),
+                type_=sa.String(length=length),
+                existing_nullable=nullable,
+                postgresql_using=f'left("{column}", {length})' if postgres else None,
             )
