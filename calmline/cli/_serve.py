@@ -33,6 +33,7 @@ def serve_command(
     """Serve the live API: analysis and guidance per message, cases, escalations, timers, SSE. Settings: CALMLINE_*."""
     try:
         import uvicorn
+        from pydantic import ValidationError
 
         from calmline.service.app import create_app
         from calmline.service.logs import log_config
@@ -48,16 +49,14 @@ def serve_command(
     os.environ["CALMLINE_SCHEDULER"] = "1" if scheduler else "0"
     try:
         settings = Settings()
-    except Exception as exc:  # pydantic ValidationError: say which variable is wrong, never echo the values
-        errors = getattr(exc, "errors", None)
-        said = (
-            "; ".join(
-                f"{'CALMLINE_' + str(e['loc'][0]).upper() if e['loc'] else 'settings'}: {e['msg']}" for e in errors()
-            )
-            if callable(errors)
-            else str(exc)
+    except ValidationError as exc:  # say which variable is wrong, never echo the values (a secret's tail showed)
+        said = "; ".join(
+            f"{'CALMLINE_' + str(e['loc'][0]).upper() if e['loc'] else 'settings'}: {e['msg']}" for e in exc.errors()
         )
         typer.echo(f"Invalid CALMLINE_* settings: {said}", err=True)
+        raise typer.Exit(2) from None
+    except Exception as exc:  # pydantic-settings' own parse errors
+        typer.echo(f"Invalid CALMLINE_* settings: {exc}", err=True)
         raise typer.Exit(2) from None
     if demo:
         from calmline.console.demo import seed_demo

@@ -101,13 +101,9 @@ _VERDICT = re.compile(
 )
 
 
-def _drop_verdict(m: re.Match[str]) -> str:
-    """The verdict clause out; the clauses on either side stay joined ("broken, [this is ridiculous and] I need")."""
-    return ", " if m.group(0).strip(" ,;:-").lower().startswith(("and ", "but ")) or m.start() else " "
-
-
 def tidy(clause: str) -> str:
-    clause = _VERDICT.sub(_drop_verdict, clause)
+    # the verdict clause out; the clauses on either side stay joined ("broken, [this is ridiculous and] I need")
+    clause = _VERDICT.sub(lambda m: ", " if m.start() else " ", clause)
     clause = PROFANE.sub(" ", clause)
     clause = re.sub(r"\s{2,}", " ", clause)
     clause = LEAD.sub("", clause).strip(" ,;:-!?.\"'")

@@ -35,6 +35,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "calmline_redacted"}
 
 
+#: how the settings read a boolean (``Settings.redact``)
+_BOOL = TypeAdapter(bool)
+
+
 def redaction_on() -> bool:
     """Whether ``CALMLINE_REDACT`` asks for redaction (read when a formatter is made).
 
@@ -43,7 +47,7 @@ def redaction_on() -> bool:
     """
     value = os.environ.get("CALMLINE_REDACT", "")
     try:
-        return bool(value) and TypeAdapter(bool).validate_python(value)
+        return bool(value) and _BOOL.validate_python(value)
     except ValidationError:  # the settings refuse it too: the service does not start
         return False
 
