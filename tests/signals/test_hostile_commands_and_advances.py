@@ -40,6 +40,23 @@ CASES = [
     ("ur a slut", {"abuse.harassment", "abuse.insult"}, set()),
     ("youre a whore", {"abuse.harassment", "abuse.insult"}, set()),
     ("did he call you a slut?", set(), {"abuse.harassment"}),
+    # dismissive or death-wishing commands, and contempt, aimed at the agent
+    ("Oh get lost, I'm done with you.", {"abuse.insult"}, set()),
+    ("Just go and die.", {"abuse.insult"}, set()),
+    ("Drop dead.", {"abuse.insult"}, set()),
+    ("Why not go jump off a cliff", {"abuse.insult"}, set()),
+    ("Up yours, pal", {"abuse.insult"}, set()),
+    ("Honestly you disgust me", {"abuse.insult"}, set()),
+    ("No one likes you, you know that?", {"abuse.insult"}, set()),
+    ("My suitcase tends to get lost on connecting flights.", set(), {"abuse.insult"}),
+    ("The driver told me to get lost when I asked.", set(), {"abuse.insult"}),
+    ("Did the form get lost?", set(), {"abuse.insult"}),
+    ("Take a hike in the park this afternoon.", set(), {"abuse.insult"}),
+    ("My laptop battery will die before the call ends.", set(), {"abuse.insult"}),
+    ("Die Rechnung ist falsch.", set(), {"abuse.insult"}),
+    ("You make me sick with worry when the order is late.", set(), {"abuse.insult"}),
+    ("Nobody likes you to wait, I get it.", set(), {"abuse.insult"}),
+    ("Everyone hates queues.", set(), {"abuse.insult"}),
 ]
 
 
