@@ -110,10 +110,22 @@ CONTACT = re.compile(
     r"\b(?:ticket|case|reference|ref|claim|incident)\s*(?:number|no\.?|#|id)?\s*(?:is\s*)?[:#]?\s*(?:[a-z]{0,4}-?\d[\w-]*|\{ticket\})"
     r"|\{ticket\}|\+?\d[\d\s-]{8,}\d|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+|reply (?:directly )?to this (?:email|message)|call us (?:on|at)|direct line"
 )
+_PERMISSION = (
+    r"(?:is it|would it be) (?:ok(?:ay)?|alright|all right|fine) (?:if|for me to)|do you mind (?:if i|me(?! asking))|"
+    r"would you mind if i|mind if i|(?:can|could) you give me"
+)
+#: what a request for permission asks for when it is a hold or stepping away (checking, a few minutes, a colleague)
+_HOLD_CUE = (
+    r"\b(?:hold|wait\w*|minutes?|mins?|moments?|seconds?|secs?|check\w*|look (?:into|at|up)|step (?:away|out)|"
+    r"come back|get back|while i|pause|transfer\w*|speak (?:to|with)|ask (?:my|a|the) (?:colleague|team|manager|supervisor)|"
+    r"consult\w*|call (?:the|my|our)|find out)\b"
+)
+#: asks before a hold or stepping away ("can I put you on hold", "do you mind if I check"); a request for
+#: permission with no hold in it ("would it be okay if we talked about the delay?") is a question
 HOLD = re.compile(
-    r"\b(?:(?:can|could|may) i (?:put|place) you on (?:a )?(?:brief |short |quick )?hold|(?:is it|would it be) (?:ok(?:ay)?|alright|"
-    r"all right|fine) (?:if|for me to)|do you mind (?:if i|holding|waiting|me(?! asking))|would you mind (?:if i|holding|waiting)|"
-    r"(?:can|could) you (?:bear with|hold on|give) me|mind if i)"
+    r"\b(?:(?:can|could|may) i (?:put|place) you on (?:a )?(?:brief |short |quick )?hold|"
+    r"(?:do|would) you mind (?:holding|waiting)|(?:can|could) you (?:bear with|hold on) me|"
+    rf"(?:{_PERMISSION})(?=.*{_HOLD_CUE}))"
 )
 UPDATE = re.compile(
     r"\b(?:still (?:here|with you|working on|looking|checking|on (?:it|this)|on the case)|(?:nearly|almost) there|"

@@ -71,6 +71,9 @@ CASES = [
     ("contact", "Your reference is CS-44120.", "Contact us anytime."),
     ("contact", "Just reply to this email and it comes straight to me.", "See our website for more."),
     ("hold.permission", "Is it okay if I put you on hold for two minutes?", "I'm putting you on hold now."),
+    ("hold.permission", "Do you mind if I check with the warehouse?", "Do you mind if I ask how the box looked?"),
+    ("hold.permission", "Could you give me a moment while I look into it?", "Could you give me the postcode?"),
+    ("hold.permission", "Would it be alright if I took a few minutes?", "Would it be alright to talk about the bill?"),
     ("update.waiting", "Still with you, nearly there.", "Hello, how can I help?"),
     ("boundary.request", "I'd ask that we keep this conversation respectful.", "Calm down."),
     (
