@@ -38,7 +38,7 @@ from calmline.signals._plan import Plan
 from calmline.signals._text import Message, prepare_messages
 from calmline.signals.base import Detector
 from calmline.signals.detectors import DEFAULT_DETECTORS, InsultDetector
-from calmline.signals.detectors.tone import praises_reader, tone_words
+from calmline.signals.detectors.tone import positive_words, praises_reader, tone_words
 from calmline.types import Signal
 
 __all__ = ["FRUSTRATION_WEIGHTS", "Reader", "Reading", "TextModel"]
@@ -388,7 +388,7 @@ class Reader:
         reasons = list(map(_part_reason, parts))
         # is_happy: positive words outweigh negative ones and the emotion model agrees
         if not angry and not sarcastic:
-            pos = len(toks & self._happy_words) + happy_emoji  # type: ignore[operator]
+            pos = positive_words(toks, message.norm) + happy_emoji
             if pos > 0 and pos > len(neg):
                 if satisfaction + 0.15 >= negativity:
                     value *= 0.3

@@ -36,6 +36,10 @@ class ProfanityDetector(Detector):
         if not isinstance(apology, list):
             raise ConfigError(f"{origin}: apology: expected a list of regexes")
         self.apology = [re.compile(p) for p in apology]
+        literal = data.get("literal", [])
+        if not isinstance(literal, list) or not all(isinstance(p, str) for p in literal):
+            raise ConfigError(f"{origin}: literal: expected a list of regexes")
+        self.literal = [re.compile(p) for p in literal]
         self.words = self.strong | self.acronyms | self.foreign
         self._stem_re = re.compile(r"\b(?:" + "|".join(map(re.escape, self.stems)) + ")")
         # tokens seen so far; the listed words and the tokens seen that start with a stem
@@ -159,7 +163,11 @@ class ProfanityDetector(Detector):
         skipped = 0
         apologies: dict[int, int] = {}
         for start, end, word in found:
-            if message.is_quoted(start, end) or self._apologised(message, start, apologies):
+            if (
+                message.is_quoted(start, end)
+                or self._apologised(message, start, apologies)
+                or any(p.match(message.norm, start) for p in self.literal)
+            ):
                 skipped += 1
                 continue
             kept.append((start, end, word))

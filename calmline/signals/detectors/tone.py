@@ -14,8 +14,8 @@ from calmline.signals._text import Message
 from calmline.signals.base import Context, Detector, make_signal
 from calmline.types import Signal
 
-# An upper-case word (letters, maybe an apostrophe), in the ORIGINAL text.
-_CAPS_WORD = re.compile(r"\b[A-Z][A-Z'’]*[A-Z]\b|\b[AI]\b")
+# An upper-case word (letters, maybe an apostrophe), in the ORIGINAL text; not a hashtag or a handle ("#DTW #MDW").
+_CAPS_WORD = re.compile(r"(?<![#@])\b[A-Z][A-Z'’]*[A-Z]\b|(?<![#@])\b[AI]\b")
 _CAPS_HINT = re.compile(r"[A-Z]{2,}[^a-z]+[A-Z]{2,}")
 _LOWER_WORD = re.compile(r"\b[a-z]{2,}")
 _PUNCT_RUN = re.compile(r"(?:[!?]\s?){3,}|[!?]{2,}1+")
@@ -73,14 +73,31 @@ def _words(key: str) -> frozenset[str]:
 _PRAISE_AT_YOU = re.compile(
     r"\b(?:you(?:'re| are)|u r|ur|you guys are|y'all are) (?:so |simply |just |truly |really )?"
     r"(?:the best|the greatest|amazing|awesome|brilliant|fantastic|wonderful|great|superb|incredible|legends?|heroes|"
-    r"a star|stars|a lifesaver)\b|\bi love (?:you|u|y'all)\b|\bthank (?:you|u)\b"
+    r"a star|stars|a lifesaver)\b|\bi lo+ve+ (?:you|u|y'all)\b|\bthank (?:you|u)\b|"
+    r"\b(?:you|u|y'all)(?: just| have|'ve)? made my (?:day|week|year|night|morning|weekend|trip)\b"
+    r"(?![^.!?]*\b(?:not|never)\b)"
 )
+
+
+#: a letter typed three or more times in a row ("LOVEEEE", "thaaanks")
+_ELONGATED = re.compile(r"([a-z])\1{2,}")
+
+
+def positive_words(toks: frozenset[str], norm: str) -> int:
+    """How many of the message's distinct tokens are happy words, elongated ones ("loveeee") read as the word."""
+    happy = _words("happy")
+    n = len(toks & happy)
+    if _ELONGATED.search(norm) is None:
+        return n
+    stretched = [t for t in toks if _ELONGATED.search(t)]
+    squashed = {_ELONGATED.sub(r"\1", t) for t in stretched} | {_ELONGATED.sub(r"\1\1", t) for t in stretched}
+    return n + len((squashed - toks) & happy)
 
 
 def is_happy(message: Message, context: Context) -> bool:
     """Positive words outweigh negative ones and the emotion model agrees (or the message praises the reader)."""
     toks = message.token_set
-    pos = len(toks & _words("happy"))
+    pos = positive_words(toks, message.norm)
     neg = len(toks & _words("negative"))
     if not pos or pos <= neg:
         return False

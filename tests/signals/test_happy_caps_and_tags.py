@@ -1,0 +1,46 @@
+"""Capitals and set phrases in real tweets to support that are not shouting or swearing.
+
+Real tweets (the development half of ``../shared/data/airline_tweets``, and the ``@USER``
+placeholders of OLID) showed ``abuse.yelling`` on hashtags and handles in capitals ("#DTW #MDW
+#TUS", "@USER @USER @USER"), on happy capitals with a stretched word ("I LOVEEEE YOU"), and
+``abuse.profanity`` on the drink "Bloody Mary". Each sentence is our own, beside a near miss
+that must still fire.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from calmline.signals.reader import Reader
+
+QUIET = [
+    ("Flying with you again on Friday! #LAX #SFO #SEA", "abuse.yelling"),
+    ("@USER @USER @USER I was going to ask the same thing.", "abuse.yelling"),
+    ("@ACME @BOOKINGS @HELPDESK thanks for the quick fix", "abuse.yelling"),
+    ("YOU ARE THE KINDEST CREW EVER, I LOVEEEE YOU", "abuse.yelling"),
+    ("THANKSSSS SO MUCH FOR SORTING IT", "abuse.yelling"),
+    ("Could you send two Bloody Marys to seat 14C?", "abuse.profanity"),
+    ("My daughter got a bloody nose on the flight, do you have a first aid kit?", "abuse.profanity"),
+]
+
+FIRES = [
+    ("WHY IS MY BAG STILL IN DENVER #LAX", "abuse.yelling"),
+    ("I HATE THIS AIRLINE SO MUCH, WORST CREW EVER", "abuse.yelling"),
+    ("This bloody airline lost my bag again", "abuse.profanity"),
+]
+
+
+@pytest.mark.parametrize(("text", "label"), QUIET, ids=[t[:40] for t, _ in QUIET])
+def test_quiet(reader: Reader, text: str, label: str) -> None:
+    assert label not in {s.label for s in reader.read(text).signals}
+
+
+@pytest.mark.parametrize(("text", "label"), FIRES, ids=[t[:40] for t, _ in FIRES])
+def test_fires(reader: Reader, text: str, label: str) -> None:
+    assert label in {s.label for s in reader.read(text).signals}
+
+
+def test_stretched_praise_reads_happy(reader: Reader) -> None:
+    happy = reader.read("I LOVEEEE YOU GUYS, BEST CREW EVER")
+    assert happy.frustration < 0.2, happy.reasons
+    assert reader.read("I LOVE YOU GUYS, BEST CREW EVER").frustration < 0.2
