@@ -25,3 +25,27 @@ def test_venting_with_nothing_to_name_is_acknowledged_not_just_questioned():
     # near miss: with something to name, the acknowledgement names it instead of saying "this"
     named = _reply(("customer", "My router keeps dropping every evening and I'm fed up with it.", {}, 0.8))
     assert "your router" in named and "sorry this has been" not in named and "how frustrating this" not in named
+
+
+def test_a_topic_is_the_customers_thing_not_a_verb_a_verdict_or_ours():
+    from calmline.playbook._topic import find_topic
+
+    # a verdict or a verb before the noun is not part of its name
+    assert find_topic("Lovely speaker, great headphones jack, but the sound cuts out")[0] != "great headphones"
+    assert find_topic("Terrible delivery experience, box crushed")[0] == ""
+    assert find_topic("I bought wifi on the plane and it never loaded")[0] == ""
+    assert find_topic("Do not buy. Please order a size up, it runs small")[0] == ""
+    assert find_topic("Stopped charging 2 months after purchase")[0] == ""
+    # "no voucher" and the customer's "your app" (the company's) are not theirs to be restated as "your ..."
+    assert find_topic("Six hours late and not even a meal voucher")[0] == ""
+    assert find_topic("The music on your website is awful")[0] == ""
+    # near misses: their own things keep their names, with the modifiers that name them
+    assert find_topic("My physio appointment on Tuesday clashes with work")[0] == "physio appointment"
+    assert find_topic("The meal voucher they gave me was refused at the cafe")[0] == "meal voucher"
+    assert find_topic("my smart tv keeps freezing")[0] == "smart TV"
+    assert find_topic("Order 48213 never came")[0] == "order 48213"
+
+
+def test_a_review_with_a_verdict_word_gets_no_garbled_topic():
+    reply = _reply(("customer", "Great headphones, but the seller sent a used pair with a broken seal.", {}, 0.6))
+    assert "great headphones" not in reply.lower() and "your nice" not in reply.lower(), reply
