@@ -49,3 +49,20 @@ def test_a_topic_is_the_customers_thing_not_a_verb_a_verdict_or_ours():
 def test_a_review_with_a_verdict_word_gets_no_garbled_topic():
     reply = _reply(("customer", "Great headphones, but the seller sent a used pair with a broken seal.", {}, 0.6))
     assert "great headphones" not in reply.lower() and "your nice" not in reply.lower(), reply
+
+
+def test_no_still_here_update_before_the_agent_has_said_anything():
+    waited = {"customer.waiting": "on hold for two hours"}
+    first = decide(build(("customer", "I was on hold for two hours yesterday and still no rebooking.", waited, 0.7)))
+    assert "still_here" not in first.move_ids(), first.move_ids()
+    assert "still here" not in first.suggested_reply and "still looking into" not in first.suggested_reply
+    # near miss: the agent said they would check and went quiet; that update is the reply
+    later = decide(
+        build(
+            ("customer", "My refund for order 55120 has not arrived.", {}, 0.4),
+            ("agent", "Let me check that for you."),
+            ("customer", "Hello? I've been waiting ages here.", {"customer.waiting": "waiting ages"}, 0.6),
+            gaps=[30, 300],
+        )
+    )
+    assert "still_here" in later.move_ids(), later.move_ids()
