@@ -67,7 +67,13 @@ BLAME = re.compile(
     r"(?:courier|bank|manufacturer|supplier|carrier|post office|delivery company)(?:'s)? (?:problem|fault|issue|responsibility)|"
     r"\bnot (?:our|my) (?:fault|problem|responsibility|issue)|\buser error|\byou (?:entered|typed|put|gave us|selected|chose) "
     r"(?:it |the \w+ |your \w+ )?(?:wrong|incorrect)|\bif you had (?:read|checked|followed)|\bblame (?:the|your)|"
-    r"\b(?:that|this) is (?:on you|your (?:own )?doing)"
+    r"\b(?:that|this) is (?:on you|your (?:own )?doing)|"
+    # doubting the customer's competence: "are you sure you used the right charger?", "did you even read the manual",
+    # "you probably washed it wrong", "you should be more careful" (not "are you sure you want to cancel?")
+    r"\bare you sure (?:that )?you (?:used|got|entered|typed|read|followed|plugged|installed|ordered|washed|sent|checked|did|put)\b|"
+    r"\bdid you (?:even|actually) (?:read|check|follow|look at|try)\b|\bbefore complaining\b|"
+    r"\byou (?:probably|must have|obviously) (?:\w+ )?(?:it|them|this) wrong\b|\byou should (?:be|have been) more careful\b|"
+    r", not (?:our|the) (?:product|item|service)\b"
 )
 DISMISSIVE = re.compile(
     r"(?:^|(?<=[.!?,;])|(?<=[.!?,;]\s))(?:please |ok,? |okay,? |just |now |look,? )?(?:calm down|relax)\b|\b(?:you need to|you should|you have to|you must|just) (?:calm down|relax)\b|\bcalm down,? (?:sir|madam|mate|please)\b|\bnothing (?:more |else )?(?:i|we) can do\b|\b(?:it'?s|that'?s|it is|that is) "

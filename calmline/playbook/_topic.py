@@ -222,7 +222,46 @@ _NOT_MOD = frozenset(
         "me",
         "us",
         "them",
+        # a preposition, a verb or a verdict is not part of the thing's name ("3 months after purchase",
+        # "please order a size up", "great headphones", "I bought wifi")
+        "after",
+        "before",
+        "under",
+        "over",
+        "into",
+        "than",
+        "then",
+        "via",
+        "per",
+        "please",
+        "bought",
+        "buy",
+        "got",
+        "get",
+        "stop",
+        "nice",
+        "great",
+        "good",
+        "bad",
+        "poor",
+        "cheap",
+        "cheep",
+        "horrible",
+        "terrible",
+        "awful",
+        "worst",
+        "best",
+        "amazing",
+        "awesome",
+        "excellent",
+        "lovely",
+        "perfect",
     ]
+)
+#: a word right before the noun that makes it a verb ("don't purchase", "to order") or says there is none of it
+#: ("no voucher"): no topic to restate then
+_NOT_A_THING = frozenset(
+    ["to", "please", "don't", "dont", "didn't", "can't", "cannot", "won't", "will", "would", "should", "no", "without"]
 )
 _CODE = re.compile(r"\s*(?:number|no\.?|#|ref(?:erence)?)?\s*[:#]?\s*([A-Za-z]{0,4}-?\d[\w-]{2,})")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*|\S")
@@ -263,6 +302,12 @@ def find_topic(text: str) -> tuple[str, str]:
         if not (_DET & set(lead)) and not code and first > 0 and tokens[first - 1].group(0).isalpha():
             i = j + 1
             continue  # a bare noun in passing: only with a determiner or a reference
+        prev = tokens[first - 1].group(0).lower() if first > 0 else ""
+        if not code and (prev in _NOT_A_THING or prev == "your" or lead[-3:] == ["not", "even", "a"]):
+            # "don't purchase", "no voucher", "not even a voucher": nothing of theirs; the customer's "your
+            # website" is ours, so the reply cannot call it theirs
+            i = j + 1
+            continue
         words = [*mods, *(t.group(0).lower() for t in tokens[i : j + 1])]
         phrase = " ".join(words) + (" " + code.group(1) if code else "")
         found.append((tokens[i].start(), phrase, words[-1], code is not None))
@@ -274,5 +319,5 @@ def find_topic(text: str) -> tuple[str, str]:
             best = (pick[0], pick[1], pick[2])
     if best is None:
         return "", ""
-    phrase = best[1].replace("wi-fi", "Wi-Fi").replace("wifi", "Wi-Fi")
+    phrase = re.sub(r"\btv\b", "TV", best[1].replace("wi-fi", "Wi-Fi").replace("wifi", "Wi-Fi"))
     return phrase, best[2]

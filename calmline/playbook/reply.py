@@ -91,6 +91,8 @@ def reply_values(
     values = {
         "topic": facts.topic,
         **({"subject": facts.topic} if facts.topic != "this" else {}),
+        # nothing to name at all: the acknowledgement says "this" rather than being dropped
+        **({"situation": "this"} if facts.topic == "this" and not facts.issue else {}),
         "feeling": facts.feeling,
         "feeling_person": facts.feeling_person,
         "behaviour": behaviour,

@@ -46,6 +46,12 @@ CASES = [
     ("ownership", "I apologise, that was our mistake.", "I'm sorry about that."),
     ("blame", "You must have entered the address wrong.", "The address on file had a typo, and that is on us to fix."),
     ("blame", "That's the courier's problem, not ours.", "The courier missed it, and I'm sorry we let you down."),
+    # doubting the customer's competence (seen ranked above a plain stock reply on real complaints)
+    ("blame", "Are you sure you plugged in the right cable?", "Are you sure you want me to cancel the whole order?"),
+    ("blame", "Did you even read the setup guide?", "Did you get a chance to try the setup guide's reset step?"),
+    ("blame", "You probably ironed it wrong.", "It probably shrank because the label was wrong; that is on us."),
+    ("blame", "You should be more careful with your PIN.", "I'll be careful to keep your PIN out of this chat."),
+    ("blame", "That's your screen, not our product.", "It's our product, not your screen, so I'll replace it."),
     ("dismissive", "Please calm down.", "Could you please not type in capitals?"),
     ("dismissive", "As I already said, there's nothing I can do.", "Let me see what I can do."),
     (

@@ -1,0 +1,68 @@
+"""Patterns found reading suggestions for real customer messages (tweets, reviews): each with its near miss.
+
+The messages here are paraphrases written for the tests, not copies of any data set.
+"""
+
+from __future__ import annotations
+
+from calmline.playbook import decide
+from playbook._build import build
+
+
+def _reply(*items, **kw) -> str:  # type: ignore[no-untyped-def]
+    return decide(build(*items, **kw)).suggested_reply
+
+
+def test_venting_with_nothing_to_name_is_acknowledged_not_just_questioned():
+    for text in (
+        "You lot are hopeless, a whole afternoon wasted and nobody could do a simple job.",
+        "Honestly the worst service I have ever had. Never again.",
+    ):
+        reply = _reply(("customer", text, {}, 0.8))
+        first = reply.split(". ")[0]
+        assert "?" not in first and ("sorry" in first.lower() or "hear how" in first.lower()), reply
+        assert "first notice the problem with this" not in reply, reply
+    # near miss: with something to name, the acknowledgement names it instead of saying "this"
+    named = _reply(("customer", "My router keeps dropping every evening and I'm fed up with it.", {}, 0.8))
+    assert "your router" in named and "sorry this has been" not in named and "how frustrating this" not in named
+
+
+def test_a_topic_is_the_customers_thing_not_a_verb_a_verdict_or_ours():
+    from calmline.playbook._topic import find_topic
+
+    # a verdict or a verb before the noun is not part of its name
+    assert find_topic("Lovely speaker, great headphones jack, but the sound cuts out")[0] != "great headphones"
+    assert find_topic("Terrible delivery experience, box crushed")[0] == ""
+    assert find_topic("I bought wifi on the plane and it never loaded")[0] == ""
+    assert find_topic("Do not buy. Please order a size up, it runs small")[0] == ""
+    assert find_topic("Stopped charging 2 months after purchase")[0] == ""
+    # "no voucher" and the customer's "your app" (the company's) are not theirs to be restated as "your ..."
+    assert find_topic("Six hours late and not even a meal voucher")[0] == ""
+    assert find_topic("The music on your website is awful")[0] == ""
+    # near misses: their own things keep their names, with the modifiers that name them
+    assert find_topic("My physio appointment on Tuesday clashes with work")[0] == "physio appointment"
+    assert find_topic("The meal voucher they gave me was refused at the cafe")[0] == "meal voucher"
+    assert find_topic("my smart tv keeps freezing")[0] == "smart TV"
+    assert find_topic("Order 48213 never came")[0] == "order 48213"
+
+
+def test_a_review_with_a_verdict_word_gets_no_garbled_topic():
+    reply = _reply(("customer", "Great headphones, but the seller sent a used pair with a broken seal.", {}, 0.6))
+    assert "great headphones" not in reply.lower() and "your nice" not in reply.lower(), reply
+
+
+def test_no_still_here_update_before_the_agent_has_said_anything():
+    waited = {"customer.waiting": "on hold for two hours"}
+    first = decide(build(("customer", "I was on hold for two hours yesterday and still no rebooking.", waited, 0.7)))
+    assert "still_here" not in first.move_ids(), first.move_ids()
+    assert "still here" not in first.suggested_reply and "still looking into" not in first.suggested_reply
+    # near miss: the agent said they would check and went quiet; that update is the reply
+    later = decide(
+        build(
+            ("customer", "My refund for order 55120 has not arrived.", {}, 0.4),
+            ("agent", "Let me check that for you."),
+            ("customer", "Hello? I've been waiting ages here.", {"customer.waiting": "waiting ages"}, 0.6),
+            gaps=[30, 300],
+        )
+    )
+    assert "still_here" in later.move_ids(), later.move_ids()
