@@ -136,6 +136,10 @@ class ChatwootAdapter:
         )
 
     def _conversation(self, event: str, p: dict[str, Any]) -> InboundEvent:
+        if p.get("messages") == [] and not isinstance(p.get("account"), dict):
+            # no message yet (created by the API, or notes only): nothing names the account; the
+            # conversation is made by its first message, whose payload carries it
+            return InboundEvent("ignored", event, reason="a conversation without messages (no account id yet)")
         ref = self._ref(p, p)
         meta = p.get("meta")
         changed = p.get("changed_attributes")
