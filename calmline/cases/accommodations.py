@@ -114,15 +114,15 @@ def _band(frustration: float | None) -> str:
 def consistency(rows: list[Accommodation]) -> list[dict[str, Any]]:
     """Similar situations (same topic and frustration band) with what each received, outliers flagged both ways.
 
-    An amount more than twice the group's median, or under half of it, is an outlier; so is a
-    situation where most got something of one kind and this one got another.
+    An amount more than twice the group's median, or under half of it, is an outlier. Amounts are
+    compared within one currency only (a group per currency): 3000 JPY is not "more than twice" 25 GBP.
     """
-    groups: dict[tuple[str, str], list[Accommodation]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[Accommodation]] = defaultdict(list)
     for r in rows:
         if r.status == "recorded":
-            groups[(r.topic or "unspecified", _band(r.frustration))].append(r)
+            groups[(r.topic or "unspecified", _band(r.frustration), r.currency or "")].append(r)
     out: list[dict[str, Any]] = []
-    for (topic, band), members in sorted(groups.items()):
+    for (topic, band, _currency), members in sorted(groups.items()):
         amounts = [m.amount for m in members if m.amount is not None]
         mid = median(amounts) if amounts else None
         items = []

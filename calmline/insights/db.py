@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from calmline.cases.history import message_turn
-from calmline.cases.models import ConversationRow, MessageRow
+from calmline.cases.models import ConversationRow, Escalation, MessageRow
 from calmline.insights.reduce import build_report
 from calmline.insights.run import totals_for
 from calmline.types import Conversation
@@ -21,19 +21,26 @@ __all__ = ["scoped_report", "stored_conversations"]
 def stored_conversations(
     s: Session, *, since: datetime | None = None, team: str | None = None, agent: str | None = None
 ) -> Iterator[Conversation]:
-    """Stream stored conversations (one query for the list, one per conversation for its messages)."""
-    q = select(ConversationRow.id, ConversationRow.agent, ConversationRow.team).order_by(ConversationRow.id)
+    """Stream stored conversations (one query for the list, one per conversation for its messages).
+
+    A conversation someone escalated (``POST .../escalations``, or the boundary ladder's last rung) is
+    marked ``escalated``, as an archive's top-level field marks it: the report counts it and recognition
+    does not credit it as resolved without escalation.
+    """
+    escalated = exists().where(Escalation.conversation_id == ConversationRow.id)
+    q = select(ConversationRow.id, ConversationRow.agent, ConversationRow.team, escalated).order_by(ConversationRow.id)
     if since is not None:
         q = q.where(ConversationRow.created_at >= since)
     if team is not None:
         q = q.where(ConversationRow.team == team)
     if agent is not None:
         q = q.where(ConversationRow.agent == agent)
-    for conv_id, conv_agent, conv_team in s.execute(q).all():
+    for conv_id, conv_agent, conv_team, was_escalated in s.execute(q).all():
         rows = s.scalars(select(MessageRow).where(MessageRow.conversation_id == conv_id).order_by(MessageRow.id))
         turns = tuple(message_turn(m) for m in rows)
         if turns:
-            yield Conversation(id=conv_id, turns=turns, metadata={"agent": conv_agent, "team": conv_team})
+            metadata = {"agent": conv_agent, "team": conv_team, "escalated": bool(was_escalated)}
+            yield Conversation(id=conv_id, turns=turns, metadata=metadata)
 
 
 def scoped_report(

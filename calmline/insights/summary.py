@@ -168,7 +168,8 @@ def summarize(analysis: Analysis) -> Summary:
         "difficult": difficult,
         "escalated": escalated,
         "boundary": boundary,
-        "abuse": state.abuse_count,
+        # abuse aimed at the agent, as the service's wellbeing counts it: a threat to them personally included
+        "abuse": state.abuse_count + labels.get("threat.personal", 0),
         "repeating": repeating,
         "brought_back": peak >= PEAK_HIGH and last <= SETTLED,
         "boundary_held": boundary_held,

@@ -100,7 +100,9 @@ class ChatwootAdapter:
             msgs = conv.get("messages")
             first = msgs[0] if isinstance(msgs, list) and msgs else None
             acc = first.get("account_id") if isinstance(first, dict) else None
-        return Ref(self.name, _id(acc, "account.id"), _id(conv.get("id"), "conversation.id"))
+        # the display id the API uses: ``id`` in the payloads Chatwoot sends, ``display_id`` in its documented sample
+        display = conv.get("display_id") if conv.get("display_id") is not None else conv.get("id")
+        return Ref(self.name, _id(acc, "account.id"), _id(display, "conversation.id"))
 
     def _message(self, event: str, p: dict[str, Any]) -> InboundEvent:
         kind = p.get("message_type")
@@ -136,6 +138,10 @@ class ChatwootAdapter:
         )
 
     def _conversation(self, event: str, p: dict[str, Any]) -> InboundEvent:
+        if p.get("messages") == [] and not isinstance(p.get("account"), dict):
+            # no message yet (created by the API, or notes only): nothing names the account; the
+            # conversation is made by its first message, whose payload carries it
+            return InboundEvent("ignored", event, reason="a conversation without messages (no account id yet)")
         ref = self._ref(p, p)
         meta = p.get("meta")
         changed = p.get("changed_attributes")

@@ -77,6 +77,23 @@ def test_recognition_lists_who_brought_a_customer_back_and_never_the_bottom() ->
     assert "2026-W10" in wb["ana"]["per_week"]
 
 
+def test_a_threat_to_the_agent_counts_in_their_wellbeing() -> None:
+    """A personal threat is abuse aimed at the agent (the service's wellbeing counts it too): the report
+    must not tell a team lead there was no abuse aimed at an agent who was threatened."""
+    threatened = _conv(
+        "w1",
+        "kim",
+        [
+            ("customer", "I know which branch you work at and I will be waiting for you outside after your shift."),
+            ("agent", "I'm ending this chat now and recording what was said."),
+        ],
+    )
+    wb = build_report(_totals([threatened]))["wellbeing"][0]
+    assert wb["agent"] == "kim" and wb["abuse_signals"] == 1
+    assert wb["per_week"] == {"2026-W10": 1}
+    assert wb["care"] != "No abuse aimed at this agent in the period."
+
+
 def test_samples_report_has_every_section() -> None:
     t = _totals(list(read_conversations(SAMPLES / "conversations.jsonl")))
     report = build_report(t)

@@ -82,6 +82,20 @@ def test_record_list_suggest_and_consistency(api: Api) -> None:
     assert all(g["topic"] != "unspecified" for g in report)  # team b's credit is not in team a's report
 
 
+def test_consistency_never_compares_amounts_across_currencies(api: Api) -> None:
+    """Three refunds in pounds and one in yen for the same situation: the yen amount is not 'more than
+    twice the median' of the pounds, and no agent's mean mixes the two."""
+    for amount, currency in [(20, "GBP"), (22, "GBP"), (25, "GBP"), (3000, "JPY")]:
+        cid = _conv(api, "alice")
+        body = {"kind": "refund", "amount": amount, "currency": currency, "reason": "late", "topic": "late parcel"}
+        assert api.as_("sue", "POST", f"/conversations/{cid}/accommodations", json=body).status_code == 201
+    groups = [g for g in api.as_("sue", "GET", "/insights/consistency").json() if g["topic"] == "late parcel"]
+    assert sorted((g["count"], g["median_amount"]) for g in groups) == [(1, 3000.0), (3, 22.0)]
+    assert all(item["outlier"] is None for g in groups for item in g["items"])
+    assert sorted(g["by_agent"]["alice"] for g in groups) == [22.33, 3000.0]
+    assert all(len({item["currency"] for item in g["items"]}) == 1 for g in groups)
+
+
 def test_bad_accommodations_are_4xx(api: Api) -> None:
     cid = _conv(api, "alice")
     url = f"/conversations/{cid}/accommodations"

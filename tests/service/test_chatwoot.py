@@ -235,6 +235,37 @@ def test_conversation_events_follow_assignee_and_team(cw_api: Api) -> None:
     assert conversation(cw_api)["id"] == conv["id"]
 
 
+def test_a_conversation_event_without_messages_is_accepted_and_ignored(cw_api: Api) -> None:
+    """Chatwoot's conversation payload has no account of its own: it names it only on the messages it
+    lists, and a conversation made by the API (or holding only notes) lists none. Real deliveries of
+    that shape are answered 202, not refused as malformed; the first message then makes the conversation."""
+    for name in ("conversation_created", "conversation_status_changed"):
+        payload = json.loads(fixture(name))
+        payload["messages"] = []
+        r = deliver(cw_api, json.dumps(payload).encode())
+        assert r.status_code == 202, r.text
+        assert "without messages" in r.json()["ignored"]
+    assert cw_api.as_("admin", "GET", "/conversations").json() == []
+    assert deliver(cw_api, fixture("message_created")).status_code == 201
+    assert conversation(cw_api)["agent"] == "Alice Agent"
+
+
+def test_the_documented_sample_shape_with_display_id_is_accepted(cw_api: Api) -> None:
+    """Chatwoot's documented message_created sample names the conversation by ``display_id`` only, with
+    fields Calmline does not use; it lands in the same conversation as the ``id``-shaped payloads."""
+    assert deliver(cw_api, fixture("message_created")).status_code == 201
+    payload = json.loads(fixture("message_created"))
+    payload["id"] = 4812
+    meta = payload["conversation"]["meta"]  # the team (Billing -> a) and assignee, as before
+    payload["conversation"] = {"display_id": 57, "meta": meta, "something_new": [1, {"x": None}]}
+    payload["created_at"] = "2026-12-06 16:02:00 UTC"
+    r = deliver(cw_api, json.dumps(payload).encode())
+    assert r.status_code == 201, r.text
+    conv = conversation(cw_api)
+    assert conv["external_id"] == "chatwoot:7:57"
+    assert len(cw_api.as_("sue", "GET", f"/conversations/{conv['id']}").json()["messages"]) == 2
+
+
 def test_another_teams_conversation_with_the_same_id_is_never_used(cw_api: Api) -> None:
     r = cw_api.as_("carl", "POST", "/conversations", json={"external_id": "chatwoot:7:57"})
     assert r.status_code == 201, r.text

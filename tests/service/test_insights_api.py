@@ -77,3 +77,19 @@ def test_cli_report_over_the_live_database(api: Api, settings: Any) -> None:
     assert runner.invoke(app, [*args, "--since", "2999-01-01"]).exit_code == 0
     bad = runner.invoke(app, ["report", "--database-url", "nosuch://x", "-f", "json"])
     assert bad.exit_code == 2 and "error" in bad.output
+
+
+def test_an_escalated_conversation_counts_as_escalated(api: Api) -> None:
+    """An escalation made in the service is an escalation in the report: counted in the overview, and
+    recognition no longer credits the conversation as resolved without escalation."""
+    cid = _conversation(api, "alice", TURNED)
+    before = api.as_("sue", "GET", "/insights").json()
+    assert before["overview"]["escalated"] == 0
+    assert before["recognition"][0]["resolved_without_escalation"] == 1
+
+    r = api.as_("alice", "POST", f"/conversations/{cid}/escalations", json={"reason": "customer asked for a manager"})
+    assert r.status_code == 201, r.text
+    after = api.as_("sue", "GET", "/insights").json()
+    assert after["overview"]["escalated"] == 1
+    assert after["recognition"][0]["resolved_without_escalation"] == 0
+    assert after["recognition"][0]["brought_back"] == 1  # turning it around is still recognised
