@@ -45,6 +45,29 @@ _THIRD = {
     "yourself": "themselves",
 }
 _SUBJ = re.compile(r"(?:^|\b(?:and|that|because|so|whether|if|when|but)\s+)$", re.IGNORECASE)
+#: "you" after one of these is their object ("sent to you", "told you"), and so is "you" before a determiner
+#: ("promised you a refund"), a punctuation mark or the end; elsewhere it is the subject of what follows
+#: ("the third time you write", "the day you called")
+_BEFORE_OBJECT = re.compile(
+    r"\b(?:to|for|with|at|from|about|of|by|on|than|like|without|told|tell|tells|asked|ask|asks|give|gave|send|sent|"
+    r"call|called|email|emailed|contact|contacted|thank|thanked|help|helped|let|see|saw|show|showed|make|made|charge|"
+    r"charged|owe|owed|refund|refunded|promise|promised|reach|reached|assure|assured|keep|kept|update|updated|"
+    r"remind|reminded|confirm|confirmed|get|got|put|leave|left)\s+$",
+    re.IGNORECASE,
+)
+_OBJECT_AFTER = re.compile(
+    r"\s*(?:$|[^\w\s']|(?:a|an|the|this|that|these|those|my|your|some|any|back|again)\b)", re.IGNORECASE
+)
+
+
+def _subject_you(text: str, start: int, end: int) -> bool:
+    """Whether the "you" at ``text[start:end]`` is the subject of its clause (it reads "they", else "them")."""
+    before = text[:start]
+    if _SUBJ.search(before):
+        return True
+    return not (_BEFORE_OBJECT.search(before) or _OBJECT_AFTER.match(text, end))
+
+
 _TRIED = {
     "empathy.specific": "acknowledged the customer's feelings",
     "apology": "apologised",
@@ -74,7 +97,7 @@ def _third_person(text: str) -> str:
         if low in _THIRD:
             return _THIRD[low]
         if low == "you":
-            return "they" if _SUBJ.search(text[: m.start()]) else "them"
+            return "they" if _subject_you(text, m.start(), m.end()) else "them"
         return word
 
     out = re.sub(r"\b[Yy]ou(?:r(?:s|self)?|'re|'ve|'d|'ll)?\b", repl, text)

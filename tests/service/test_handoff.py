@@ -50,3 +50,21 @@ def test_tried_lists_what_was_attempted():
     assert 'tried: "Please try restarting it."' in done and 'tried: "I\'ve reset your password."' in done
     # near miss: thanks and a question are not attempts
     assert not [d for d in tried_of(["Thanks for waiting.", "Is it plugged in?"], ["x"]) if d.startswith("tried")]
+
+
+@pytest.mark.parametrize(
+    ("agent_voice", "told_about_them"),
+    [
+        ("this is the third time you write about your refund", "this is the third time they write about their refund"),
+        ("the parcel you ordered never came", "the parcel they ordered never came"),
+        ("you were charged twice and nobody helped you", "they were charged twice and nobody helped them"),
+        # near misses: "you" as the object stays "them"
+        ("your refund has not reached you", "their refund has not reached them"),
+        ("we promised you a refund", "we promised them a refund"),
+        ("the agent hung up on you.", "the agent hung up on them."),
+    ],
+)
+def test_issue_is_told_in_the_third_person(agent_voice, told_about_them):
+    from calmline.cases.handoff import _third_person
+
+    assert _third_person(agent_voice) == told_about_them
