@@ -151,7 +151,8 @@ def evaluate(ctx: Context) -> dict[str, list[str]]:
     if ctx.channel == "chat" and ctx.facts.orders and not ctx.ladder.active:
         out["needs_lookup"] = [f"reference {ctx.facts.orders[0]} to look up"]
     calm = last.signal("customer.sarcasm") is None and f < th.upset and not ctx.ladder.active
-    how = HOW_TO.search(text) if ctx.facts.question and not last.signals and f < th.upset else None
+    # (only a question it can restate: the restatement is then the whole reply, the agent's answer comes next)
+    how = HOW_TO.search(text) if ctx.facts.question and ctx.facts.issue and not last.signals and f < th.upset else None
     if how:
         out["how_to"] = [f'asks how to do something ("{how.group(0)}")']
     if ctx.facts.question:

@@ -202,6 +202,9 @@ def test_a_how_to_question_is_answered_not_handed_to_another_team():
     for text, restated in (
         ("Hello, how do I reset my password?", "how you reset your password"),
         ("Where do I find my invoice?", "where you find your invoice"),
+        # what is allowed or offered is the agent's to answer too
+        ("Can I use my points on a partner hotel?", "whether you can use your points on a partner hotel"),
+        ("Is it possible to change my seat to a window?", "change your seat to a window"),
     ):
         g = decide(build(("customer", text, {}, 0.1)))
         assert "next_steps" not in g.move_ids(), g.move_ids()
@@ -216,3 +219,10 @@ def test_a_how_to_question_is_answered_not_handed_to_another_team():
         build(("customer", "How do I get a refund when you lost my parcel?", {"request.refund": "refund"}, 0.7))
     )
     assert "next_steps" in upset.move_ids(), upset.move_ids()
+    # near misses: asking for a manager or for money back is not a question about what is allowed
+    for text, labels in (
+        ("Can I speak to a manager?", {"request.manager": "manager"}),
+        ("Can I get a refund for the broken kettle?", {"request.refund": "refund"}),
+    ):
+        g = decide(build(("customer", text, labels, 0.3)))
+        assert "next_steps" in g.move_ids() or "escalate" in g.move_ids(), g.move_ids()
