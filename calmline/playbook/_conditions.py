@@ -14,6 +14,7 @@ from datetime import datetime
 from calmline.playbook._facts import HOW_TO, Facts
 from calmline.playbook.config import Playbook
 from calmline.playbook.model import LadderState
+from calmline.signals.detectors.tone import positive_words, praises_reader, tone_words
 from calmline.types import Analysis, Role, Signal, TurnAnalysis
 
 __all__ = ["Context", "evaluate"]
@@ -47,6 +48,37 @@ _BEREAVEMENT = re.compile(
     rf"(?:my|our) {_KIN} (?:has |had |just |recently |sadly |suddenly )*(?:died|passed){_WHEN})"
 )
 _THANKS = re.compile(r"\b(?:thanks?|thank you|cheers|ta|much appreciated)\b")
+
+
+_WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")
+#: a contrast or a wish carries the complaint in a message that also praises ("great, but ...", "hope ...")
+_CONTRAST = re.compile(r"\b(?:but|however|although|though|except|unless|hope|hoping|wish|should|could|would)\b")
+
+
+#: happy words that answer or exclaim rather than praise ("yes I do", "finally")
+_NOT_PRAISE = frozenset(["yes", "finally", "wow", "works", "worked", "working"])
+#: what goes wrong: thanks beside one of these is sarcasm or a complaint ("thanks for making us miss the connection")
+_TROUBLE = frozenset(
+    re.findall(
+        r"\w+",
+        "miss missed missing delay delayed delays late lost cancel cancelled canceled fail failed stuck "
+        "wait waiting waited hold broken damaged rude problem problems issue issues refund complaint why",
+    )
+)
+
+
+def _praise(text: str) -> str:
+    """Why the (lower-case) message reads as praise or thanks (it praises the reader, or has happy words), with
+    no negative word, trouble or contrast in it; empty when it does not."""
+    toks = frozenset(_WORDS.findall(text))
+    negative = tone_words()["negative"]
+    assert isinstance(negative, frozenset)
+    if _CONTRAST.search(text) or toks & negative or toks & _TROUBLE:
+        return ""
+    if praises_reader(text):
+        return "praises the reader"
+    happy = positive_words(toks - _NOT_PRAISE, text)
+    return f"{happy} happy words, no negative ones" if happy else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +204,19 @@ def evaluate(ctx: Context) -> dict[str, list[str]]:
         out["resolved"] = [f'the customer confirms it is sorted ("{confirmed.group(0)}") after the agent\'s reply']
     elif thanks and earlier_agents and calm and not ctx.facts.question and not ctx.facts.issue:
         out["thanked"] = ["the customer thanks the agent, without confirming it is sorted"]
+    elif (
+        not earlier_agents
+        and calm
+        and not last.signals
+        and not ctx.facts.question
+        and not ctx.facts.issue
+        and (last.frustration or 0.0) < 0.25
+        and all(last.learned.get(k, 0.0) < 0.5 for k in ("negative", "complaint", "sarcasm"))
+        and (why := _praise(text))
+    ):
+        # praise or thanks with no problem in it ("best crew ever!", "thanks for the quick fix"): thank them back,
+        # never "what would a good outcome look like?" or "when did you first notice the problem?"
+        out["praised"] = [f"the customer praises or thanks us with no problem to solve ({why})"]
     if ctx.ladder.active:
         out["abuse_now"] = [s.reason for s in ctx.ladder.steps if s.turn_index == last.index]
         if ctx.ladder.rung >= 4:

@@ -57,6 +57,7 @@ CONDITIONS: frozenset[str] = frozenset(
         "silent_after_solution",
         "resolved",
         "thanked",
+        "praised",
         "question",
         "escalation",
         "abuse_now",

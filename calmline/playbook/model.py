@@ -19,6 +19,7 @@ __all__ = ["MOVE_IDS", "Escalation", "Guidance", "LadderState", "LadderStep", "M
 MOVE_IDS: tuple[str, ...] = (
     "boundary",
     "condolences",
+    "appreciate",
     "acknowledge",
     "own_it",
     "paraphrase",

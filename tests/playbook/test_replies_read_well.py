@@ -226,3 +226,18 @@ def test_a_how_to_question_is_answered_not_handed_to_another_team():
     ):
         g = decide(build(("customer", text, labels, 0.3)))
         assert "next_steps" in g.move_ids() or "escalate" in g.move_ids(), g.move_ids()
+
+
+def test_praise_is_thanked_back_not_questioned():
+    for text in ("Your crew on the morning flight were brilliant, thank you!", "Best customer service ever :)"):
+        g = decide(build(("customer", text, {}, 0.05)))
+        assert g.move_ids()[0] == "appreciate", g.move_ids()
+        assert "clarify" not in g.move_ids() and "went wrong" not in g.suggested_reply, g.suggested_reply
+    # near misses: thanks beside trouble, praise with a "but", a bare "yes" are not praise
+    for text in (
+        "Thanks for making me miss my connection.",
+        "The crew were great but the food was cold.",
+        "Yes I do.",
+    ):
+        g = decide(build(("customer", text, {}, 0.1)))
+        assert "appreciate" not in g.move_ids(), (text, g.move_ids())
