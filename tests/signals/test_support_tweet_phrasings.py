@@ -111,9 +111,14 @@ FIRES = [
     ("You owe me $120.", "request.refund"),
     ("How about some points for the trouble?", "request.refund"),
     ("Do you provide a hotel voucher when the last flight is cancelled?", "request.refund"),
+    # customer.sarcasm: thanks "again" for the harm, or for causing it
+    ("Thanks again for ruining our weekend away.", "customer.sarcasm"),
+    ("thanks for causing me to miss the last train", "customer.sarcasm"),
 ]
 
 SILENT = [
+    # customer.sarcasm
+    ("Thanks again for sorting out my seat.", "customer.sarcasm"),
     # threat.churn
     ("I hope this never happens again.", "threat.churn"),
     ("Please make sure it never again goes to the wrong address.", "threat.churn"),
