@@ -37,7 +37,7 @@ __all__ = ["Reflection", "closeness", "customer_feelings", "feeling_reflection",
 _FAMILIES: dict[str, str] = {
     "sad": "sad sadness sadder unhappy down low blue depressed depression depressing miserable gloomy heartbroken heartbreaking grief grieving devastated devastating crushed tearful crying cry upset hopeless despair empty numb",
     "lonely": "lonely alone loneliness isolated isolation abandoned left-out unloved unwanted excluded disconnected",
-    "anxious": "anxious anxiety worried worry worrying worries nervous uneasy tense panicky panic panicking scared afraid fear fearful frightened terrified uncertain unsure insecure apprehensive dread dreading scary",
+    "anxious": "anxious anxiety worried worry worrying worries nervous uneasy tense panicky panic panicking scared afraid fear fearful frightened terrified uncertain unsure insecure apprehensive dread dreading scary frightening terrifying alarming distressing unsettling worrisome",
     "stressed": "stressed stress stressful pressure pressured overwhelmed overwhelming swamped overloaded burnt burned burnout drained exhausted exhausting tired weary worn",
     "angry": "angry anger mad furious livid annoyed annoying irritated irritating frustrated frustrating frustration fed resentful outraged infuriated infuriating bitter",
     "hurt": "hurt hurting hurtful betrayed betrayal rejected rejection wounded disrespected humiliated used cheated",
@@ -164,11 +164,24 @@ def _feelings_of(customer: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple(out.items())
 
 
+#: the situation named by the feeling it causes ("that must be frightening", "it sounds exhausting"): a reflection
+#: when the feeling is the customer's own (they wrote they were panicking)
+_SITUATION_FEELS = re.compile(
+    r"\b(?:that|it|this)(?:'s| is| must be| must have been| sounds| sounded| would be)"
+    r"(?: so| really| very| incredibly| truly| quite)? (?P<word>[a-z]+)\b"
+)
+
+
 def feeling_reflection(sentence: str, customer: Sequence[str]) -> Reflection | None:
     """A feeling attributed to the customer in ``sentence`` (normalised), or None."""
     if _NOT_ATTRIBUTE.search(sentence) or opens_as_question(sentence):
         return None
     theirs = customer_feelings(customer)
+    for m in _SITUATION_FEELS.finditer(sentence):
+        fam = FAMILY_OF.get(m.group("word"))
+        if fam is not None and fam in theirs and not _NEGATED.search(sentence, 0, m.start("word")):
+            why = f"names the customer's feeling ({m.group('word')}; they wrote {theirs[fam]!r})"
+            return Reflection(m.start(), m.end(), why)
     for a in _ATTRIBUTE.finditer(sentence):
         window = sentence[max(0, a.start() - 40) : a.end() + 50]
         offset = max(0, a.start() - 40)

@@ -160,3 +160,13 @@ def test_sympathy_wordings_and_the_support_sentences_that_share_their_words(symp
     empathy = {"empathy.canned", "empathy.specific"}
     assert empathy & {s.label for s in detect(sympathy, CUSTOMER)}, sympathy
     assert not empathy & {s.label for s in detect(support_sentence, CUSTOMER)}, support_sentence
+
+
+def test_the_situation_named_by_the_customers_own_feeling_is_specific_empathy():
+    scared = ["Someone took money from my account overnight and I'm panicking."]
+    for draft in ("I'm so sorry, that must be really frightening.", "That sounds so worrying."):
+        labels = {s.label for s in detect(draft, scared)}
+        assert "empathy.specific" in labels and "empathy.canned" not in labels, (draft, labels)
+    # near misses: a feeling the customer did not voice, or one negated, earns nothing specific
+    assert "empathy.specific" not in {s.label for s in detect("That must be really frustrating.", scared)}
+    assert "empathy.specific" not in {s.label for s in detect("That's not frightening at all.", scared)}
