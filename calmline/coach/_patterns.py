@@ -84,7 +84,11 @@ DISMISSIVE = re.compile(
     r"\bi (?:won'?t|will not|can'?t|cannot) (?:transfer|escalate) (?:you|this)|\b(?:there'?s|there is) no (?:manager|supervisor)|"
     r"\bbe patient\b|\btakes as long as it takes\b|\bno need to be rude\b|\bthat'?s the rules\b|\bgo ahead,? post\b|\bwon'?t help\b|"
     r"\bout of (?:our|my) hands\b|\bdeal with (?:the|your)\b|\b(?:it'?s|it is|that'?s|that is|they'?re|they are) (?:all |just |still )?the same thing\b|\b(?:it'?s|that'?s) just the (?:way|system|rules?|polic(?:y|ies)|process|procedure|computer|same)\b|\bstop (?:shouting|typing)\b(?=[^.]*\.?\s*$)|"
-    r"\bdeal with it\b|\btake it or leave it\b|(?:^|(?<=[.!?])|(?<=[.!?]\s))(?:ok(?:ay)?,? |fine,? |yeah,? )?whatever(?=\s*(?:[.!,]|$))|\bnot (?:my|our) concern\b"
+    r"\bdeal with it\b|\btake it or leave it\b|(?:^|(?<=[.!?])|(?<=[.!?]\s))(?:ok(?:ay)?,? |fine,? |yeah,? )?whatever(?=\s*(?:[.!,]|$))|\bnot (?:my|our) concern\b|"
+    # sends the customer off to read it themselves, or ends the argument ("Simple.", "simple as that")
+    r"(?:^|(?<=[.!?])|(?<=[.!?]\s))(?:just |please |go and |go )?(?:read|check|see) (?:the|our) (?:faq|faqs|manual|website|terms|t&cs|small print)"
+    r"(?:\s*[.!]|\s*$| first\b| before\b)|\bit'?s all (?:in|on) (?:the|our) (?:faq|faqs|website|terms|t&cs)\b|"
+    r"\bsimple as that\b|(?:(?<=[.!?])\s|^)simple[.!]"
 )
 ABRUPT = re.compile(r"^\s*(?:ok(?:ay)?,? )?(?:bye|goodbye|good ?bye|done|we'?re done)\W*$")
 REFUSAL = re.compile(

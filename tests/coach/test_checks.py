@@ -170,3 +170,17 @@ def test_the_situation_named_by_the_customers_own_feeling_is_specific_empathy():
     # near misses: a feeling the customer did not voice, or one negated, earns nothing specific
     assert "empathy.specific" not in {s.label for s in detect("That must be really frustrating.", scared)}
     assert "empathy.specific" not in {s.label for s in detect("That's not frightening at all.", scared)}
+
+
+@pytest.mark.parametrize(
+    ("dismissive", "helpful"),
+    [
+        ("Read the FAQ.", "You can read the FAQ page on fees here, and I'll refund this one today."),
+        ("You went overdrawn, so you pay the fee. Simple.", "The fix is simple: I'll refund the fee today."),
+        ("It's all in the terms.", "See the terms for how the fee works, section 4."),
+    ],
+)
+def test_sending_the_customer_off_to_read_is_dismissive(dismissive, helpful):
+    customer = ["Why was I charged a fee? This is outrageous."]
+    assert "dismissive" in {s.label for s in detect(dismissive, customer)}, dismissive
+    assert "dismissive" not in {s.label for s in detect(helpful, customer)}, helpful
