@@ -88,6 +88,15 @@ def _missed(session: PracticeSession) -> list[dict[str, Any]]:
     return list(out.values())
 
 
+def _canned_phrase(session: PracticeSession) -> str:
+    """The first stock empathy phrase the agent wrote ("I hear you"), as they wrote it; empty if none."""
+    for ex in session.exchanges:
+        for label in ex.review.labels:
+            if label.label == "empathy.canned" and label.evidence:
+                return label.evidence[0].text
+    return ""
+
+
 def _tip(session: PracticeSession, missed: list[dict[str, Any]]) -> str:
     cost: dict[str, float] = {}
     for ex in session.exchanges:
@@ -96,6 +105,8 @@ def _tip(session: PracticeSession, missed: list[dict[str, Any]]) -> str:
                 cost[e.effect] = cost.get(e.effect, 0.0) + e.delta
     if cost:
         worst = max(cost, key=lambda k: cost[k])
+        if worst == "canned" and (said := _canned_phrase(session)):
+            return _TIPS[worst].replace("'I understand your frustration'", f"'{said}'")  # quote what they wrote
         if worst in _TIPS:
             return _TIPS[worst]
     ranked = sorted(missed, key=lambda m: (m["source"] != "persona", -len(m["replies"])))

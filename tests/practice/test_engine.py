@@ -110,3 +110,12 @@ def test_a_session_stops_at_max_turns() -> None:
         s.reply("Let me look at the order.")
     assert len(s.exchanges) <= p.max_turns
     assert s.outcome in {"unresolved", "walked_out"}
+
+
+def test_the_canned_tip_quotes_the_agents_own_stock_phrase() -> None:
+    s = PracticeSession(load_personas()["refund-third-contact"], seed=1)
+    for line in ("I hear you.", "I hear you, these things happen.", "I hear you."):
+        if not s.finished:
+            s.reply(line)
+    tip = str(debrief(s)["tip"])  # stock empathy three times costs the most
+    assert tip.startswith("Swap 'I hear you' for their situation"), tip
