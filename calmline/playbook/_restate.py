@@ -52,6 +52,9 @@ _SWAP = {
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 
 
+_NAME_NEXT = re.compile(r"\s+[A-Z][a-z]")
+
+
 def swap_pronouns(text: str) -> str:
     """Turn the customer's first person into the agent's second person and back."""
     prev: list[str] = []
@@ -59,6 +62,9 @@ def swap_pronouns(text: str) -> str:
     def repl(m: re.Match[str]) -> str:
         word = m.group(0)
         low = word.lower()
+        if word == "US" or (word == "Us" and _NAME_NEXT.match(m.string, m.end())):
+            prev.append(low)
+            return word  # "US Air", "the US": a name, not "us"
         out = _SWAP.get(low, word)
         if low == "was" and prev and prev[-1] == "i":
             out = "were"

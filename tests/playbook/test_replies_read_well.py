@@ -241,3 +241,12 @@ def test_praise_is_thanked_back_not_questioned():
     ):
         g = decide(build(("customer", text, {}, 0.1)))
         assert "appreciate" not in g.move_ids(), (text, g.move_ids())
+
+
+def test_the_country_and_an_airline_called_us_are_not_the_pronoun():
+    from calmline.playbook._restate import swap_pronouns
+
+    assert swap_pronouns("my flight is on US Air to the US") == "your flight is on US Air to the US"
+    assert swap_pronouns("Us Airways lost my bag") == "Us Airways lost your bag"
+    # near misses: the pronoun still turns, a day after it too
+    assert swap_pronouns("they told us Monday to give us a refund") == "they told you Monday to give you a refund"
