@@ -75,7 +75,7 @@ HOW_TO = re.compile(
     r"\b(?:(?:how|where) (?:do|can|should) (?:i|we)|how to)\b(?! (?:even|ever|actually|possibly|supposed|get hold|reach|contact|speak|talk)\b)"
     # a question about what is allowed or offered ("can I use my miles on a partner airline?", "is it possible to
     # bring a guitar?", "do you ship to Norway?"): the agent can answer it; nothing to hand to another team
-    r"|(?:^|(?<=[.!?]\s))(?:hi|hello|hey|quick question)?[,!]?\s*(?:can|could|may) (?:i|we) (?!(?:speak|talk) to|get (?:a|my|our) refund)"
+    r"|(?:^|(?<=[.!?]\s)|(?<=,\s))(?:hi|hello|hey|quick question)?[,!]?\s*(?:can|could|may) (?:i|we) (?:still |also )?(?!(?:speak|talk) to|get (?:a|my|our) refund)"
     r"|\b(?:is it possible|am i able|are we able|is it ok(?:ay)?|are (?:we|pets|dogs|kids|children) allowed) to\b"
     r"|(?:^|(?<=[.!?]\s))do you (?:offer|allow|accept|fly|ship|deliver|take|sell|have|do|charge|need)\b",
     re.I,
