@@ -12,7 +12,7 @@ import re
 __all__ = ["LEAD", "PROFANE", "QUESTION", "WHERE", "restate", "swap_pronouns", "tidy"]
 
 LEAD = re.compile(
-    r"^(?:\s*(?:(?:one more|another|a quick|quick) question[:,]?|and|but|so|also|well|hi|hello|hey|ok|okay|look|listen|honestly|seriously|right|yes|no|now)\b[,\s]*)+",
+    r"^(?:\s*(?:(?:one more|another|a quick|quick) question[:,]?|(?:hi|hello|hey) (?:there|team|all)|good (?:morning|afternoon|evening)|hiya|and|but|so|also|well|hi|hello|hey|ok|okay|look|listen|honestly|seriously|right|yes|no|now)\b[,\s]*)+",
     re.I,
 )
 PROFANE = re.compile(

@@ -205,6 +205,7 @@ def test_a_how_to_question_is_answered_not_handed_to_another_team():
         # what is allowed or offered is the agent's to answer too
         ("Can I use my points on a partner hotel?", "whether you can use your points on a partner hotel"),
         ("Is it possible to change my seat to a window?", "change your seat to a window"),
+        ("Hi there, can I bring my cat in the cabin?", "whether you can bring your cat in the cabin"),
     ):
         g = decide(build(("customer", text, {}, 0.1)))
         assert "next_steps" not in g.move_ids(), g.move_ids()
