@@ -114,11 +114,14 @@ FIRES = [
     # customer.sarcasm: thanks "again" for the harm, or for causing it
     ("Thanks again for ruining our weekend away.", "customer.sarcasm"),
     ("thanks for causing me to miss the last train", "customer.sarcasm"),
+    ("Bags delayed again, third trip running. Awesome.", "customer.sarcasm"),
+    ("Still no reply after four days. Great work guys!", "customer.sarcasm"),
 ]
 
 SILENT = [
     # customer.sarcasm
     ("Thanks again for sorting out my seat.", "customer.sarcasm"),
+    ("The crew upgraded us for our anniversary. Amazing job guys!", "customer.sarcasm"),
     # threat.churn
     ("I hope this never happens again.", "threat.churn"),
     ("Please make sure it never again goes to the wrong address.", "threat.churn"),
