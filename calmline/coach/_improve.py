@@ -70,6 +70,7 @@ _TO_MOVE = {
     "boundary.request": "boundary",
     "boundary.warning": "boundary",
     "boundary.end": "boundary",
+    "gratitude": "appreciate",
 }
 _REFERENCE = re.compile(r"\b[A-Z]{2,4}-\d{4,}\b")
 _REF_CLAUSE = re.compile(r"(?:,\s++|(?<![\s,])\s++)(?:under|with|quoting) (?:reference|case(?: number)?) \{ticket\}")
@@ -111,10 +112,10 @@ def improve(draft: str, labels: list[Signal], missing_labels: list[str], plan: P
     found = {s.label for s in labels}
     made = {m for label in found for m in _MAKES.get(label, ())}
     moves = {_TO_MOVE[x] for x in missing_labels if x in _TO_MOVE}
-    settled = plan.conditions.keys() & {"resolved", "thanked"}
+    settled = plan.conditions.keys() & {"resolved", "thanked", "praised"}
     if found & _BAD and not found & {"empathy.specific", "ownership"} and not settled:
         moves.add("acknowledge")  # the stock or hurtful line goes: say something real instead
-        # (not once the customer has thanked or confirmed the fix: "how annoying this has been" reopens it)
+        # (not once the customer has thanked, praised or confirmed the fix: "how annoying this has been" reopens it)
     if "bereavement" in plan.conditions:  # a death: condolences, never "I can see why you're disappointed"
         moves.discard("acknowledge")
         if "empathy.specific" not in found:  # a stock "sorry for your loss" is replaced by the playbook's own
@@ -123,7 +124,7 @@ def improve(draft: str, labels: list[Signal], missing_labels: list[str], plan: P
     seed = f"{plan.analysis.conversation.id}:coach"
     agents = [t.turn.text for t in plan.analysis.turns if t.turn.role is Role.AGENT] + kept
     rung = plan.ladder.rung if plan.ladder.active else 0
-    front = [m for m in ("boundary", "condolences", "acknowledge", "own_it", "paraphrase") if m in moves]
+    front = [m for m in ("boundary", "condolences", "appreciate", "acknowledge", "own_it", "paraphrase") if m in moves]
     back = [m for m in moves if m not in front]
     values = plan.values
     if facts(values.get("problem", "")) & facts(" ".join(kept)):

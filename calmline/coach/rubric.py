@@ -30,6 +30,7 @@ MOMENTS: tuple[str, ...] = (
     "closing",
     "waited",
     "escalation",
+    "praised",
 )
 _TOP = {"version", "base", "angry_frustration", "labels", "moments"}
 _OPTIONAL_TOP = {"filler"}

@@ -108,6 +108,8 @@ def _moments(draft_norm: str, plan: Plan, rubric: Rubric) -> list[str]:
         out.append("waited")
     if plan.escalation is not None and not (plan.ladder.active and plan.ladder.rung >= 4):
         out.append("escalation")
+    if "praised" in conds:
+        out.append("praised")
     return out
 
 

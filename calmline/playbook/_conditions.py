@@ -73,7 +73,7 @@ def _praise(text: str) -> str:
     toks = frozenset(_WORDS.findall(text))
     negative = tone_words()["negative"]
     assert isinstance(negative, frozenset)
-    if _CONTRAST.search(text) or toks & negative or toks & _TROUBLE:
+    if _CONTRAST.search(text) or toks & negative or toks & _TROUBLE or any(t.endswith("n't") for t in toks):
         return ""
     if praises_reader(text):
         return "praises the reader"
@@ -211,7 +211,7 @@ def evaluate(ctx: Context) -> dict[str, list[str]]:
         and not ctx.facts.question
         and not ctx.facts.issue
         and (last.frustration or 0.0) < 0.25
-        and all(last.learned.get(k, 0.0) < 0.5 for k in ("negative", "complaint", "sarcasm"))
+        and all(last.learned.get(k, 0.0) < 0.5 for k in ("negative", "complaint"))
         and (why := _praise(text))
     ):
         # praise or thanks with no problem in it ("best crew ever!", "thanks for the quick fix"): thank them back,

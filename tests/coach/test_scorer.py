@@ -82,3 +82,16 @@ def test_bad_rubric_names_file_and_key(tmp_path):
     path.write_text(src.replace("  gratitude: 3", "  gratitude: 3\n  politeness: 2"))
     with pytest.raises(ConfigError, match=r"r\.yaml: labels: unknown key\(s\) politeness"):
         load_rubric(path)
+
+
+def test_praise_is_thanked_back_and_ranked_above_a_complaint_script():
+    praise = build(("customer", "Your crew on the Boston flight were brilliant, thank you!", {}, 0.0))
+    thanked = coach("Thank you so much for the kind words, I'll pass them on to the crew!", praise)
+    scripted = coach("I understand your frustration. I'll raise this with the team.", praise)
+    questioned = coach("What would a good outcome look like for you?", praise)
+    assert not thanked.missing and thanked.score > max(scripted.score, questioned.score)
+    assert {m.move for m in scripted.missing} == {"gratitude"}
+    assert scripted.suggestion.startswith("Thank you") and "frustrat" not in scripted.suggestion.lower()
+    # near miss: a complaint is no praise moment
+    complaint = coach("Thank you for telling us.", ANGRY)
+    assert "praised" not in complaint.moments
