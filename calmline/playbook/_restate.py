@@ -49,7 +49,7 @@ _SWAP = {
     "yourself": "ourselves",
     "was": "was",
 }
-_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+_WORD = re.compile(r"(?<![\w'])[A-Za-z]+(?:'[A-Za-z]+)?")  # a word, not the tail of "10am" or "2nd"
 
 
 _NAME_NEXT = re.compile(r"\s+[A-Z][a-z]")
@@ -107,10 +107,14 @@ _VERDICT = re.compile(
 )
 
 
+_URL = re.compile(r"\b(?:https?://|www\.)\S*", re.I)
+
+
 def tidy(clause: str) -> str:
     # the verdict clause out; the clauses on either side stay joined ("broken, [this is ridiculous and] I need")
     clause = _VERDICT.sub(lambda m: ", " if m.start() else " ", clause)
     clause = PROFANE.sub(" ", clause)
+    clause = _URL.sub(" ", clause).replace("&amp;", "&")  # a link is not restated; a tweet's escaped "&" is "&"
     clause = re.sub(r"\s{2,}", " ", clause)
     clause = LEAD.sub("", clause).strip(" ,;:-!?.\"'")
     words = clause.split()

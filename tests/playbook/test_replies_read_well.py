@@ -251,3 +251,14 @@ def test_the_country_and_an_airline_called_us_are_not_the_pronoun():
     assert swap_pronouns("Us Airways lost my bag") == "Us Airways lost your bag"
     # near misses: the pronoun still turns, a day after it too
     assert swap_pronouns("they told us Monday to give us a refund") == "they told you Monday to give you a refund"
+
+
+def test_times_links_and_verbs_are_not_mangled_in_the_reply():
+    from calmline.playbook._restate import swap_pronouns, tidy
+    from calmline.playbook._topic import find_topic
+
+    assert swap_pronouns("my 10am meeting") == "your 10am meeting"  # "am" in a time is not "I am"
+    assert swap_pronouns("I am late") == "you are late"  # near miss: the verb still turns
+    assert "http" not in tidy("we are waiting at gate 4 http://t.co/abc123") and "&amp;" not in tidy("bags &amp; coats")
+    assert find_topic("Will miss connection UA3530 due to delay.")[0] != "will miss connection"
+    assert find_topic("My connection UA3530 is delayed.")[0].startswith("connection")  # near miss: a real topic
