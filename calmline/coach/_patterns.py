@@ -87,7 +87,8 @@ DISMISSIVE = re.compile(
     r"\bdeal with it\b|\btake it or leave it\b|(?:^|(?<=[.!?])|(?<=[.!?]\s))(?:ok(?:ay)?,? |fine,? |yeah,? )?whatever(?=\s*(?:[.!,]|$))|\bnot (?:my|our) concern\b|"
     # sends the customer off to read it themselves, or ends the argument ("Simple.", "simple as that")
     r"(?:^|(?<=[.!?])|(?<=[.!?]\s))(?:just |please |go and |go )?(?:read|check|see) (?:the|our) (?:faq|faqs|manual|website|terms|t&cs|small print)"
-    r"(?:\s*[.!]|\s*$| first\b| before\b)|\bit'?s all (?:in|on) (?:the|our) (?:faq|faqs|website|terms|t&cs)\b|"
+    r"(?:\s*[.!,;]|\s*$| first\b| before\b)|\bit'?s all (?:in|on) (?:the|our) (?:faq|faqs|website|terms|t&cs)\b|"
+    r"\bit'?s all (?:there|in there|on there)\s*(?:[.!]|$)|"
     r"\bsimple as that\b|(?:(?<=[.!?])\s|^)simple[.!]"
 )
 ABRUPT = re.compile(r"^\s*(?:ok(?:ay)?,? )?(?:bye|goodbye|good ?bye|done|we'?re done)\W*$")

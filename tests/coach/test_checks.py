@@ -178,6 +178,7 @@ def test_the_situation_named_by_the_customers_own_feeling_is_specific_empathy():
         ("Read the FAQ.", "You can read the FAQ page on fees here, and I'll refund this one today."),
         ("You went overdrawn, so you pay the fee. Simple.", "The fix is simple: I'll refund the fee today."),
         ("It's all in the terms.", "See the terms for how the fee works, section 4."),
+        ("Read the FAQ, it's all there.", "It's all there in your account, and I'll email you the statement too."),
     ],
 )
 def test_sending_the_customer_off_to_read_is_dismissive(dismissive, helpful):
