@@ -86,7 +86,7 @@ DISMISSIVE = re.compile(
     r"\bout of (?:our|my) hands\b|\bdeal with (?:the|your)\b|\b(?:it'?s|it is|that'?s|that is|they'?re|they are) (?:all |just |still )?the same thing\b|\b(?:it'?s|that'?s) just the (?:way|system|rules?|polic(?:y|ies)|process|procedure|computer|same)\b|\bstop (?:shouting|typing)\b(?=[^.]*\.?\s*$)|"
     r"\bdeal with it\b|\btake it or leave it\b|(?:^|(?<=[.!?])|(?<=[.!?]\s))(?:ok(?:ay)?,? |fine,? |yeah,? )?whatever(?=\s*(?:[.!,]|$))|\bnot (?:my|our) concern\b|"
     # sends the customer off to read it themselves, or ends the argument ("Simple.", "simple as that")
-    r"(?:^|(?<=[.!?])|(?<=[.!?]\s))(?:just |please |go and |go )?(?:read|check|see) (?:the|our) (?:faq|faqs|manual|website|terms|t&cs|small print)"
+    r"(?:^|(?<=[.!?])|(?<=[.!?]\s))(?:just |please |go and |go )?(?:read (?:the|our) (?:faq|faqs|manual|website|terms|t&cs|small print)|(?:check|see) (?:the|our) (?:faq|faqs|manual|small print))"
     r"(?:\s*[.!,;]|\s*$| first\b| before\b)|\bit'?s all (?:in|on) (?:the|our) (?:faq|faqs|website|terms|t&cs)\b|"
     r"\bit'?s all (?:there|in there|on there)\s*(?:[.!]|$)|"
     r"\bsimple as that\b|(?:(?<=[.!?])\s|^)simple[.!]"
