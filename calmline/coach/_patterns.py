@@ -48,12 +48,21 @@ FINDINGS = re.compile(
     r"^\s*(?:i (?:can )?see|i(?:'ve| have)? (?:checked|found|looked)|looking at|it looks like|according to)"
 )
 APOLOGY = re.compile(r"\b(?:sorry|apologi[sz]e|apologies)\b")
+#: "I'm sorry, <their situation>" ("I'm sorry, broken biscuits and no help is two letdowns"): empathy when what
+#: follows is grounded in the customer's words; not before our own action, a question or a "but"
+SORRY_THEN = re.compile(
+    r"\bi(?:'?m| am) (?:so |really |very |truly )?sorry\s*+[,:;\u2013\u2014-]\s*+"
+    r"(?!(?:i|we|but|however|unfortunately|let me|please|could|can|would|may|do|did|what|when|where|how|which|who|why)\b)"
+)
 RESPONSIBILITY = re.compile(
     r"\b(?:(?:we|i)(?:'ve| have)? (?:got (?:this|that|it) wrong|made (?:a|an|the) (?:mistake|error)|messed (?:this |it )?up|"
     r"dropped the ball|should(?:n'?t)? have|didn'?t|did not|failed to|missed|let you down|sent (?:you )?the wrong|"
     r"charged you (?:twice|incorrectly|wrongly|by mistake)|overcharged)|(?:our|my) (?:mistake|error|fault|bad|responsibility)|"
     r"(?:that'?s|this is|this one is|it'?s) on (?:us|me)|i take (?:full )?responsibility|we were wrong|"
-    r"was (?:our|my) (?:mistake|fault|error)|(?:i|we)(?:'ll| will) (?:put|make) (?:it|this|that) right)"
+    r"was (?:our|my) (?:mistake|fault|error)|(?:i|we)(?:'ll| will) (?:put|make) (?:it|this|that) right|"
+    # conceding the complaint ("you're right, 45 minutes is not what it should take"; "that's not good enough")
+    r"you(?:'re| are) (?:absolutely |quite |completely |totally )?right\b(?!\s+(?:that|to)\b)[^.!?]{0,60}?\b(?:not|isn'?t|wasn'?t|shouldn'?t)\b|"
+    r"(?:that'?s|that is|this is|it'?s|it is|it was|that was) (?:simply |just )?not (?:good enough|acceptable|ok(?:ay)?|right)\b)"
 )
 EXCUSE = re.compile(
     r"\b(?:but|however)\b.{0,50}\b(?:system|courier|volume|busy|weather|supplier|third[- ]party|partner|technical|glitch|"

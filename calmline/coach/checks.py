@@ -106,6 +106,8 @@ def _empathy(f: _Found, norm: str, sents: list[tuple[int, int]], customer: Seque
             continue
         stock, feel = P.STOCK.search(s), P.FEELING.search(s)
         if not stock and not feel:
+            if P.SORRY_THEN.search(s) and _grounded(s, customer):
+                f.add("empathy.specific", a, b)
             continue
         if _grounded(s, customer):
             f.add("empathy.specific", a, b)

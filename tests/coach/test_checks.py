@@ -185,3 +185,17 @@ def test_sending_the_customer_off_to_read_is_dismissive(dismissive, helpful):
     customer = ["Why was I charged a fee? This is outrageous."]
     assert "dismissive" in {s.label for s in detect(dismissive, customer)}, dismissive
     assert "dismissive" not in {s.label for s in detect(helpful, customer)}, helpful
+
+
+def test_sorry_then_their_situation_is_specific_and_conceding_is_ownership():
+    biscuits = ["The packet of biscuits came all broken and support was no help."]
+    labels = {s.label for s in detect("I'm sorry, broken biscuits and then no help from us is two letdowns.", biscuits)}
+    assert "empathy.specific" in labels
+    # near misses: sorry before our own action or a question is neither specific nor canned empathy
+    for draft in ("I'm sorry, I can't find that packet.", "I'm sorry, could you send a photo of the biscuits?"):
+        assert not {"empathy.specific", "empathy.canned"} & {s.label for s in detect(draft, biscuits)}, draft
+    queue = ["Your express bag drop took 45 minutes. Nothing express about it."]
+    conceded = "You're right, 45 minutes is not what an express drop should take, and I'm sorry."
+    assert "ownership" in {s.label for s in detect(conceded, queue)}
+    agreed = "You're right that the express fee is not refundable, sorry."
+    assert "ownership" not in {s.label for s in detect(agreed, queue)}
