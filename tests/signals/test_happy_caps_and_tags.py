@@ -27,6 +27,7 @@ FIRES = [
     ("WHY IS MY BAG STILL IN DENVER #LAX", "abuse.yelling"),
     ("I HATE THIS AIRLINE SO MUCH, WORST CREW EVER", "abuse.yelling"),
     ("This bloody airline lost my bag again", "abuse.profanity"),
+    ("Stop being so bloody nosey about my account.", "abuse.profanity"),
 ]
 
 
