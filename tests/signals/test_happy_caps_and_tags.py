@@ -45,3 +45,17 @@ def test_stretched_praise_reads_happy(reader: Reader) -> None:
     happy = reader.read("I LOVEEEE YOU GUYS, BEST CREW EVER")
     assert happy.frustration < 0.2, happy.reasons
     assert reader.read("I LOVE YOU GUYS, BEST CREW EVER").frustration < 0.2
+
+
+def test_praise_of_the_reader_stays_fast_on_a_long_message() -> None:
+    """The "not"/"never" look-ahead after "you made my day" is bounded: 20,000 characters (the service's
+    limit) of it ending in "not" took 26 ms, one look-ahead to the end of the text per "you made my day"."""
+    import time
+
+    from calmline.signals.detectors.tone import praises_reader
+
+    text = "you made my day " * 1250 + "not"
+    t0 = time.perf_counter()
+    praises_reader(text)
+    assert time.perf_counter() - t0 < 0.01
+    assert not praises_reader("you made my day, not in a good way")
