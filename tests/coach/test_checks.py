@@ -184,3 +184,20 @@ def test_sending_the_customer_off_to_read_is_dismissive(dismissive, helpful):
     customer = ["Why was I charged a fee? This is outrageous."]
     assert "dismissive" in {s.label for s in detect(dismissive, customer)}, dismissive
     assert "dismissive" not in {s.label for s in detect(helpful, customer)}, helpful
+
+
+def test_hold_permission_stays_fast_on_a_long_draft():
+    """The hold cue after a request for permission is looked for in the words that follow, not to the end of
+    the text: a 20,000-character draft of "do you mind if I" took over a second."""
+    import time
+
+    t0 = time.perf_counter()
+    detect("do you mind if i " * 1170 + "?", CUSTOMER)
+    assert time.perf_counter() - t0 < 0.5
+    assert "hold.permission" in {s.label for s in detect("Do you mind if I check with the warehouse?", CUSTOMER)}
+
+
+def test_pointing_to_the_website_for_later_is_not_sending_the_customer_off():
+    customer = ["Why was I charged a fee? This is outrageous."]
+    assert "dismissive" not in {s.label for s in detect("Please check our website before you travel.", customer)}
+    assert "dismissive" in {s.label for s in detect("Read the FAQ before contacting us.", customer)}
