@@ -68,3 +68,17 @@ def test_issue_is_told_in_the_third_person(agent_voice, told_about_them):
     from calmline.cases.handoff import _third_person
 
     assert _third_person(agent_voice) == told_about_them
+
+
+def test_third_person_stays_fast_on_a_long_message_full_of_you():
+    """Each "you" looks only at the words just before it: a 20,000-character message (the service's limit)
+    must not take seconds (it took 16 s when every "you" searched the whole text before it)."""
+    import time
+
+    from calmline.cases.handoff import _third_person
+
+    text = "told you " * 2200
+    t0 = time.perf_counter()
+    out = _third_person(text)
+    assert time.perf_counter() - t0 < 1.0
+    assert out.startswith("told them told them")
