@@ -62,10 +62,12 @@ _OBJECT_AFTER = re.compile(
 
 def _subject_you(text: str, start: int, end: int) -> bool:
     """Whether the "you" at ``text[start:end]`` is the subject of its clause (it reads "they", else "them")."""
-    before = text[:start]
-    if _SUBJ.search(before):
+    # both look at the word or two before "you" only: search a short window, not the whole text before it
+    # (a 20,000-character message full of "you" would otherwise take seconds)
+    near = max(0, start - 40)
+    if _SUBJ.search(text, near, start):
         return True
-    return not (_BEFORE_OBJECT.search(before) or _OBJECT_AFTER.match(text, end))
+    return not (_BEFORE_OBJECT.search(text, near, start) or _OBJECT_AFTER.match(text, end))
 
 
 _TRIED = {

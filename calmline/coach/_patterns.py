@@ -96,7 +96,7 @@ DISMISSIVE = re.compile(
     r"\bdeal with it\b|\btake it or leave it\b|(?:^|(?<=[.!?])|(?<=[.!?]\s))(?:ok(?:ay)?,? |fine,? |yeah,? )?whatever(?=\s*(?:[.!,]|$))|\bnot (?:my|our) concern\b|"
     # sends the customer off to read it themselves, or ends the argument ("Simple.", "simple as that")
     r"(?:^|(?<=[.!?])|(?<=[.!?]\s))(?:just |please |go and |go )?(?:read (?:the|our) (?:faq|faqs|manual|website|terms|t&cs|small print)|(?:check|see) (?:the|our) (?:faq|faqs|manual|small print))"
-    r"(?:\s*[.!,;]|\s*$| first\b| before\b)|\bit'?s all (?:in|on) (?:the|our) (?:faq|faqs|website|terms|t&cs)\b|"
+    r"(?:\s*[.!,;]|\s*$| first\b| before (?:contacting|asking|complaining|messaging|writing|calling|you (?:contact|ask|complain|message|write|call))\b)|\bit'?s all (?:in|on) (?:the|our) (?:faq|faqs|website|terms|t&cs)\b|"
     r"\bit'?s all (?:there|in there|on there)\s*(?:[.!]|$)|"
     r"\bsimple as that\b|(?:(?<=[.!?])\s|^)simple[.!]"
 )
@@ -145,7 +145,7 @@ _HOLD_CUE = (
 HOLD = re.compile(
     r"\b(?:(?:can|could|may) i (?:put|place) you on (?:a )?(?:brief |short |quick )?hold|"
     r"(?:do|would) you mind (?:holding|waiting)|(?:can|could) you (?:bear with|hold on) me|"
-    rf"(?:{_PERMISSION})(?=.*{_HOLD_CUE}))"
+    rf"(?:{_PERMISSION})(?=.{{0,160}}?{_HOLD_CUE}))"
 )
 UPDATE = re.compile(
     r"\b(?:still (?:here|with you|working on|looking|checking|on (?:it|this)|on the case)|(?:nearly|almost) there|"

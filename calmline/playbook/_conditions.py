@@ -57,6 +57,11 @@ _CONTRAST = re.compile(r"\b(?:but|however|although|though|except|unless|hope|hop
 
 #: happy words that answer or exclaim rather than praise ("yes I do", "finally")
 _NOT_PRAISE = frozenset(["yes", "finally", "wow", "works", "worked", "working"])
+#: a happy word said before news, not about us: "Great, my flight got moved to 6am." is a complaint, often ironic
+_LEAD_EXCLAIM = re.compile(
+    r"^\W*(?:oh,? )?(?:great|lovely|perfect|brilliant|awesome|fantastic|wonderful|super|marvell?ous|nice|cool)[,.!]+\s+"
+    r"(?:my|our|the|now|so|and|just|it|it's|they|we|i|i'm|i've)\b"
+)
 #: what goes wrong: thanks beside one of these is sarcasm or a complaint ("thanks for making us miss the connection")
 _TROUBLE = frozenset(
     re.findall(
@@ -77,6 +82,8 @@ def _praise(text: str) -> str:
         return ""
     if praises_reader(text):
         return "praises the reader"
+    if _LEAD_EXCLAIM.match(text):
+        return ""
     happy = positive_words(toks - _NOT_PRAISE, text)
     return f"{happy} happy words, no negative ones" if happy else ""
 

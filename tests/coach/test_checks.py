@@ -199,3 +199,18 @@ def test_sorry_then_their_situation_is_specific_and_conceding_is_ownership():
     assert "ownership" in {s.label for s in detect(conceded, queue)}
     agreed = "You're right that the express fee is not refundable, sorry."
     assert "ownership" not in {s.label for s in detect(agreed, queue)}
+
+
+def test_hold_permission_costs_linear_time_on_a_long_draft():
+    """The hold cue after a request for permission is looked for in the words that follow, not to the end of the
+    text (quadratic before). Not a speed target: 8x the draft may cost at most LIMIT x the time."""
+    from costs import LIMIT, padded_ratio
+
+    assert padded_ratio(lambda d: detect(d, CUSTOMER), "", "do you mind if i ", "?", floor=1e-3) < LIMIT
+    assert "hold.permission" in {s.label for s in detect("Do you mind if I check with the warehouse?", CUSTOMER)}
+
+
+def test_pointing_to_the_website_for_later_is_not_sending_the_customer_off():
+    customer = ["Why was I charged a fee? This is outrageous."]
+    assert "dismissive" not in {s.label for s in detect("Please check our website before you travel.", customer)}
+    assert "dismissive" in {s.label for s in detect("Read the FAQ before contacting us.", customer)}

@@ -68,3 +68,14 @@ def test_issue_is_told_in_the_third_person(agent_voice, told_about_them):
     from calmline.cases.handoff import _third_person
 
     assert _third_person(agent_voice) == told_about_them
+
+
+def test_third_person_costs_linear_time_on_a_long_message_full_of_you():
+    """Each "you" looks only at the words just before it (it took 16 s on 20,000 characters when every "you"
+    searched the whole text before it). Not a speed target: 8x the text may cost at most LIMIT x the time."""
+    from costs import LIMIT, padded_ratio
+
+    from calmline.cases.handoff import _third_person
+
+    assert padded_ratio(_third_person, "", "told you ", "", floor=1e-4) < LIMIT
+    assert _third_person("told you " * 3).startswith("told them told them")

@@ -27,6 +27,7 @@ FIRES = [
     ("WHY IS MY BAG STILL IN DENVER #LAX", "abuse.yelling"),
     ("I HATE THIS AIRLINE SO MUCH, WORST CREW EVER", "abuse.yelling"),
     ("This bloody airline lost my bag again", "abuse.profanity"),
+    ("Stop being so bloody nosey about my account.", "abuse.profanity"),
 ]
 
 
@@ -44,3 +45,14 @@ def test_stretched_praise_reads_happy(reader: Reader) -> None:
     happy = reader.read("I LOVEEEE YOU GUYS, BEST CREW EVER")
     assert happy.frustration < 0.2, happy.reasons
     assert reader.read("I LOVE YOU GUYS, BEST CREW EVER").frustration < 0.2
+
+
+def test_praise_of_the_reader_costs_linear_time() -> None:
+    """The "not"/"never" look-ahead after "you made my day" is bounded (one look-ahead to the end of the text per
+    "you made my day" was quadratic). Not a speed target: 8x the text may cost at most LIMIT x the time."""
+    from costs import LIMIT, padded_ratio
+
+    from calmline.signals.detectors.tone import praises_reader
+
+    assert padded_ratio(praises_reader, "", "you made my day ", "not", floor=1e-4) < LIMIT
+    assert not praises_reader("you made my day, not in a good way")

@@ -57,6 +57,14 @@ CASES = [
     ("You make me sick with worry when the order is late.", set(), {"abuse.insult"}),
     ("Nobody likes you to wait, I get it.", set(), {"abuse.insult"}),
     ("Everyone hates queues.", set(), {"abuse.insult"}),
+    # "just" after a subject is literal: things that "just get lost", a phone that will "just die"
+    ("Parcels just get lost all the time with you.", set(), {"abuse.insult"}),
+    ("Things just get lost, I guess.", set(), {"abuse.insult"}),
+    ("The phone keeps turning off, it will just die.", set(), {"abuse.insult"}),
+    ("You can get lost easily in the new menu.", set(), {"abuse.insult"}),
+    ("Nobody cares about you guys' customers anymore.", set(), {"abuse.insult"}),
+    ("Please, just die.", {"abuse.insult"}, set()),
+    ("Just get lost.", {"abuse.insult"}, set()),
 ]
 
 
