@@ -61,7 +61,7 @@ RESPONSIBILITY = re.compile(
     r"(?:that'?s|this is|this one is|it'?s) on (?:us|me)|i take (?:full )?responsibility|we were wrong|"
     r"was (?:our|my) (?:mistake|fault|error)|(?:i|we)(?:'ll| will) (?:put|make) (?:it|this|that) right|"
     # conceding the complaint ("you're right, 45 minutes is not what it should take"; "that's not good enough")
-    r"you(?:'re| are) (?:absolutely |quite |completely |totally )?right\b(?!\s+(?:that|to)\b)[^.!?]{0,60}?\b(?:not|isn'?t|wasn'?t|shouldn'?t)\b|"
+    r"you(?:'re| are) (?:absolutely |quite |completely |totally )?right\b(?!\s+(?:that|to)\b)[^.!?]{0,60}?\b(?:not|isn'?t|wasn'?t|shouldn'?t)\b(?!\s+(?:our|my|us|me|the company'?s?)\b)|"
     r"(?:that'?s|that is|this is|it'?s|it is|it was|that was) (?:simply |just )?not (?:good enough|acceptable|ok(?:ay)?|right)\b)"
 )
 EXCUSE = re.compile(

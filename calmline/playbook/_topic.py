@@ -222,8 +222,6 @@ _NOT_MOD = frozenset(
         "me",
         "us",
         "them",
-        # a preposition, a verb or a verdict is not part of the thing's name ("3 months after purchase",
-        # "please order a size up", "great headphones", "I bought wifi")
         # a modal or a verb before the noun ("will miss connection", "expect full refund")
         "will",
         "would",
@@ -239,6 +237,8 @@ _NOT_MOD = frozenset(
         "needs",
         "want",
         "wanted",
+        # a preposition, a verb or a verdict is not part of the thing's name ("3 months after purchase",
+        # "please order a size up", "great headphones", "I bought wifi")
         "after",
         "before",
         "under",

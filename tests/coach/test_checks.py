@@ -199,6 +199,7 @@ def test_sorry_then_their_situation_is_specific_and_conceding_is_ownership():
     assert "ownership" in {s.label for s in detect(conceded, queue)}
     agreed = "You're right that the express fee is not refundable, sorry."
     assert "ownership" not in {s.label for s in detect(agreed, queue)}
+    assert "ownership" not in {s.label for s in detect("You're right, but it's not our fault, sorry.", queue)}
 
 
 def test_hold_permission_costs_linear_time_on_a_long_draft():

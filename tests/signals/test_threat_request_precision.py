@@ -109,6 +109,7 @@ SILENT = [
     ("I read a few one-star reviews but the router works fine.", "threat.public"),
     ("Don't go by the bad rating of this kettle, it boils fast.", "threat.public"),
     ("Even after looking at the negative reviews I still bought it.", "threat.public"),
+    ("After reading 3-4 negative review I nearly did not buy it.", "threat.public"),
     ("The drive is ready for installation now, what's next?", "threat.public"),
     ("I went to do some research on Google and found your number.", "threat.public"),
     # ending a relationship is no threat of harm (a real tweet to an airline did it with an emoji)
