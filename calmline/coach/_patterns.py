@@ -79,7 +79,7 @@ BLAME = re.compile(
     r"\b(?:that|this) is (?:on you|your (?:own )?doing)|"
     # doubting the customer's competence: "are you sure you used the right charger?", "did you even read the manual",
     # "you probably washed it wrong", "you should be more careful" (not "are you sure you want to cancel?")
-    r"\bare you sure (?:that )?you (?:used|got|entered|typed|read|followed|plugged|installed|ordered|washed|sent|checked|did|put)\b|"
+    r"\bare you sure (?:that )?you (?:used|entered|typed|read|followed|plugged|installed|ordered|washed|checked|did|put|got the (?:right|correct)|sent (?:it|them) to the (?:right|correct))\b|"
     r"\bdid you (?:even|actually) (?:read|check|follow|look at|try)\b|\bbefore complaining\b|"
     r"\byou (?:probably|must have|obviously) (?:\w+ )?(?:it|them|this) wrong\b|\byou should (?:be|have been) more careful\b|"
     r", not (?:our|the) (?:product|item|service)\b"
@@ -132,7 +132,8 @@ CONTACT = re.compile(
 )
 _PERMISSION = (
     r"(?:is it|would it be) (?:ok(?:ay)?|alright|all right|fine) (?:if|for me to)|do you mind (?:if i|me(?! asking))|"
-    r"would you mind if i|mind if i|(?:can|could) you give me"
+    r"would you mind if i|mind if i|(?:can|could) you give me (?:a |one |two |a few |a couple of |five )?"
+    r"(?:moment|minute|min|second|sec|few|couple)"
 )
 #: what a request for permission asks for when it is a hold or stepping away (checking, a few minutes, a colleague)
 _HOLD_CUE = (

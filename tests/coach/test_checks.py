@@ -215,3 +215,11 @@ def test_pointing_to_the_website_for_later_is_not_sending_the_customer_off():
     customer = ["Why was I charged a fee? This is outrageous."]
     assert "dismissive" not in {s.label for s in detect("Please check our website before you travel.", customer)}
     assert "dismissive" in {s.label for s in detect("Read the FAQ before contacting us.", customer)}
+
+
+def test_second_review_near_misses():
+    customer = ["My charger doesn't work and I was charged twice."]
+    asked = {s.label for s in detect("Could you give me your account number so I can check the charge?", customer)}
+    assert "question.clarifying" in asked and "hold.permission" not in asked
+    assert "blame" not in {s.label for s in detect("Are you sure you got the email? I can resend it.", customer)}
+    assert "blame" in {s.label for s in detect("Are you sure you got the right charger?", customer)}

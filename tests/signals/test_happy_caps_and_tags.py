@@ -56,3 +56,5 @@ def test_praise_of_the_reader_costs_linear_time() -> None:
 
     assert padded_ratio(praises_reader, "", "you made my day ", "not", floor=1e-4) < LIMIT
     assert not praises_reader("you made my day, not in a good way")
+    assert not praises_reader("you made my day worse") and not praises_reader("you made my trip a nightmare")
+    assert praises_reader("you made my day!")

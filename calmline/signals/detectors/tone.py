@@ -75,6 +75,7 @@ _PRAISE_AT_YOU = re.compile(
     r"(?:the best|the greatest|amazing|awesome|brilliant|fantastic|wonderful|great|superb|incredible|legends?|heroes|"
     r"a star|stars|a lifesaver)\b|\bi lo+ve+ (?:you|u|y'all)\b|\bthank (?:you|u)\b|"
     r"\b(?:you|u|y'all)(?: just| have|'ve)? made my (?:day|week|year|night|morning|weekend|trip)\b"
+    r"(?!\s+(?:worse|a (?:nightmare|misery|hell)|hell|miserable|awful|harder))"
     r"(?![^.!?]{0,80}?\b(?:not|never)\b)"
 )
 
