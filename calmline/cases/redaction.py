@@ -47,7 +47,8 @@ __all__ = [
 _region = "GB"
 
 # Starts only where a word starts (the lookbehind): scanning from inside a long run would be quadratic.
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# The at sign may be percent-encoded (a pasted link: 'track?email=sam%40example.com') or full-width.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+(?:@|%40|\uff20)[\w-]+(?:\.[\w-]+)+")
 # A space between digit groups: text pasted from web pages, emails and helpdesk HTML has no-break,
 # narrow no-break, figure and thin spaces there (French numbers are written with them).
 _SP = "[ \u00a0\u2007\u2009\u202f]"

@@ -184,6 +184,9 @@ def test_nothing_redacted_when_off(api: Any, conv: dict[str, Any]) -> None:
         ("Tel:07700 900123, Phone:+447700900123", "Tel:[phone], Phone:[phone]"),
         ("<a href='tel:+442079460958'>", "<a href='tel:[phone]'>"),
         ("Time:10:30, ratio 1:07700900123", "Time:10:30, ratio 1:07700900123"),
+        # an email in a pasted link, its at sign percent-encoded, or written full-width
+        ("https://shop.example/track?email=sam%40example.com&n=2", "https://shop.example/track?email=[email]&n=2"),
+        ("sam\uff20example.com", "[email]"),
     ],
 )
 def test_redaction_formats(text: str, expected: str) -> None:
