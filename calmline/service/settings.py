@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     still_here_s: float | None = Field(
         None,
         gt=0,
+        le=30 * 86400,
         description="Seconds before a 'still here' update is due after an agent promised to check; overrides the "
         "playbook's timing.still_here_after on every channel (unset: the playbook decides, chat 60 s).",
     )

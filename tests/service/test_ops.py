@@ -169,6 +169,7 @@ def test_redaction_without_a_key_refuses_to_start(monkeypatch: pytest.MonkeyPatc
         ("CALMLINE_SHIFT_HOURS", "nan"),
         ("CALMLINE_SHIFT_HOURS", "-8"),
         ("CALMLINE_MAX_BODY_BYTES", "-1"),  # every request a 413
+        ("CALMLINE_STILL_HERE_S", "1e12"),  # a still-here timer past the year 9999: 500 on 'let me check'
     ],
 )
 def test_numbers_no_service_can_run_with_are_refused_at_start(
