@@ -341,6 +341,9 @@ def _read_csv_rows(
         header = reader.fieldnames
     except UnicodeDecodeError:
         raise InputFormatError("not valid UTF-8; re-encode the file as UTF-8", source=label, line=1) from None
+    except csv.Error as exc:  # a malformed header row: nothing below it can be read by name
+        bad = _csv_error(exc, source, label)
+        raise InputFormatError(bad.problem, source=label, line=bad.line) from None
     if not header:
         yield InputFormatError("empty input: no header row", source=label)
         return

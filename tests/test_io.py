@@ -202,6 +202,18 @@ def test_csv_header_only_is_empty_input() -> None:
         _read(b"conversation_id,role,text\n", "csv")
 
 
+def test_csv_malformed_header_row_is_an_input_error_not_a_csv_traceback() -> None:
+    # a JSONL file read with --input-format csv, or a header with a stray quote: the header row itself
+    for data, why in (
+        (b'{"id": "c1","turns": [{"role": "customer", "text": "hi"}]}\n', "doubled"),
+        (b'"conversation_id"x,role,text\nc1,customer,hi\n', "doubled"),
+        (b'"conversation_id,role,text\nc1,customer,hi\n', "never closed"),
+    ):
+        with pytest.raises(InputFormatError, match=why) as err:
+            _read(data, "csv", skip_bad=True, on_bad=lambda e: None)
+        assert err.value.line == 1
+
+
 def test_csv_split_conversation_is_reported_and_not_emitted_twice() -> None:
     data = b"conversation_id,role,text\na,customer,1\nb,customer,2\na,agent,3\n"
     bad: list[InputError] = []

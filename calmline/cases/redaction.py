@@ -47,11 +47,17 @@ __all__ = [
 _region = "GB"
 
 # Starts only where a word starts (the lookbehind): scanning from inside a long run would be quadratic.
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# The at sign may be percent-encoded (a pasted link: 'track?email=sam%40example.com') or full-width.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+(?:@|%40|\uff20)[\w-]+(?:\.[\w-]+)+")
+# A space between digit groups: text pasted from web pages, emails and helpdesk HTML has no-break,
+# narrow no-break, figure and thin spaces there (French numbers are written with them).
+_SP = "[ \u00a0\u2007\u2009\u202f]"
 # Country code, 2 check digits, then 11-30 letters/digits in groups (of 4, as printed) or in one run.
-_IBAN = re.compile(r"(?<![\w-])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,3})?(?![\w-])")
+_IBAN = re.compile(
+    rf"(?<![\w-])[A-Za-z]{{2}}\d{{2}}(?:{_SP}?[A-Za-z0-9]{{4}}){{2,7}}(?:{_SP}?[A-Za-z0-9]{{1,3}})?(?![\w-])"
+)
 # 13-19 digits, optionally separated by single spaces or dashes.
-_CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])")
+_CARD = re.compile(rf"(?<![\w-])(?:\d(?:{_SP}|-)?){{12,18}}\d(?![\w-])")
 # References that look like numbers: case numbers, numbers after a reference word, parcel ids.
 _REFERENCE = re.compile(
     r"\bCL-\d{1,12}\b"
@@ -61,9 +67,11 @@ _REFERENCE = re.compile(
     r"|confirmation|return|rma)s?(?:[ ]?(?:no\.?|nr\.?|number|num|id|code|#))?[ ]?[:#.]?[ ]?)"
     r"[A-Za-z]{0,4}\d[A-Za-z0-9]*(?:(?:-|[ ](?=\d))[A-Za-z0-9]+){0,6}",
 )
-# Phone-shaped: an optional + or (, then 1-6 digits, then up to 6 more groups after a separator.
+# Phone-shaped: an optional + or (, then 1-6 digits, then up to 6 more groups after a separator. Not
+# after a colon (a time, 10:30), unless a word ends there ('Tel:07700 900123', 'tel:+44...').
 _PHONE = re.compile(
-    r"(?<![\w+:/.(-])(?:\+|\()?\d{1,14}\)?(?:(?:[ .-]|[ ]?-[ ]?)(?:\(\d{1,5}\)\d{0,10}|\d{1,10})){0,6}(?![\w:/-])"
+    rf"(?:(?<=[^\W\d_]:)|(?<![\w+:/.(-]))(?:\+|\()?\d{{1,14}}\)?"
+    rf"(?:(?:{_SP}|[.-]|[ ]?-[ ]?)(?:\(\d{{1,5}}\)\d{{0,10}}|\d{{1,10}})){{0,6}}(?![\w:/-])"
 )
 _DATE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b|^\d{1,2}:\d{2}")
 _IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
@@ -93,7 +101,7 @@ def luhn_ok(digits: str) -> bool:
 
 def iban_ok(candidate: str) -> bool:
     """Whether ``candidate`` (spaces allowed) is an IBAN: 15-34 characters and the mod-97 check holds."""
-    s = candidate.replace(" ", "").upper()
+    s = re.sub(r"\s", "", candidate).upper()
     if not 15 <= len(s) <= 34 or not s[:2].isalpha() or not s[2:4].isdigit():
         return False
     rotated = s[4:] + s[:4]
@@ -110,6 +118,7 @@ def _card(m: re.Match[str]) -> str:
 
 
 def _is_phone(found: str, region: str) -> bool:
+    found = re.sub(r"\s", " ", found)  # phonenumbers reads ASCII spaces only
     digits = re.sub(r"\D", "", found)
     separated = bool(re.search(r"[\s().-]", found.strip("+")))
     international = found.startswith("+") or digits.startswith("00")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import sys
 from typing import Annotated
@@ -84,8 +85,22 @@ def bench_command(
     bench_main(["--data", data] + (["--quick"] if quick else []))
 
 
+class _ClosedOutput(io.TextIOBase):
+    """Standard output of a process started without one (``>&-``): writing is an error, not a traceback."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, s: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
 def main() -> None:
     """Entry point of the ``calmline`` console script."""
+    if sys.stdin is None:  # started with stdin closed (`<&-`): reading it finds no input, as at end of file
+        sys.stdin = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
     for stream in (sys.stdout, sys.stderr):
         # text from the input (a lone surrogate, undecodable bytes in an argument) is shown escaped,
         # never a UnicodeEncodeError half-way through the output
@@ -95,6 +110,9 @@ def main() -> None:
         app()
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
+    except OSError as exc:  # the output could not be written: a full disk, a closed stdout
+        typer.echo(f"error: cannot write the output: {exc.strerror or exc}", err=True)
+        raise SystemExit(2) from None
 
 
 __all__ = ["app", "main"]

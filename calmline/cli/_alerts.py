@@ -75,7 +75,7 @@ def list_command(
 
 @alerts_app.command("replay")
 def replay_command(
-    delivery_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=2**62, help="The alert's id.")],
+    delivery_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=2**31 - 1, help="The alert's id.")],
     database_url: DatabaseUrl,
 ) -> None:
     """Queue an alert to be sent again now (same idempotency key); recorded in the audit log."""

@@ -156,7 +156,7 @@ def _coach_items(draft: str | None, conversation: str | None) -> Iterator[tuple[
             seen = True
             try:
                 obj = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            except (ValueError, RecursionError) as exc:  # also a 5,000-digit number, or [[[[... nested too deep
                 raise InputError(f"invalid JSON: {exc}", source=label, line=lineno) from None
             conv = parse_conversation(obj, source=label, line=lineno)
             text = conv.metadata.get("draft")

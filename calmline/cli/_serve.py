@@ -13,15 +13,17 @@ from calmline.errors import CalmlineError
 
 __all__ = ["serve_command"]
 
+_LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+
 
 def serve_command(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 8000,
     database_url: Annotated[
         str | None, typer.Option(help="Overrides CALMLINE_DATABASE_URL (default sqlite:///calmline.db).")
     ] = None,
     scheduler: Annotated[bool, typer.Option(help="Run the timer and alert scheduler in this process.")] = True,
-    workers: Annotated[int, typer.Option(help="Uvicorn worker processes.")] = 1,
+    workers: Annotated[int, typer.Option(help="Uvicorn worker processes.", min=1)] = 1,
     log_level: Annotated[
         str, typer.Option(help="Log level (debug, info, warning, error); logs are JSON lines on stderr.")
     ] = "warning",
@@ -31,6 +33,9 @@ def serve_command(
     ] = False,
 ) -> None:
     """Serve the live API: analysis and guidance per message, cases, escalations, timers, SSE. Settings: CALMLINE_*."""
+    if log_level.lower() not in _LOG_LEVELS:
+        typer.echo(f"--log-level {log_level!r}: expected one of {', '.join(_LOG_LEVELS)}", err=True)
+        raise typer.Exit(2)
     try:
         import uvicorn
         from pydantic import ValidationError
@@ -58,6 +63,13 @@ def serve_command(
     except Exception as exc:  # pydantic-settings' own parse errors
         typer.echo(f"Invalid CALMLINE_* settings: {exc}", err=True)
         raise typer.Exit(2) from None
+    try:  # a wrong URL or a missing driver: say so before starting workers
+        from calmline.cases.db import make_engine
+
+        make_engine(settings.database_url).dispose()
+    except Exception as exc:  # also SQLAlchemy's: an unknown dialect ('bogus://'), a malformed URL
+        typer.echo(f"Cannot serve: {exc}", err=True)
+        raise typer.Exit(2) from None
     if demo:
         from calmline.console.demo import seed_demo
 
@@ -65,13 +77,6 @@ def serve_command(
         typer.echo(f"Console: http://{host}:{port}{seed.url_path}")
         typer.echo(f"  agent token (alex):      {seed.token}")
         typer.echo(f"  supervisor token (sam): {seed.supervisor_token}")
-    try:  # a wrong URL or a missing driver: say so before starting workers
-        from calmline.cases.db import make_engine
-
-        make_engine(settings.database_url).dispose()
-    except CalmlineError as exc:
-        typer.echo(f"Cannot serve: {exc}", err=True)
-        raise typer.Exit(2) from None
     config = log_config(log_level)
     if access_log:
         config["loggers"]["calmline.access"] = {"level": "INFO"}
@@ -82,7 +87,12 @@ def serve_command(
         os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="calmline-metrics-"))
         uvicorn.run("calmline.service.app:create_app", factory=True, workers=workers, **common)
     else:
-        uvicorn.run(create_app(settings), **common)
+        try:  # the playbook, the admin token...: a clear error, not a traceback
+            app = create_app(settings)
+        except CalmlineError as exc:
+            typer.echo(f"Cannot serve: {exc}", err=True)
+            raise typer.Exit(2) from None
+        uvicorn.run(app, **common)
 
 
 if __name__ == "__main__":  # python -m calmline.cli._serve (tests, before registration)

@@ -199,9 +199,13 @@ def _condition(value: Any, where: str) -> str:
     return str(value)
 
 
+#: the longest wait a playbook may set (30 days): a timer is scheduled that far ahead, inside the calendar
+MAX_WAIT_S = 30 * 86400.0
+
+
 def _per_channel(value: Any, where: str) -> Mapping[str, float]:
     obj = check_keys(value, {"chat", "email"}, where)
-    return {k: num(obj, k, where, 1) for k in ("chat", "email")}
+    return {k: num(obj, k, where, 1, MAX_WAIT_S) for k in ("chat", "email")}
 
 
 def _ladder(raw: Any, where: str) -> LadderPolicy:

@@ -64,14 +64,15 @@ class FastMessages:
             await self.app(scope, receive, send)
             return
         scope["calmline.route"] = "/conversations/{conversation_id}/messages"  # for the metrics
-        authorization: str | None = None
-        plain_json = False
+        # The first of a repeated header counts, as the application reads it (Starlette's Headers.get):
+        # a second token must not authenticate here a request the application would refuse.
+        headers: dict[bytes, bytes] = {}
         for k, v in scope["headers"]:
-            if k == b"authorization":
-                authorization = v.decode("latin-1")
-            elif k == b"content-type":
-                plain_json = _json_content_type(v)
-        if not plain_json:
+            headers.setdefault(k, v)
+        authorization = headers[b"authorization"].decode("latin-1") if b"authorization" in headers else None
+        declared = headers.get(b"content-length", b"")
+        too_large = declared.isdigit() and int(declared) > self.limit  # the app answers 413 without the body
+        if too_large or not _json_content_type(headers.get(b"content-type", b"")):
             await self.app(scope, receive, send)
             return
         # Read the body (up to the limit); whatever happens next, the application can be handed it.

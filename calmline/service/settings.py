@@ -34,20 +34,21 @@ class Settings(BaseSettings):
         description="Key of the hash that replaces a helpdesk conversation id holding personal data "
         "(default: the inbound webhook secret).",
     )
-    max_body_bytes: int = Field(256_000, description="Largest request body accepted (413 above).")
+    max_body_bytes: int = Field(256_000, ge=1, description="Largest request body accepted (413 above).")
     max_text_chars: int = Field(
         20_000, ge=1, description="Longest message or coach draft accepted, in characters (422 above)."
     )
     still_here_s: float | None = Field(
         None,
         gt=0,
+        le=30 * 86400,
         description="Seconds before a 'still here' update is due after an agent promised to check; overrides the "
         "playbook's timing.still_here_after on every channel (unset: the playbook decides, chat 60 s).",
     )
     follow_up_delay_s: float = Field(
-        3 * 24 * 3600.0, description="Seconds after resolving a case before the follow-up."
+        3 * 24 * 3600.0, ge=0, le=366 * 86400, description="Seconds after resolving a case before the follow-up."
     )
-    shift_hours: float = Field(8.0, description="Length of a shift for wellbeing exposure.")
+    shift_hours: float = Field(8.0, gt=0, le=7 * 24, description="Length of a shift for wellbeing exposure.")
     break_after: int | None = Field(
         None,
         ge=1,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -127,3 +129,30 @@ def test_readable_output_shows_a_lone_surrogate_escaped(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-800:]
     out = proc.stdout.decode("utf-8")
     assert "hi \\ud800 there" in out and "abuse.insult" in out
+
+
+def test_a_closed_stdin_or_stdout_and_a_full_disk_are_clear_errors(tmp_path: Path) -> None:
+    """Started with stdin closed (``<&-``): empty input, exit 2; stdout closed or full: exit 2, no traceback."""
+    src = tmp_path / "ok.jsonl"
+    src.write_text('{"id": "a", "turns": [{"role": "customer", "text": "where is my parcel?"}]}\n', "utf-8")
+    cmd = [sys.executable, "-m", "calmline", "analyze"]
+
+    def run(args: list[str], close: int | None, stdout: Any = subprocess.DEVNULL) -> tuple[int, str]:
+        proc = subprocess.run(
+            cmd + args,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            preexec_fn=None if close is None else (lambda: os.close(close)),
+            timeout=120,
+            check=False,
+        )
+        return proc.returncode, proc.stderr.decode("utf-8", "replace")
+
+    code, err = run([], close=0)
+    assert code == 2 and "empty input" in err and "Traceback" not in err, err
+    code, err = run([str(src), "--format", "jsonl"], close=1)
+    assert code == 2 and "standard output is closed" in err and "Traceback" not in err, err
+    if Path("/dev/full").exists():
+        with open("/dev/full", "w") as full:
+            code, err = run([str(src), "--format", "jsonl"], close=None, stdout=full)
+        assert code == 2 and "No space left" in err and "Traceback" not in err, err

@@ -132,3 +132,20 @@ def test_guidance_reads_a_window_of_turns(tmp_path, monkeypatch):
         steps = t["guidance"]["ladder"]["steps"]
         assert steps, t  # the abuse is still read in every window
         assert all(t["index"] - 6 < s["turn_index"] <= t["index"] for s in steps), (t["index"], steps)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "[" * 100_000,
+        '{"draft": "hi", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"draft": "hi", "n": ' + "9" * 5_000 + "}",
+    ],
+)
+def test_coach_unreadable_json_line_is_an_input_error(tmp_path, line):
+    """Nested too deep or a 5,000-digit number: 'invalid JSON' at its line (exit 2), not a traceback."""
+    path = tmp_path / "d.jsonl"
+    path.write_text(line + "\n")
+    result = runner.invoke(app, ["coach", "--conversation", str(path), "--format", "jsonl"])
+    assert result.exit_code == 2, result.exception
+    assert "d.jsonl:1: invalid JSON" in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging.config
 import re
 from pathlib import Path
 
@@ -82,3 +83,31 @@ def test_progress_shows_on_a_terminal_for_long_jobs_only(monkeypatch: pytest.Mon
     assert err.getvalue() == ""  # a short job: nothing
     assert list(progress(range(50), "conversations analysed", delay_s=0, force=True)) == list(range(50))
     assert "conversations analysed" in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said"),
+    [
+        (["--port", "99999"], {}, "65535"),
+        (["--port", "-1"], {}, "greater than or equal to 0"),
+        (["--workers", "0"], {}, "greater than or equal to 1"),
+        (["--log-level", "loud"], {}, "expected one of debug"),
+        (["--database-url", "bogus://x"], {}, "Cannot serve: Can't load plugin"),
+        (["--database-url", "bogus://x", "--demo"], {}, "Cannot serve: Can't load plugin"),
+        ([], {"CALMLINE_ADMIN_TOKEN": "not-a-token"}, "Cannot serve: CALMLINE_ADMIN_TOKEN must look like"),
+        ([], {"CALMLINE_PLAYBOOK": "missing-playbook.yaml"}, "Cannot serve: missing-playbook.yaml: file not found"),
+    ],
+)
+def test_serve_refuses_bad_options_and_settings_with_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], env: dict[str, str], said: str
+) -> None:
+    """A port out of range, an unknown log level or dialect, a bad admin token or playbook: exit 2, no traceback."""
+    monkeypatch.setenv("CALMLINE_DATABASE_URL", f"sqlite:///{tmp_path / 'serve.db'}")
+    for name in ("CALMLINE_SCHEDULER", "CALMLINE_BASE_URL"):  # serve sets them: put back after the test
+        monkeypatch.setenv(name, "")
+    monkeypatch.setattr(logging.config, "dictConfig", lambda config: None)  # this process's logging stays
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = runner.invoke(app, ["serve", "--no-scheduler", *args])
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert said in " ".join(result.output.split()), result.output

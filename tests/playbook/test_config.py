@@ -44,6 +44,9 @@ def test_default_loads():
         (lambda d: d["ladder"]["presets"].update(odd=[2, 1]), "presets.odd"),
         (lambda d: d["escalation"]["rules"][0].pop("to"), "missing key(s) to"),
         (lambda d: d["ladder"].update(climb_labels=["abuse.rude"]), "unknown label 'abuse.rude'"),
+        # a wait no timer can be scheduled for (the service answered 500 to every 'let me check')
+        (lambda d: d["timing"]["still_here_after"].update(chat=float("inf")), "timing.still_here_after.chat"),
+        (lambda d: d["timing"]["silence_after_solution"].update(email=1e12), "timing.silence_after_solution.email"),
     ],
 )
 def test_bad_files_are_rejected_naming_file_and_key(tmp_path, mutate, message):

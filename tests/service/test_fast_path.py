@@ -6,6 +6,7 @@ route); every answer must be the same, and the ordinary ones must really take th
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import re
@@ -189,6 +190,51 @@ def test_the_body_is_handed_on_when_it_arrives_in_pieces(tmp_path: Path) -> None
     )
     assert ok.status_code == 201 and ok.json()["message"]["text"] == "where is my parcel?"
     next(gen, None)
+
+
+def test_a_repeated_header_counts_once_as_the_application_reads_it(pair: Any) -> None:
+    """Two Authorization (or Content-Type) headers: the first counts on the fast path as in the app."""
+    (fast, _spy), plain = pair
+    body = json.dumps({"client_id": "d1", "role": "customer", "text": "where is my parcel?"}).encode()
+    cases = [
+        [("Authorization", "Bearer cl_nobody_x"), ("Authorization", f"Bearer {ADMIN}")],
+        [("Content-Type", "text/plain"), ("Content-Type", "application/json")],
+    ]
+    for extra in cases:
+        answers = []
+        for client in (fast, plain):
+            conv_id = client.post("/conversations", json={"agent": "alice"}, headers=AUTH).json()["id"]
+            headers = [("Authorization", f"Bearer {ADMIN}"), ("Content-Type", "application/json")]
+            headers = [h for h in headers if h[0] != extra[0][0]] + extra
+            r = client.post(f"/conversations/{conv_id}/messages", content=body, headers=headers)
+            answers.append((r.status_code, _norm(r.content, conv_id)))
+        assert answers[0] == answers[1]
+        assert answers[0][0] in (401, 422)  # never stored with the second token or content type
+
+
+def test_a_declared_length_over_the_limit_is_refused_without_reading_the_body() -> None:
+    """Content-Length over the limit: the app's 413 at once, not a wait for (or a 100 Continue to) the body."""
+    passed: list[Any] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        passed.append(scope["path"])
+
+    async def receive() -> Any:
+        raise AssertionError("the fast path read the body")
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/conversations/c1/messages",
+        "headers": [
+            (b"authorization", f"Bearer {ADMIN}".encode()),
+            (b"content-type", b"application/json"),
+            (b"content-length", b"999999999"),
+        ],
+    }
+    layer = FastMessages(app, services=None, limit=20_000)  # type: ignore[arg-type]
+    asyncio.run(layer(scope, receive, receive))
+    assert passed == ["/conversations/c1/messages"]
 
 
 def test_start_up_freezes_the_loaded_objects_and_shutdown_unfreezes(tmp_path: Path) -> None:

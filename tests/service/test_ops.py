@@ -159,6 +159,27 @@ def test_redaction_without_a_key_refuses_to_start(monkeypatch: pytest.MonkeyPatc
     assert not Settings().redact  # no redaction, no key needed
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CALMLINE_FOLLOW_UP_DELAY_S", "inf"),  # crashed the start (OverflowError in the warm-up)
+        ("CALMLINE_FOLLOW_UP_DELAY_S", "1e12"),  # a follow-up past the year 9999
+        ("CALMLINE_FOLLOW_UP_DELAY_S", "-60"),
+        ("CALMLINE_SHIFT_HOURS", "inf"),
+        ("CALMLINE_SHIFT_HOURS", "nan"),
+        ("CALMLINE_SHIFT_HOURS", "-8"),
+        ("CALMLINE_MAX_BODY_BYTES", "-1"),  # every request a 413
+        ("CALMLINE_STILL_HERE_S", "1e12"),  # a still-here timer past the year 9999: 500 on 'let me check'
+    ],
+)
+def test_numbers_no_service_can_run_with_are_refused_at_start(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError, match=name.removeprefix("CALMLINE_").lower()):
+        Settings()
+
+
 def test_access_log_is_json_and_redacts_decoded_paths(api: Api) -> None:
     logger, stream = _capture(JsonFormatter(redact=True), "calmline.access")
     try:

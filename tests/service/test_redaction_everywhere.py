@@ -174,6 +174,19 @@ def test_nothing_redacted_when_off(api: Any, conv: dict[str, Any]) -> None:
         ("ref 2026-554433, RR123456785GB, 1Z999AA10123456784", "ref 2026-554433, RR123456785GB, 1Z999AA10123456784"),
         ("order #A-55123, phone 07911 123456", "order #A-55123, phone [phone]"),
         ("12:30 to 14:45 on 2026-01-02, 1.234.567,89 EUR", "12:30 to 14:45 on 2026-01-02, 1.234.567,89 EUR"),
+        # no-break, narrow no-break and figure spaces between the groups (pasted from HTML, French style)
+        ("call +44\u00a020\u00a07946\u00a00958", "call [phone]"),
+        ("mob +33\u202f6\u202f12\u202f34\u202f56\u202f78", "mob [phone]"),
+        ("or 07700\u2007900123", "or [phone]"),
+        ("card 4111\u00a01111\u00a01111\u00a01111", "card [card]"),
+        ("GB82\u00a0WEST\u00a01234\u00a05698\u00a07654\u00a032", "[iban]"),
+        # a label and a colon, no space: a signature's 'Tel:' or a tel: link; a time stays
+        ("Tel:07700 900123, Phone:+447700900123", "Tel:[phone], Phone:[phone]"),
+        ("<a href='tel:+442079460958'>", "<a href='tel:[phone]'>"),
+        ("Time:10:30, ratio 1:07700900123", "Time:10:30, ratio 1:07700900123"),
+        # an email in a pasted link, its at sign percent-encoded, or written full-width
+        ("https://shop.example/track?email=sam%40example.com&n=2", "https://shop.example/track?email=[email]&n=2"),
+        ("sam\uff20example.com", "[email]"),
     ],
 )
 def test_redaction_formats(text: str, expected: str) -> None:

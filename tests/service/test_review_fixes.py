@@ -166,6 +166,10 @@ def test_bad_free_text_and_huge_ids_are_4xx(api: Api, conv: dict[str, Any]) -> N
     r = api.as_("alice", "POST", f"/conversations/{cid}/disputes", json={"message_id": 1, "reason": "a\x00"})
     assert r.status_code == 422
     assert api.as_("alice", "GET", f"/conversations/{cid}/events?follow=false&after=3000000000").status_code == 422
+    # ids past a 32-bit column: 422 here, not a PostgreSQL 'integer out of range' (500)
+    assert api.as_("admin", "POST", "/admin/deliveries/3000000000/replay").status_code == 422
+    acc = {"kind": "credit", "amount": 5, "currency": "EUR", "reason": "outage", "suggestion_id": 3000000000}
+    assert api.as_("sue", "POST", f"/conversations/{cid}/accommodations", json=acc).status_code == 422
     r = api.as_("alice", "GET", f"/conversations/{cid}/events?follow=false", headers={"Last-Event-ID": "9" * 30})
     assert r.status_code == 200
     # newlines and tabs are fine

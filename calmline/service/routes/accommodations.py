@@ -13,7 +13,7 @@ from calmline.cases.models import MessageRow
 from calmline.service.deps import ActorDep, ReadSessionDep, SessionDep, require, visible_conversation
 from calmline.service.errors import Unprocessable
 from calmline.service.responses import AccommodationOut, ConsistencyGroupOut
-from calmline.service.schemas import Name, Reason, Strict
+from calmline.service.schemas import MAX_ID, Name, Reason, Strict
 
 router = APIRouter(tags=["accommodations"])
 
@@ -27,7 +27,7 @@ class AccommodationCreate(Strict):
     topic: str | None = Field(None, min_length=1, max_length=200)
     customer_value: float | None = Field(None, ge=0, le=1e12)
     suggestion_id: int | None = Field(
-        None, ge=1, le=2**62, description="Confirms this suggestion (same conversation) instead of adding a row."
+        None, ge=1, le=MAX_ID, description="Confirms this suggestion (same conversation) instead of adding a row."
     )
 
 

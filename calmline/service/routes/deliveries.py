@@ -10,10 +10,11 @@ from calmline.cases import outbox, store
 from calmline.service.deps import ActorDep, ReadSessionDep, SessionDep, require
 from calmline.service.errors import NotFound
 from calmline.service.responses import DeliveryOut
+from calmline.service.schemas import MAX_ID
 
 router = APIRouter()
 
-DeliveryId = Annotated[int, Path(ge=1, le=2**62, description="The delivery's id (X-Calmline-Delivery).")]
+DeliveryId = Annotated[int, Path(ge=1, le=MAX_ID, description="The delivery's id (X-Calmline-Delivery).")]
 
 
 @router.get("/admin/deliveries", tags=["admin"], response_model=list[DeliveryOut])
