@@ -111,6 +111,11 @@ FIRES = [
     ("You owe me $120.", "request.refund"),
     ("How about some points for the trouble?", "request.refund"),
     ("Do you provide a hotel voucher when the last flight is cancelled?", "request.refund"),
+    # customer.waiting: the time gone by with nothing back
+    ("Still nothing from your claims team.", "customer.waiting"),
+    ("Three hours since we landed and still no sign of the pram.", "customer.waiting"),
+    ("40 minutes and no answer, then it hung up.", "customer.waiting"),
+    ("Why does it take 10 days to reply to an email?", "customer.waiting"),
     # customer.sarcasm: thanks "again" for the harm, or for causing it
     ("Thanks again for ruining our weekend away.", "customer.sarcasm"),
     ("thanks for causing me to miss the last train", "customer.sarcasm"),
@@ -121,6 +126,11 @@ FIRES = [
 SILENT = [
     # customer.sarcasm
     ("Thanks again for sorting out my seat.", "customer.sarcasm"),
+    # customer.waiting
+    ("Still nothing works after the update.", "customer.waiting"),
+    ("Reset the modem twice as the guide says, still nothing.", "customer.waiting"),
+    ("Twenty minutes after landing we were already at the hotel.", "customer.waiting"),
+    ("You're still nothing special compared to the other airline.", "customer.waiting"),
     ("The crew upgraded us for our anniversary. Amazing job guys!", "customer.sarcasm"),
     # threat.churn
     ("I hope this never happens again.", "threat.churn"),
