@@ -116,6 +116,12 @@ FIRES = [
     ("Three hours since we landed and still no sign of the pram.", "customer.waiting"),
     ("40 minutes and no answer, then it hung up.", "customer.waiting"),
     ("Why does it take 10 days to reply to an email?", "customer.waiting"),
+    # request.manager: a person instead of the bot or the queue
+    ("I want a human!", "request.manager"),
+    ("Agent.", "request.manager"),
+    ("representative please", "request.manager"),
+    ("Please connect me with a person.", "request.manager"),
+    ("I'd rather talk to someone directly about the refund.", "request.manager"),
     # customer.waiting: kept on hold, a crowded queue, a running count, trying for days
     ("We're still on hold with the booking line.", "customer.waiting"),
     ("Been holding for 40 minutes, nobody yet.", "customer.waiting"),
@@ -139,6 +145,10 @@ SILENT = [
     # customer.waiting
     ("Still nothing works after the update.", "customer.waiting"),
     ("Your account is on hold until the card is verified.", "customer.waiting"),
+    ("I want a person who actually listens, that's all.", "request.manager"),
+    ("The agent at the desk was great.", "request.manager"),
+    ("I thought I had to talk to someone on the phone to use the voucher.", "request.manager"),
+    ("Speaking to someone directly is not needed, email is fine.", "request.manager"),
     ("The renovation was put on hold last year.", "customer.waiting"),
     ("Could you make it 3 hours instead, please?", "customer.waiting"),
     ("I'm happy to stay on hold, take your time.", "customer.waiting"),
