@@ -12,6 +12,7 @@ import re
 import weakref
 from collections.abc import Callable, Iterator
 
+from calmline.signals import _rxcache
 from calmline.signals._prefilter import (
     _AFFIXES,
     _branches,
@@ -89,7 +90,7 @@ class Alternation:
         """The compiled regex of branch ``i``."""
         rx = self._rx[i]
         if rx is None:
-            rx = self._rx[i] = re.compile(self.sources[i], self._flags)
+            rx = self._rx[i] = _rxcache.compile(self.sources[i], self._flags)
         return rx
 
     @property
@@ -101,7 +102,7 @@ class Alternation:
             return self.branch(live[0])
         if len(self.flags) != 1:
             raise ValueError("an alternation of patterns with different flags")
-        return re.compile("|".join(f"(?:{self.sources[i]})" for i in live), self._flags)
+        return _rxcache.compile("|".join(f"(?:{self.sources[i]})" for i in live), self._flags)
 
     @property
     def pattern(self) -> str:

@@ -34,7 +34,7 @@ import yaml
 
 from calmline._yaml import check_keys
 from calmline.errors import ConfigError
-from calmline.signals import _plancache
+from calmline.signals import _plancache, _rxcache
 
 #: libyaml's safe loader when available (same documents, several times faster)
 _SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -121,7 +121,7 @@ class _LazyRegex:
         """Compile now, if not yet; whether this call compiled it."""
         if self._rx is not None:
             return False
-        self._rx = re.compile(self.pattern, self.flags)
+        self._rx = _rxcache.compile(self.pattern, self.flags)
         return True
 
     def __getattr__(self, name: str) -> Any:

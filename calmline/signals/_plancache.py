@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["cache_path", "cached", "save"]
+__all__ = ["cache_dir", "cache_path", "cached", "save", "write_atomic"]
 
 T = TypeVar("T")
 #: entries kept at most (user lexicons add entries; beyond this the file starts afresh)
@@ -47,7 +47,8 @@ def _engine_key() -> str:
     return h.hexdigest()[:16]
 
 
-def _cache_dir() -> Path | None:
+def cache_dir() -> Path | None:
+    """The user's cache directory for Calmline (None: ``CALMLINE_NO_CACHE`` turned caching off)."""
     if os.environ.get("CALMLINE_NO_CACHE", "") not in ("", "0"):
         return None
     env = os.environ.get("CALMLINE_CACHE_DIR")
@@ -64,7 +65,7 @@ def _cache_dir() -> Path | None:
 
 def cache_path() -> Path | None:
     """The cache file for this engine (None: caching is off)."""
-    d = _cache_dir()
+    d = cache_dir()
     return None if d is None else d / f"prefilter-{_engine_key()}.json"
 
 
@@ -120,12 +121,16 @@ def save() -> None:
             return
         _dirty = False
         data = json.dumps(_memo, ensure_ascii=False, separators=(",", ":"))
+    path = cache_path()
+    if path is not None:
+        write_atomic(path, data)
+
+
+def write_atomic(path: Path, data: str) -> None:
+    """Write ``data`` to ``path`` whole (a temporary file renamed over it); an OSError is ignored."""
     try:
-        path = cache_path()
-        if path is None:
-            return
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".prefilter-", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(data)
