@@ -191,3 +191,64 @@ def test_formats_coach_examples_run_as_documented() -> None:
     assert real["unfilled"] == doc["unfilled"]  # the draft's own placeholder, at the documented offsets
     assert [x["label"] for x in real["labels"]] == [x["label"] for x in doc["labels"]]
     assert {m["move"] for m in doc["missing"]} <= {m["move"] for m in real["missing"]}
+
+
+# --- docs/reference.md: the command line ----------------------------------------------------------------
+
+
+def _commands() -> dict[str, Any]:
+    """Every leaf command of the CLI by its full name (``"alerts list"``), as click objects."""
+    import typer.main
+
+    from calmline.cli import app
+
+    out: dict[str, Any] = {}
+
+    def walk(cmd: Any, path: list[str]) -> None:
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                walk(sub, [*path, name])
+        else:
+            out[" ".join(path)] = cmd
+
+    walk(typer.main.get_command(app), [])
+    return out
+
+
+def _default(param: Any) -> str:
+    """A click option's default as docs/reference.md writes it."""
+    if param.is_flag and not param.secondary_opts:
+        return "off"
+    if param.secondary_opts:
+        return f"`{param.opts[0] if param.default else param.secondary_opts[0]}`"
+    value = getattr(param.default, "value", param.default)
+    return "–" if value is None else f"`{value}`"
+
+
+def test_reference_lists_every_command_option_and_default() -> None:
+    text = (DOCS / "reference.md").read_text(encoding="utf-8")
+    section = text.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    documented: dict[str, dict[str, str]] = {}
+    for block in re.split(r"^### ", section, flags=re.M)[1:]:
+        heading = re.match(r"`calmline ([a-z -]+?)(?: \[[A-Z_]+\])?`", block)
+        assert heading, block[:80]
+        rows = (_tables(block) or [[["option", "default", ""]]])[0][1:]
+        documented[heading[1]] = {row[0]: row[1] for row in rows}
+    commands = _commands()
+    assert set(documented) == set(commands)
+    for name, cmd in commands.items():
+        real = {
+            ", ".join(f"`{o}`" for o in [*p.opts, *p.secondary_opts]): _default(p)
+            for p in cmd.params
+            if p.param_type_name == "option" and p.name != "help"
+        }
+        assert documented[name] == real, f"calmline {name}: docs {documented[name]} vs program {real}"
+        args = [p.name.upper() for p in cmd.params if p.param_type_name == "argument"]
+        usage = f"### `calmline {name}" + "".join(f" [{a}]" for a in args) + "`"
+        assert usage in section, (name, args)
+
+
+def test_docs_home_links_every_page_of_the_site() -> None:
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    pages = {p.name for p in DOCS.glob("*.md")} - {"index.md"}
+    assert pages <= set(re.findall(r"\]\(([a-z-]+\.md)\)", index))

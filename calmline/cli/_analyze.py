@@ -117,7 +117,9 @@ def _skipping_helps(exc: CalmlineError, skip_bad: bool) -> bool:
 
 
 def demo_command(
-    output: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.pretty,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="pretty for people, jsonl for machines.")
+    ] = OutputFormat.pretty,
 ) -> None:
     """Analyse the bundled sample conversations and print the result."""
     ref = resources.files("calmline").joinpath("data").joinpath("samples").joinpath("conversations.jsonl")
