@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
 
@@ -252,3 +254,29 @@ def test_docs_home_links_every_page_of_the_site() -> None:
     index = (DOCS / "index.md").read_text(encoding="utf-8")
     pages = {p.name for p in DOCS.glob("*.md")} - {"index.md"}
     assert pages <= set(re.findall(r"\]\(([a-z-]+\.md)\)", index))
+
+
+# --- docs/practice.md -----------------------------------------------------------------------------------
+
+
+def test_practice_persona_template_loads_once_filled_in(tmp_path: Path) -> None:
+    """The persona file of docs/practice.md, its `[ ... ]` placeholders filled with one line each, is valid,
+    and the documented situations, needs and limits are the loader's."""
+    from calmline.errors import ConfigError
+    from calmline.practice.persona import NEEDS, SITUATIONS, load_persona
+
+    text = (DOCS / "practice.md").read_text(encoding="utf-8")
+    (template,) = re.findall(r"```yaml\n(.*?)```", text, flags=re.S)
+    filled = template.replace("[ ... ]", '["Where is my parcel? It was due on Monday."]')
+    path = tmp_path / "our-late-parcel.yaml"
+    path.write_text(filled, encoding="utf-8")
+    persona = load_persona(path)
+    assert persona.id == "our-late-parcel" and persona.needs == ("next_step", "reference")
+    assert persona.weights == {"canned": 1.5} and persona.max_turns == 8 and persona.resolve_at == 0.3
+    documented_needs = re.search(r"needs: \[next_step, reference\]\s+# (.*)", template)
+    assert documented_needs and tuple(documented_needs[1].split()) == NEEDS
+    for situation in SITUATIONS:
+        assert f"`{situation}`" in text, situation
+    path.write_text(filled + "\nmood_swing: 2\n", encoding="utf-8")  # unknown keys are refused, naming the key
+    with pytest.raises(ConfigError, match="mood_swing"):
+        load_persona(path)
