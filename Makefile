@@ -1,7 +1,7 @@
 # Every developer task; each target calls a script in scripts/ (they also work without make).
 .PHONY: demo test lint typecheck bench bench-quick train clean
 
-demo:        ## analyse the bundled sample conversations
+demo:        ## the live console on SQLite with demo conversations (calmline demo: the samples in the terminal)
 	bash scripts/demo.sh
 test:        ## the whole test suite
 	bash scripts/test.sh

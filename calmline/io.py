@@ -322,25 +322,19 @@ def _read_jsonl(
 
 
 def _read_csv(fh: IO[bytes], label: str, lines: list[int | None] | None = None) -> Iterator[Conversation | InputError]:
-    text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="strict", newline="")
-    try:
-        yield from _read_csv_rows(text, label, lines)
-    finally:
-        text.detach()  # the caller owns (and closes) the binary stream
+    yield from _read_csv_rows(_csv_text(fh, label), label, lines)
 
 
 def _read_csv_rows(
-    text: io.TextIOWrapper, label: str, lines: list[int | None] | None = None
+    text: Iterable[str], label: str, lines: list[int | None] | None = None
 ) -> Iterator[Conversation | InputError]:
     csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES))  # long messages are read, then truncated
     # strict: a quoted field still open at the end of the file is an error, not the rest of the file as its text
-    source = _CsvLines(_guard_csv(text, label))
+    source = _CsvLines(text)
     reader = csv.DictReader(source, strict=True)
     required = {"conversation_id", "role", "text"}
     try:
         header = reader.fieldnames
-    except UnicodeDecodeError:
-        raise InputFormatError("not valid UTF-8; re-encode the file as UTF-8", source=label, line=1) from None
     except csv.Error as exc:  # a malformed header row: nothing below it can be read by name
         bad = _csv_error(exc, source, label)
         raise InputFormatError(bad.problem, source=label, line=bad.line) from None
@@ -365,11 +359,6 @@ def _read_csv_rows(
             row = next(reader)
         except StopIteration:
             break
-        except UnicodeDecodeError:
-            yield InputFormatError(
-                "not valid UTF-8; re-encode the file as UTF-8", source=label, line=reader.line_num + 1
-            )
-            return
         except csv.Error as exc:
             yield _csv_error(exc, source, label)
             continue
@@ -443,11 +432,34 @@ def _csv_error(exc: csv.Error, lines: _CsvLines, label: str) -> InputError:
     return InputError(f"malformed CSV: {exc}", source=label, line=lines.n)
 
 
-def _guard_csv(text: io.TextIOWrapper, label: str) -> Iterable[str]:
-    for lineno, line in enumerate(text, 1):
-        if "\x00" in line:
-            raise InputFormatError("binary data (NUL byte); expected UTF-8 text", source=label, line=lineno)
-        yield line
+#: a line of a CSV file ends at \n, \r\n or a lone \r, as ``open(..., newline="")`` reads it
+_CSV_LINE_END = re.compile(r"(?<=\r)(?!\n)")
+
+
+def _csv_text(fh: IO[bytes], label: str) -> Iterator[str]:
+    """A CSV file's lines, decoded one at a time, so that binary data and bytes that are not UTF-8 are
+    reported at their own line (a whole-file decoder reads ahead and could only say "line 1"). A CSV
+    record may span lines, so either stops the file, even with ``--skip-bad``."""
+    lineno = 0
+    for raw in iter(fh.readline, b""):
+        if lineno == 0 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if b"\x00" in raw:
+            raise InputFormatError("binary data (NUL byte); expected UTF-8 text", source=label, line=lineno + 1)
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputFormatError(
+                f"not valid UTF-8 at byte {exc.start} of the line; re-encode the file as UTF-8",
+                source=label,
+                line=lineno + 1 + raw[: exc.start].count(b"\r"),
+            ) from None
+        if "\r" in line and (line.count("\r") > 1 or not line.endswith("\r\n")):  # a lone \r ends a line too
+            parts = [part for part in _CSV_LINE_END.split(line) if part]
+        else:
+            parts = [line]
+        lineno += len(parts)
+        yield from parts
 
 
 def _read_text(fh: IO[bytes], label: str, lines: list[int | None] | None = None) -> Iterator[Conversation | InputError]:

@@ -225,3 +225,31 @@ def test_csv_split_conversation_is_reported_and_not_emitted_twice() -> None:
 def test_single_message_line_keeps_its_timestamp() -> None:
     (conv,) = _read(b'{"id": "s", "text": "hi", "ts": "2026-01-01T10:00:00Z", "channel": "sms"}\n', "jsonl")
     assert conv.turns[0].ts is not None and conv.metadata == {"channel": "sms"}
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (b"conversation_id,role,text\nc1,customer,hello\nc2,customer,caf\xe9\n", 3),
+        (
+            b'\xef\xbb\xbfconversation_id,role,text\r\nc1,customer,"two\r\nlines"\r\nc1,agent,ok\r\nc2,customer,\xff\r\n',
+            5,
+        ),
+        (b"conversation_id,role,text\rc1,customer,hello\rc2,customer,caf\xe9\r", 3),  # old Mac line ends
+        (b"conversation_id,role,text\n" + b"c1,customer,fine\n" * 3000 + b"c2,customer,caf\xe9\n", 3002),
+    ],
+)
+def test_csv_that_is_not_utf8_names_its_own_line_and_stops(data: bytes, line: int) -> None:
+    """A decoder that read ahead reported every such file at line 1; a CSV record may span lines, so the
+    file stops there even with skip_bad (docs/formats.md)."""
+    for skip in (False, True):
+        with pytest.raises(InputFormatError, match="not valid UTF-8") as exc:
+            _read(data, "csv", skip_bad=skip)
+        assert exc.value.line == line
+
+
+def test_csv_line_ends_are_read_as_open_newline_empty_reads_them() -> None:
+    for end in (b"\n", b"\r\n", b"\r"):
+        data = end.join([b"conversation_id,role,text", b'c1,customer,"two', b'lines"', b"c1,agent,ok", b""])
+        (conv,) = _read(data, "csv")
+        assert [t.text for t in conv.turns] == [f"two{end.decode()}lines", "ok"]

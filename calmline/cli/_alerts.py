@@ -15,7 +15,15 @@ __all__ = ["alerts_app"]
 T = TypeVar("T")
 alerts_app = typer.Typer(help="The webhook alert outbox: list alerts, replay a failed one.", no_args_is_help=True)
 
-DatabaseUrl = Annotated[str, typer.Option("--database-url", help="The service database (CALMLINE_DATABASE_URL).")]
+DatabaseUrl = Annotated[
+    str,
+    typer.Option(
+        "--database-url",
+        envvar="CALMLINE_DATABASE_URL",
+        show_envvar=True,
+        help="The service database, as `calmline serve` reads it.",
+    ),
+]
 
 
 class Status(StrEnum):

@@ -117,7 +117,9 @@ def _skipping_helps(exc: CalmlineError, skip_bad: bool) -> bool:
 
 
 def demo_command(
-    output: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.pretty,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="pretty for people, jsonl for machines.")
+    ] = OutputFormat.pretty,
 ) -> None:
     """Analyse the bundled sample conversations and print the result."""
     ref = resources.files("calmline").joinpath("data").joinpath("samples").joinpath("conversations.jsonl")
@@ -130,10 +132,13 @@ def labels_command(
 ) -> None:
     """List the customer signal labels: what each means and the detectors that produce it (docs/labels.md)."""
     from calmline import registry
+    from calmline.signals._learned_mix import LEARNED_ABUSE_SOURCE, LEARNED_PROFANITY_SOURCE
 
-    names = registry.available()
+    # the rule detectors (and plug-ins) by their registered names, then the learned layer's signals
+    # (not registered detectors: the reader adds them after the rules, see docs/labels.md)
+    names = [*registry.available(), LEARNED_ABUSE_SOURCE, LEARNED_PROFANITY_SOURCE]
     for label in CUSTOMER_LABELS:
-        sources = [n for n in names if n.rsplit(".", 1)[0] == label]
+        sources = [n for n in names if n.startswith(f"{label}.")]
         meaning = LABEL_MEANINGS[label]
         if output is OutputFormat.jsonl:
             sys.stdout.write(dumps_line({"label": label, "meaning": meaning, "detectors": sources}))

@@ -181,7 +181,7 @@ def coach_command(
     ] = OutputFormat.pretty,
     rubric: Annotated[str | None, typer.Option("--rubric", help="Your organisation's rubric YAML.")] = None,
     playbook: Annotated[str | None, typer.Option("--playbook", help="Your organisation's playbook YAML.")] = None,
-    channel: Annotated[Channel, typer.Option("--channel")] = Channel.chat,
+    channel: Annotated[Channel, typer.Option("--channel", help="Sets the waiting-time limits.")] = Channel.chat,
 ) -> None:
     """Score a draft reply: labels with evidence, a rubric score, what is missing and an improved draft."""
     from calmline.analyze import analyze

@@ -34,9 +34,27 @@ def test_labels_show_each_meaning() -> None:
     assert [r["label"] for r in rows] == list(CUSTOMER_LABELS)
     for r in rows:
         assert r["meaning"] == LABEL_MEANINGS[r["label"]] and len(r["meaning"]) > 20
-        assert r["detectors"] == [f"{r['label']}.v1"]
+        assert r["detectors"][0] == f"{r['label']}.v1"
     pretty = runner.invoke(app, ["labels"]).output
     assert "Name-calling" in pretty and "detectors: threat.legal.v1" in pretty
+    assert "detectors: abuse.insult.v1, abuse.insult.learned.v1" in pretty
+
+
+def test_labels_list_the_detectors_docs_labels_md_names() -> None:
+    """Each label's detectors, as `calmline labels` prints them, are the ones docs/labels.md's table names."""
+    rows = [json.loads(line) for line in runner.invoke(app, ["labels", "--format", "jsonl"]).output.splitlines()]
+    table = {}
+    for line in (DOCS / "labels.md").read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0].strip("`") in CUSTOMER_LABELS:
+            label = cells[0].strip("`")
+            table[label] = re.findall(rf"`({re.escape(label)}\.[a-z0-9_.]*v\d+)`", cells[3])
+    assert set(table) == set(CUSTOMER_LABELS)
+    for r in rows:
+        assert r["detectors"] == table[r["label"]], r["label"]
+    # the learned signals are among them: a label from `abuse.insult.learned.v1` is documented and listed
+    assert "abuse.insult.learned.v1" in table["abuse.insult"]
+    assert "abuse.profanity.learned.v1" in table["abuse.profanity"]
 
 
 def test_labels_doc_is_self_contained() -> None:

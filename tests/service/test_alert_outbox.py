@@ -233,5 +233,12 @@ def test_cli_lists_and_replays(api: Api) -> None:
         ["alerts", "list", "--database-url", "nosuchdb://x"],
         ["alerts", "list"],  # no database
     ):
-        result = runner.invoke(cli, bad)
+        result = runner.invoke(cli, bad, env={"CALMLINE_DATABASE_URL": None})
         assert result.exit_code == 2, (bad, result.output)
+
+    # without --database-url, the service's own setting names the database (as the help says)
+    out = runner.invoke(cli, ["alerts", "list", "--json"], env={"CALMLINE_DATABASE_URL": url})
+    assert out.exit_code == 0, out.output
+    assert [json.loads(line)["id"] for line in out.output.splitlines()] == [sent, failed]
+    out = runner.invoke(cli, ["alerts", "replay", "999999"], env={"CALMLINE_DATABASE_URL": url})
+    assert out.exit_code == 2 and "no delivery 999999" in out.output
