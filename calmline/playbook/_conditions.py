@@ -47,6 +47,32 @@ _BEREAVEMENT = re.compile(
     rf"(?:lost|losing) (?:my|our) {_KIN}(?!')\b{_WHEN}|"
     rf"(?:my|our) {_KIN} (?:has |had |just |recently |sadly |suddenly )*(?:died|passed){_WHEN})"
 )
+#: a concrete fault named in a few words ("Received damaged product.", "Pages missing", "Expired product"): a complaint
+#: even where no clause can be restated, so the reply acknowledges it rather than asking what went wrong
+_PROBLEM = re.compile(
+    r"\b(?:damaged?|defective|broken|missing|expired|faulty|torn|leak(?:s|ing|ed|y)|fake|counterfeit|duplicate copy|pirated|rotten|"
+    r"spoil(?:ed|t)|mou?ldy|insects?|dent(?:s|ed)?|cracked(?! (?:me|us|him|her|them|up)\b)|smashed|colou?r (?:bleed\w*|fad\w+)|stopped working|(?:not|never) (?:working|received|delivered|arrived)|"
+    r"(?:doesn'?t|does not|didn'?t|did not) work|won'?t (?:work|turn on|charge|start)|not (?:the )?original|out of warranty|"
+    r"wrong (?:item|size|colou?r|product|model|address|order|amount|book)|(?:didn'?t|did not) (?:get|receive|arrive)|overcharged|"
+    r"charged (?:more|twice|double)|(?:poor|bad|cheap|worst|low|pathetic|horrible|terrible) (?:quality|stitching|tailoring|packaging|packing)|quality is (?:very )?(?:poor|bad|low|terrible|awful))\b"
+)
+#: words that say something is wrong without naming the fault: the message is not free of trouble
+_TROUBLE_WORDS = re.compile(r"\b(?:issues?|problems?|complaint|disappoint\w*|unhappy|bad|worst|poor|blank)\b")
+_NEGATED = re.compile(r"\b(?:not|no|never|without|nor|none|n't)(?:\s+\w+){0,2}\s+$")
+
+
+def _named(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of ``pattern`` that is not negated ("not broken", "without any damage" name no fault)."""
+    for m in pattern.finditer(text):
+        if not _NEGATED.search(text[max(0, m.start() - 20) : m.start()].replace("n't", " n't")):
+            return m
+    return None
+
+
+#: a question that is exasperation or a plea to reach someone ("how do I even get hold of anyone?") is not simple
+_EXASPERATED = re.compile(
+    r"\b(?:even|ever|actually|possibly|get hold|reach|contact|speak|talk|anyone|someone|somebody)\b"
+)
 _THANKS = re.compile(r"\b(?:thanks?|thank you|cheers|ta|much appreciated)\b")
 
 
@@ -158,17 +184,30 @@ def evaluate(ctx: Context) -> dict[str, list[str]]:
     earlier_agents = [a for a in agents if a.index < last.index]
     if not earlier_agents:
         out["first_contact"] = ["no agent reply yet"]
+    problem = _named(_PROBLEM, text)
+    calm_words = not last.signals and f < th.upset and not problem and not _named(_TROUBLE_WORDS, text)
+    calm_words = calm_words and not _named(_COMPANY_ERROR, text)
+    if calm_words and all(last.learned.get(k, 0.0) < v for k, v in (("complaint", 0.6), ("negative", 0.5))):
+        # greetings, preferences, a plain question: nothing has gone wrong, so no question may presume it has
+        out["no_problem"] = [f"no problem named and calm (frustration {f:.2f})"]
+        plain = not ctx.facts.issue or ctx.facts.issue.startswith("you'd like")
+        if ctx.facts.question and plain and not _EXASPERATED.search(text):
+            # "what is the address?", "do you have anything for kids?": the agent answers it, nothing to hand on
+            out["simple_question"] = ["a calm question the agent can answer now"]
     if ctx.facts.issue and not ctx.facts.question:
         # "I need to move my appointment", said calmly, is a request: restate it and give the next step,
         # but do not commiserate ("it's annoying to still be dealing with ...") about a first, polite ask
         calm_request = ctx.facts.is_request and f < th.upset and not last.signals
         out["request" if calm_request else "complaint"] = [f'issue: "{ctx.facts.issue}"']
+    elif problem and not ctx.facts.question:
+        # the fault is plain though no clause restates it: acknowledge it, never "what did you expect to happen?"
+        out["complaint"] = [f'names a problem: "{problem.group(0)}"']
     elif not earlier_agents and not ctx.facts.orders and ctx.facts.topic == "this" and not ctx.facts.question:
         out["vague"] = ["no specific problem or reference found yet"]
     grief = _BEREAVEMENT.search(text)
     if grief:
         out["bereavement"] = [f'a bereavement: "{grief.group(0)}"']
-    m = _COMPANY_ERROR.search(text)
+    m = _named(_COMPANY_ERROR, text)
     if m:
         out["company_error"] = [f'something went wrong on our side: "{m.group(0)}"']
     refund = last.signal("request.refund")

@@ -37,7 +37,7 @@ _COMPLAINT = re.compile(
     r"damaged|missing|late|lost|charged|overcharged|twice|failed|stopped|cancel(?:led)?|refund|error|faulty|waiting|waited|"
     r"crash(?:es|ed|ing)?|freez(?:es|ing)|froze|blocked|wrong|disappeared|"
     r"again|nobody|dropped|disconnected|stuck|declined|locked|delayed|expired|keeps|down|hold|promised|jumped|banned|"
-    r"need|want|move|change|block|lost|left)\b"
+    r"need|want|would like|'d like|move|change|block|lost|left)\b"
 )
 #: a leading whitespace run is tried only from its start (``(?<!\s)``): tried from every space of a long run, it
 #: made splitting quadratic (20,000 spaces took seconds); the matches are the same

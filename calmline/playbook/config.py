@@ -45,6 +45,8 @@ CONDITIONS: frozenset[str] = frozenset(
         "request",
         "bereavement",
         "how_to",
+        "no_problem",
+        "simple_question",
         "vague",
         "upset",
         "angry",

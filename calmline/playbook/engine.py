@@ -100,6 +100,12 @@ def prepare(
         resolved="resolved" in conds,
         behaviour=behaviour(ladder, last_customer, pb.ladder),
     )
+    if "no_problem" in conds:
+        values["open_ask"] = "what you need"  # an open question that presumes nothing went wrong
+    else:  # only a message with some trouble in it is asked what went wrong
+        values["trouble_topic"] = values["topic"]
+        if "subject" in values:
+            values["trouble_subject"] = values["subject"]
     if "label:customer.repeating" in conds:
         values["keep_paraphrase"] = "yes"  # they have explained before: show it was heard
     escalation = _escalation(pb, conds, values)

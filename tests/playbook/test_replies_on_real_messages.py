@@ -5,6 +5,8 @@ The messages here are paraphrases written for the tests, not copies of any data 
 
 from __future__ import annotations
 
+import re
+
 from calmline.playbook import decide
 from playbook._build import build
 
@@ -66,3 +68,51 @@ def test_no_still_here_update_before_the_agent_has_said_anything():
         )
     )
     assert "still_here" in later.move_ids(), later.move_ids()
+
+
+def test_a_plainly_named_fault_is_acknowledged_not_asked_what_was_expected():
+    # a fault named in a few words, with no clause to restate (product reviews read this way)
+    for text in (
+        "Got a cracked jar. Lid cracked too.",
+        "Item arrived damaged.",
+        "Two pages missing from the middle.",
+        "Expired biscuits. Best before date long gone.",
+    ):
+        g = decide(build(("customer", text, {}, 0.5)))
+        assert "clarify" not in g.move_ids(), (text, g.move_ids())
+        assert "acknowledge" in g.move_ids(), (text, g.move_ids())
+        assert "expected to happen" not in g.suggested_reply and "first notice the problem" not in g.suggested_reply
+    # near miss: the idiom "cracked me up" names no fault, and a bare verdict still gets its root-cause question
+    g = decide(build(("customer", "That film cracked me up.", {}, 0.1)))
+    assert "acknowledge" not in g.move_ids(), g.move_ids()
+    g = decide(build(("customer", "Worst thing I ever ordered.", {}, 0.6)))
+    assert "clarify" in g.move_ids(), g.move_ids()
+
+
+def test_a_message_with_no_problem_is_never_asked_what_went_wrong():
+    for text in ("hello, how is your day going", "I mostly like thrillers.", "Okay that plan suits me fine."):
+        g = decide(build(("customer", text, {}, 0.05)))
+        assert "clarify" in g.move_ids(), g.move_ids()
+        reply = g.suggested_reply
+        assert reply and not re.search(r"went wrong|problem|good outcome|sorry", reply), (text, reply)
+    # near miss: some trouble in the message keeps the root-cause question
+    reply = _reply(("customer", "Honestly fed up, nothing about this is right.", {}, 0.6))
+    assert re.search(r"went wrong|problem|good outcome", reply), reply
+
+
+def test_a_calm_question_is_answered_not_handed_to_a_team():
+    for text in ("Yes please. What is their street address?", "Have you got anything else in blue?"):
+        g = decide(build(("customer", text, {}, 0.1)))
+        assert "next_steps" not in g.move_ids(), (text, g.move_ids())
+        assert g.suggested_reply and "team who handles" not in g.suggested_reply, g.suggested_reply
+    # near miss: a question carrying a complaint still gets a next step from the team
+    g = decide(build(("customer", "Where is my parcel? It never arrived and I paid for next day.", {}, 0.5)))
+    assert "next_steps" in g.move_ids(), g.move_ids()
+
+
+def test_a_negated_fault_is_not_owned_as_our_mistake():
+    g = decide(build(("customer", "Lovely biscuits, packed well and none of them broken.", {}, 0.1)))
+    assert "own_it" not in g.move_ids() and "acknowledge" not in g.move_ids(), g.move_ids()
+    # near miss: the fault stated plainly is still ours to own
+    g = decide(build(("customer", "Half the biscuits arrived broken.", {}, 0.5)))
+    assert "own_it" in g.move_ids(), g.move_ids()
