@@ -36,6 +36,20 @@ class InputFormat(StrEnum):
     text = "text"
 
 
+def text_conversation(text: str) -> Conversation:
+    """The one-message conversation of ``--text`` (exit 2 when it is empty; a warning when it is cut)."""
+    if not text.strip():
+        typer.echo("error: --text: the message is empty; give the customer's words", err=True)
+        raise typer.Exit(2)
+    if len(text) > MAX_CHARS:
+        typer.echo(
+            f"warning: --text: message of {len(text):,} characters is longer than {MAX_CHARS:,}; "
+            f"only its first {MAX_CHARS:,} are read",
+            err=True,
+        )
+    return Conversation(id="text", turns=(Turn(role=Role.CUSTOMER, text=text),))
+
+
 def analyze_command(
     path: Annotated[
         str | None, typer.Argument(help="A JSONL, CSV or plain-text transcript file; '-' or nothing reads stdin.")
@@ -65,17 +79,7 @@ def analyze_command(
 ) -> None:
     """Read customer messages: signals with evidence, frustration, emotion and conversation state."""
     if text is not None:
-        if not text.strip():
-            typer.echo("error: --text: the message is empty; give the customer's words", err=True)
-            raise typer.Exit(2)
-        if len(text) > MAX_CHARS:
-            typer.echo(
-                f"warning: --text: message of {len(text):,} characters is longer than {MAX_CHARS:,}; "
-                f"only its first {MAX_CHARS:,} are read",
-                err=True,
-            )
-        conversations = iter([Conversation(id="text", turns=(Turn(role=Role.CUSTOMER, text=text),))])
-        _run(conversations, output, include_text)
+        _run(iter([text_conversation(text)]), output, include_text)
         return
     if workers > 1 and output is not OutputFormat.jsonl:
         typer.echo("note: --workers applies to --format jsonl; reading in one process.", err=True)

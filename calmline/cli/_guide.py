@@ -34,7 +34,7 @@ import typer
 from rich.markup import escape
 
 from calmline._jsonl import dumps_line
-from calmline.cli._analyze import OutputFormat
+from calmline.cli._analyze import OutputFormat, text_conversation
 from calmline.errors import CalmlineError, InputError, InputFormatError
 from calmline.io import not_a_file, parse_conversation, read_conversations
 from calmline.types import Analysis, Conversation, Role
@@ -84,6 +84,7 @@ def guide_command(
     path: Annotated[
         str | None, typer.Argument(help="A JSONL, CSV or text transcript file; '-' or nothing reads stdin.")
     ] = None,
+    text: Annotated[str | None, typer.Option("--text", "-t", help="Guide on one customer message instead.")] = None,
     output: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="pretty for people, jsonl for machines.")
     ] = OutputFormat.pretty,
@@ -95,10 +96,17 @@ def guide_command(
     from calmline.analyze import analyze_many
     from calmline.playbook import load_playbook
 
+    if text is not None and path is not None:
+        typer.echo("error: give a transcript file or --text, not both", err=True)
+        raise typer.Exit(2)
     try:
         pb = load_playbook(playbook)
         source = "-" if path in (None, "-") else path
-        convs = read_conversations(source, skip_bad=skip_bad, on_bad=lambda e: typer.echo(f"skipped: {e}", err=True))
+        convs: Iterator[Conversation] = (
+            iter([text_conversation(text)])
+            if text is not None
+            else read_conversations(source, skip_bad=skip_bad, on_bad=lambda e: typer.echo(f"skipped: {e}", err=True))
+        )
         from calmline.cli._progress import progress
 
         for analysis in progress(analyze_many(convs), "conversations guided"):

@@ -149,3 +149,26 @@ def test_coach_unreadable_json_line_is_an_input_error(tmp_path, line):
     result = runner.invoke(app, ["coach", "--conversation", str(path), "--format", "jsonl"])
     assert result.exit_code == 2, result.exception
     assert "d.jsonl:1: invalid JSON" in result.output
+
+
+def test_guide_on_one_message_with_text():
+    result = runner.invoke(app, ["guide", "--text", "You useless idiot, where is my refund?", "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.stdout)
+    assert line["id"] == "text" and [t["index"] for t in line["turns"]] == [0]
+    guidance = line["turns"][0]["guidance"]
+    assert guidance["ladder"]["rung"] >= 1  # the insult is read, so the boundary ladder starts
+    assert guidance["suggested_reply"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--text", "   "], "the message is empty"),
+        (["some.jsonl", "--text", "hi"], "not both"),
+    ],
+)
+def test_guide_text_refuses_bad_use(args, message):
+    result = runner.invoke(app, ["guide", *args])
+    assert result.exit_code == 2
+    assert message in result.output
