@@ -4,7 +4,7 @@ CalmlineError
 ├── InputError / InputFormatError   422
 ├── ConfigError                     500 (server configuration)
 └── ServiceError (here)             its own ``status``
-    ├── NotFound 404 · Forbidden 403 · Unauthorized 401 · Conflict 409 · TooLarge 413
+    ├── NotFound 404 · Forbidden 403 · Unauthorized 401 · Conflict 409 (ConversationClosed) · TooLarge 413
     └── Unprocessable 422 (e.g. a message or draft over ``CALMLINE_MAX_TEXT_CHARS``)
 """
 
@@ -23,6 +23,7 @@ from calmline.errors import CalmlineError, ConfigError, InputError, ModelError, 
 
 __all__ = [
     "Conflict",
+    "ConversationClosed",
     "Forbidden",
     "NotFound",
     "ServiceError",
@@ -55,6 +56,14 @@ class Unauthorized(ServiceError):
 
 class Conflict(ServiceError):
     status, code = 409, "conflict"
+
+
+class ConversationClosed(Conflict):
+    """A message for a closed conversation (409); ``conversation_id`` and why it was closed (``reason``)."""
+
+    def __init__(self, conversation_id: str, reason: str | None) -> None:
+        super().__init__(f"conversation {conversation_id} is closed ({reason}); open a new one")
+        self.conversation_id, self.reason = conversation_id, reason
 
 
 class TooLarge(ServiceError):
