@@ -75,3 +75,55 @@ def test_a_helpdesk_delivery_during_an_outage_is_503_so_it_can_be_sent_again(api
         _unavailable(api.client.post("/integrations/chatwoot/webhook", content=body, headers=headers))
     r = api.client.post("/integrations/chatwoot/webhook", content=body, headers=headers)
     assert r.status_code == 201 and json.loads(r.text)["message"]["role"] == "customer"
+
+
+def test_a_postgresql_host_that_never_answers_fails_the_connection_instead_of_hanging(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A database host that accepts TCP but never speaks (hung, or a stuck proxy) held every request, the
+    readiness probe and the scheduler forever: libpq waits without limit unless told. A URL's own
+    connect_timeout is kept."""
+    import socket
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+
+    pytest.importorskip("psycopg")
+    from calmline.cases import db
+
+    monkeypatch.setattr(db, "CONNECT_TIMEOUT_S", 2, raising=False)  # libpq's smallest
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # the kernel completes the handshake; nothing ever answers
+    port = silent.getsockname()[1]
+    base = f"postgresql://calmline@127.0.0.1:{port}/calmline"
+    engine = db.make_engine(base)
+    outcome: list[BaseException] = []
+
+    def connect() -> None:
+        try:
+            engine.connect().close()
+        except BaseException as exc:
+            outcome.append(exc)
+
+    try:
+        worker = threading.Thread(target=connect, daemon=True)
+        worker.start()
+        worker.join(60)  # a guard against hanging the suite, far above the 2 s asked for
+        assert not worker.is_alive(), "the connection attempt is still waiting"
+        assert len(outcome) == 1 and isinstance(outcome[0], OperationalError)
+    finally:
+        silent.close()
+        engine.dispose()
+    seen: list[dict[str, Any]] = []
+
+    def capture(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+        seen.append(dict(cparams))
+        raise RuntimeError("captured")
+
+    for url, expected in ((f"postgresql://calmline@127.0.0.1:{port}/calmline?connect_timeout=7", "7"), (base, 2)):
+        probe = db.make_engine(url)
+        event.listen(probe, "do_connect", capture)
+        with pytest.raises(RuntimeError):
+            probe.connect()
+        assert str(seen[-1]["connect_timeout"]) == str(expected)  # the URL's own value wins
