@@ -24,6 +24,10 @@ from calmline.errors import ConfigError
 __all__ = ["is_postgres", "make_engine", "make_read_sessionmaker", "make_sessionmaker", "migrate"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+#: seconds PostgreSQL gets to accept a connection (a URL's own ``connect_timeout`` wins): libpq waits without
+#: limit otherwise, so a database host that took TCP but never answered held every request, /ready and the
+#: scheduler forever instead of failing (answered 503) and trying again
+CONNECT_TIMEOUT_S = 10
 _PG_LOCK = 0x43414C4D  # "CALM": advisory lock id serialising migrations across processes
 
 
@@ -157,8 +161,15 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
         event.listen(engine, "rollback", _rollback)
 
         return engine
+    libpq = u.get_backend_name() == "postgresql" and u.get_driver_name() in ("psycopg", "psycopg2")
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT_S} if libpq and "connect_timeout" not in u.query else {}
     return create_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, json_serializer=_json_dumps
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        json_serializer=_json_dumps,
+        connect_args=connect_args,
     )
 
 

@@ -16,6 +16,7 @@ import os
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,9 @@ from calmline.service import metrics
 __all__ = ["Scheduler", "deliver_due", "fire_due", "worker_id"]
 
 log = logging.getLogger("calmline.scheduler")
+
+#: while a step keeps failing (the database down...), a reminder in the log at most this often
+REMIND_EVERY_S = 60.0
 
 
 def _rowcount(result: Any) -> int:
@@ -146,6 +150,7 @@ class Scheduler:
         #: helpdesk notes (``note.<name>`` deliveries) this process sends, by helpdesk
         self.notes = dict(notes or {})
         self.timeout_s = timeout_s
+        self._clock: Callable[[], float] = time.monotonic
 
     def _send(self, method: str, url: str, body: bytes, headers: dict[str, str]) -> int:
         return http_post(url, body, headers, timeout=self.timeout_s, method=method)
@@ -179,11 +184,37 @@ class Scheduler:
         )
 
     def _loop(self, step: Callable[[], object], what: str) -> None:
+        """Run ``step`` every interval until stopped; it survives a failing step (the database restarting...).
+
+        A run of failures logs its first traceback, then a one-line reminder at most every
+        ``REMIND_EVERY_S`` while it lasts, and a line when a step succeeds again; each failure is
+        counted in ``calmline_scheduler_failures_total``. The step is retried every interval all along.
+        """
+        failing, remind_at = 0, 0.0
         while not self._stop.is_set():
             try:
                 step()
-            except Exception:  # the loop must survive a bad tick (database restarting...)
-                log.exception("scheduler %s failed", what)
+            except Exception as exc:
+                failing += 1
+                metrics.SCHEDULER_FAILURES.labels(step=what).inc()
+                now = self._clock()
+                fields = {"event": "scheduler_failed", "step": what, "failures": failing}
+                if failing == 1:
+                    log.exception("scheduler %s failed", what, extra=fields)
+                    remind_at = now + REMIND_EVERY_S
+                elif now >= remind_at:
+                    brief = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+                    log.error("scheduler %s still failing (%d times in a row): %s", what, failing, brief, extra=fields)
+                    remind_at = now + REMIND_EVERY_S
+            else:
+                if failing:
+                    log.warning(
+                        "scheduler %s recovered after %d failed tries",
+                        what,
+                        failing,
+                        extra={"event": "scheduler_recovered", "step": what, "failures": failing},
+                    )
+                failing = 0
             self._stop.wait(self.interval_s)
 
     def _run(self) -> None:

@@ -4,8 +4,10 @@ CalmlineError
 ├── InputError / InputFormatError   422
 ├── ConfigError                     500 (server configuration)
 └── ServiceError (here)             its own ``status``
-    ├── NotFound 404 · Forbidden 403 · Unauthorized 401 · Conflict 409 · TooLarge 413
-    └── Unprocessable 422 (e.g. a message or draft over ``CALMLINE_MAX_TEXT_CHARS``)
+    ├── NotFound 404 · Forbidden 403 · Unauthorized 401 · Conflict 409 (ConversationClosed) · TooLarge 413
+    ├── Unprocessable 422 (e.g. a message or draft over ``CALMLINE_MAX_TEXT_CHARS``)
+    └── Unavailable 503, with ``Retry-After``: the database refused or dropped the connection
+        (SQLAlchemy's ``OperationalError``, or no pooled connection free in time)
 """
 
 from __future__ import annotations
@@ -17,18 +19,24 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calmline.errors import CalmlineError, ConfigError, InputError, ModelError, RegistryError
 
 __all__ = [
+    "DATABASE_ERRORS",
     "Conflict",
+    "ConversationClosed",
     "Forbidden",
     "NotFound",
     "ServiceError",
     "TooLarge",
     "Unauthorized",
+    "Unavailable",
     "Unprocessable",
+    "database_unavailable",
     "error_response",
     "install",
 ]
@@ -57,12 +65,30 @@ class Conflict(ServiceError):
     status, code = 409, "conflict"
 
 
+class ConversationClosed(Conflict):
+    """A message for a closed conversation (409); ``conversation_id`` and why it was closed (``reason``)."""
+
+    def __init__(self, conversation_id: str, reason: str | None) -> None:
+        super().__init__(f"conversation {conversation_id} is closed ({reason}); open a new one")
+        self.conversation_id, self.reason = conversation_id, reason
+
+
 class TooLarge(ServiceError):
     status, code = 413, "too_large"
 
 
 class Unprocessable(ServiceError):
     status, code = 422, "validation"
+
+
+class Unavailable(ServiceError):
+    status, code = 503, "unavailable"
+
+
+#: what the database layer raises while the database is down, restarting or out of connections: a 503
+DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, PoolTimeout)
+#: seconds a client is asked to wait before trying again (helpdesks retry a 503 that says so)
+RETRY_AFTER_S = 5
 
 
 _STATUS: list[tuple[type[CalmlineError], int, str]] = [
@@ -96,6 +122,21 @@ def error_response(exc: CalmlineError) -> JSONResponse:
     return JSONResponse(_body(code, str(exc)), status_code=status, headers=headers)
 
 
+def database_unavailable(exc: Exception) -> JSONResponse:
+    """503 for a database that is down: logged as one line (not a traceback per request), its address kept
+    out of the answer."""
+    brief = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    log.warning(
+        "database unavailable: %s: %s",
+        type(getattr(exc, "orig", None) or exc).__name__,
+        brief[0][:300] if brief else "",
+        extra={"event": "database_unavailable"},
+    )
+    response = error_response(Unavailable("the database is unavailable; try again shortly"))
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers: no client input ever produces a 500 with a trace."""
 
@@ -120,6 +161,12 @@ def install(app: FastAPI) -> None:
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
+
+    for db_error in DATABASE_ERRORS:
+
+        @app.exception_handler(db_error)
+        async def _database(_: Request, exc: Exception) -> JSONResponse:
+            return database_unavailable(exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

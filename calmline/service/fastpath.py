@@ -28,7 +28,7 @@ from pydantic import TypeAdapter, ValidationError
 from calmline.errors import CalmlineError
 from calmline.service.app import NoSniff
 from calmline.service.deps import Services, actor_for
-from calmline.service.errors import error_response
+from calmline.service.errors import DATABASE_ERRORS, database_unavailable, error_response
 from calmline.service.schemas import MessageCreate, MessageResult
 
 __all__ = ["FastMessages"]
@@ -96,6 +96,9 @@ class FastMessages:
         except (_Decline, ValueError, RecursionError, ValidationError, CalmlineError):
             await self.app(scope, _replay(chunks, receive), send)
             return
+        except DATABASE_ERRORS as exc:  # the token could not be checked: as the application answers it, 503
+            await NoSniff(database_unavailable(exc))(scope, receive, send)
+            return
         from calmline.service.routes.messages import post_message
 
         response = Response()
@@ -105,6 +108,9 @@ class FastMessages:
             )
         except CalmlineError as exc:
             await NoSniff(error_response(exc))(scope, receive, send)
+            return
+        except DATABASE_ERRORS as exc:  # as the application answers it: 503 with Retry-After
+            await NoSniff(database_unavailable(exc))(scope, receive, send)
             return
         payload = _RESULT.dump_json(_RESULT.validate_python(result), by_alias=True)
         await send(

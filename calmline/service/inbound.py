@@ -24,7 +24,7 @@ from calmline.cases.redaction import redact
 from calmline.errors import InputError
 from calmline.integrations.base import Adapter, InboundEvent, Ref, note_payload
 from calmline.service.deps import Services, check_text
-from calmline.service.errors import NotFound
+from calmline.service.errors import ConversationClosed, NotFound
 from calmline.service.routes.cases import reopen, resolve
 from calmline.service.routes.messages import post_message
 from calmline.service.schemas import MessageCreate, clean_text
@@ -83,7 +83,8 @@ def _client_id(ref: Ref, event: InboundEvent) -> str:
 
 
 def post(services: Services, event: InboundEvent, ref: Ref, team: str, response: Response) -> dict[str, Any]:
-    """Store and analyse a new message (idempotent on the helpdesk's message id)."""
+    """Store and analyse a new message (idempotent on the helpdesk's message id); in a closed conversation
+    it is not read, and the answer says so in ``ignored`` (a redelivery of a message read before is the original)."""
     ts = datetime.fromtimestamp(event.ts, UTC) if event.ts is not None else None
     try:
         body = MessageCreate(
@@ -94,7 +95,13 @@ def post(services: Services, event: InboundEvent, ref: Ref, team: str, response:
         where = ".".join(str(p) for p in first["loc"])
         raise InputError(f"{ref.integration} message: {where}: {first['msg']}", source=ref.integration) from None
     conv_id = conversation(services, event, ref, team)
-    return post_message(services, actor(ref, team), conv_id, body, response)
+    try:
+        return post_message(services, actor(ref, team), conv_id, body, response)
+    except ConversationClosed as exc:
+        # The helpdesk's conversation goes on after Calmline closed its own (the boundary policy ended it, or
+        # a supervisor): a normal delivery, not an error the helpdesk would retry (Zendesk retries a 409).
+        why = f"the Calmline conversation is closed ({exc.reason}); later messages are not read"
+        return {"event": event.event, "ignored": why, "conversation": conv_id}
 
 
 def edit(

@@ -29,6 +29,7 @@ __all__ = [
     "REGISTRY",
     "REQUESTS",
     "REQUEST_SECONDS",
+    "SCHEDULER_FAILURES",
     "TIMERS_FIRED",
     "WEBHOOK_DELIVERIES",
     "HttpMetrics",
@@ -72,6 +73,12 @@ ANALYSIS_FAILURES = Counter(
 TIMERS_FIRED = Counter(
     "calmline_timers_fired",
     "Timers (still-here, callback, follow-up) fired by this process.",
+    registry=REGISTRY,
+)
+SCHEDULER_FAILURES = Counter(
+    "calmline_scheduler_failures",
+    "Scheduler steps that raised ('tick': timers and pending messages; 'delivery': alerts and notes); retried.",
+    ["step"],
     registry=REGISTRY,
 )
 WEBHOOK_DELIVERIES = Counter(

@@ -496,3 +496,12 @@ def test_a_closed_conversation_stays_closed(cw_api: Api) -> None:
     assert r.json()["changed"] == {} and r.json()["status"] == "closed"
     r = deliver(cw_api, fixture("message_updated"))
     assert r.status_code == 200 and r.json()["duplicate"] is True  # an edit after closing is not applied
+    later = json.loads(fixture("message_created"))
+    later.update(id=4899, content="Hello? Anyone there?")
+    r = deliver(cw_api, json.dumps(later).encode())  # a new message: read no more, and no error for Chatwoot
+    assert r.status_code == 202 and "closed" in r.json()["ignored"] and r.json()["conversation"] == conv["id"]
+    unseen = json.loads(fixture("message_updated"))
+    unseen.update(id=4900, content="Edited: hello?")  # an edit of a message never seen is read as new: not here
+    r = deliver(cw_api, json.dumps(unseen).encode())
+    assert r.status_code == 202 and "closed" in r.json()["ignored"], r.text
+    assert len(cw_api.as_("sue", "GET", f"/conversations/{conv['id']}/messages").json()) == 1

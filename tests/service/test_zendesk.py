@@ -265,3 +265,22 @@ def test_a_huge_body_is_413(zd_api: Api) -> None:
     limit = zd_api.services.settings.max_body_bytes
     r = deliver(zd_api, b'{"type": "' + b"x" * (limit + 10) + b'"}')
     assert r.status_code == 413
+
+
+def test_comments_on_a_ticket_whose_conversation_calmline_closed_are_ignored_not_refused(zd_api: Api) -> None:
+    """Zendesk retries a delivery answered 409 (and counts errors towards its circuit breaker): a comment on a
+    ticket whose Calmline conversation is closed (the boundary policy ended it, or a supervisor) is a normal
+    event, answered 202 and not read; a redelivery of a comment read before the close is still the original."""
+    assert deliver(zd_api, fixture("comment_added")).status_code == 201
+    conv = conversation(zd_api)
+    assert zd_api.as_("sue", "POST", f"/conversations/{conv['id']}/close", json={"reason": "ended"}).status_code == 200
+    for staff, comment_id in ((False, "30064117810901"), (True, "30064117810902")):
+        payload = json.loads(fixture("comment_added"))
+        payload["event"]["comment"].update(id=comment_id, body="Any news on my refund?")
+        payload["event"]["comment"]["author"]["is_staff"] = staff
+        r = deliver(zd_api, json.dumps(payload).encode())
+        assert r.status_code == 202, r.text
+        assert "closed" in r.json()["ignored"] and r.json()["conversation"] == conv["id"]
+    assert len(zd_api.as_("sue", "GET", f"/conversations/{conv['id']}/messages").json()) == 1
+    again = deliver(zd_api, fixture("comment_added"))
+    assert again.status_code == 200 and again.json()["duplicate"] is True

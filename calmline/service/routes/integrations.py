@@ -89,6 +89,9 @@ async def receive(
         result = await services.run(inbound.post, services, event, ref, team, response)
         response.status_code = 200 if result.get("duplicate") else 201
         before = None if result.get("duplicate") else {}
+    if "ignored" in result:  # a message (or an edit of one never seen) in a conversation closed in Calmline
+        response.status_code = 202
+        return result
     if before is not None:  # new, or an edit that changed the text: the notes the old text had not called for
         old = set(inbound.notes(before, "*")) if before else set()
         texts = [n for n in inbound.notes(result, note_events) if n not in old]

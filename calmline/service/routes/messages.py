@@ -29,7 +29,7 @@ from calmline.service.deps import (
     check_text,
     visible_conversation,
 )
-from calmline.service.errors import Conflict, NotFound, Unprocessable
+from calmline.service.errors import ConversationClosed, NotFound, Unprocessable
 from calmline.service.responses import CoachOut, MessageOut
 from calmline.service.schemas import CoachRequest, MessageCreate, MessageResult
 
@@ -228,8 +228,8 @@ def _write_at_once(
         )
 
 
-def _closed(conv: ConversationLike) -> Conflict:
-    return Conflict(f"conversation {conv.id} is closed ({conv.closed_reason}); open a new one")
+def _closed(conv: ConversationLike) -> ConversationClosed:
+    return ConversationClosed(conv.id, conv.closed_reason)
 
 
 #: how often a write finding the history stale lets go of the lock to re-analyse outside it
