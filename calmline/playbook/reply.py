@@ -65,6 +65,19 @@ _TEAMS = {
 }
 
 
+#: a "card" another word names as something other than a payment card ("memory card", "SIM card"): not card services
+_OTHER_CARD = re.compile(
+    r"\b(?:memory|sd|microsd|micro sd|graphics|video|sound|network|sim|greeting|birthday|christmas|business|id|"
+    r"library|report|key|scratch|game|playing|trading|boarding|sd memory)\s+card\b"
+)
+
+
+def _team(facts: Facts) -> str:
+    if facts.head == "card" and _OTHER_CARD.search(facts.topic.lower()):
+        return "the team who handles it"
+    return _TEAMS.get(facts.head, "the team who handles it")
+
+
 _RAISABLE = frozenset({"refund", "claim", "complaint", "charge", "charges", "fee", "fees", "debit"})
 _REF_TAIL = re.compile(r"\s+(?:reference\s+|number\s+|#\s*|no\.?\s*)?[A-Za-z]{0,4}-?\d[\w-]*$")
 
@@ -108,7 +121,7 @@ def reply_values(
         values["order"] = facts.orders[0]
     if facts.amounts:
         values["amount"] = facts.amounts[0]
-    team = _TEAMS.get(facts.head, "the team who handles it")
+    team = _team(facts)
     if over_limit:
         action = "send your refund request to the team who can approve it"
     elif refund:

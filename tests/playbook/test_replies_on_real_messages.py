@@ -116,3 +116,11 @@ def test_a_negated_fault_is_not_owned_as_our_mistake():
     # near miss: the fault stated plainly is still ours to own
     g = decide(build(("customer", "Half the biscuits arrived broken.", {}, 0.5)))
     assert "own_it" in g.move_ids(), g.move_ids()
+
+
+def test_a_memory_or_sim_card_is_not_sent_to_card_services():
+    for text in ("My memory card stopped working after a week.", "The SIM card you sent me is dead."):
+        reply = _reply(("customer", text, {}, 0.5))
+        assert "card services" not in reply, reply
+    # near miss: a payment card still goes to the card services team
+    assert "card services" in _reply(("customer", "My credit card was charged twice for one order.", {}, 0.5))
