@@ -50,6 +50,9 @@ PADDED = {
     "duration then spaces": ("I was on hold for 2", " ", "x"),
     "hold then newlines": ("please hold a", "\n", "x"),
     "deserve then spaces": ("we deserve", " ", "x"),
+    # a queue's head count then a whitespace run (``\d+\s*\+?\s+``: two runs side by side around an optional "+")
+    "queue count then spaces": ("the queue is 50", " ", "x"),
+    "people count then spaces": ("people in line: 60", " ", "x"),
 }
 
 
