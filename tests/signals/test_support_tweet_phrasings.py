@@ -130,6 +130,7 @@ FIRES = [
     ("Stood in a queue 80 people deep at bag drop.", "customer.waiting"),
     ("There are 60 passengers in line and only two desks open.", "customer.waiting"),
     ("Make that 5 hours now.", "customer.waiting"),
+    ("Delayed 3 hours. Make it 6 hours.", "customer.waiting"),
     ("We've been trying for days to change the booking.", "customer.waiting"),
     ("been @ the airport 9 hrs, no update", "customer.waiting"),
     # customer.sarcasm: thanks "again" for the harm, or for causing it
@@ -151,6 +152,12 @@ SILENT = [
     ("Speaking to someone directly is not needed, email is fine.", "request.manager"),
     ("The renovation was put on hold last year.", "customer.waiting"),
     ("Could you make it 3 hours instead, please?", "customer.waiting"),
+    # a running count is not a request to move a time ("make it 2 hours later" reschedules)
+    ("Can you make it 2 hours later?", "customer.waiting"),
+    ("Could we make it 30 minutes earlier?", "customer.waiting"),
+    ("Let's make it 3 days from now.", "customer.waiting"),
+    ("Can you make that 2 weeks for the trial?", "customer.waiting"),
+    ("Would you make it 10 minutes?", "customer.waiting"),
     ("I'm happy to stay on hold, take your time.", "customer.waiting"),
     ("80 people in line at the concert, such a fun night", "customer.waiting"),
     ("Hold music on your line is lovely by the way.", "customer.waiting"),
