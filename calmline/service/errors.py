@@ -7,12 +7,14 @@ CalmlineError
     ├── NotFound 404 · Forbidden 403 · Unauthorized 401 · Conflict 409 (ConversationClosed) · TooLarge 413
     ├── Unprocessable 422 (e.g. a message or draft over ``CALMLINE_MAX_TEXT_CHARS``)
     └── Unavailable 503, with ``Retry-After``: the database refused or dropped the connection
-        (SQLAlchemy's ``OperationalError``, or no pooled connection free in time)
+        (SQLAlchemy's ``OperationalError``, or no pooled connection free in time; not SQLite's
+        "no such table" or syntax errors, which are bugs: 500)
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -36,9 +38,11 @@ __all__ = [
     "Unauthorized",
     "Unavailable",
     "Unprocessable",
+    "database_error",
     "database_unavailable",
     "error_response",
     "install",
+    "is_outage",
 ]
 
 log = logging.getLogger("calmline.service")
@@ -122,6 +126,33 @@ def error_response(exc: CalmlineError) -> JSONResponse:
     return JSONResponse(_body(code, str(exc)), status_code=status, headers=headers)
 
 
+#: SQLite raises ``OperationalError`` for mistakes in the SQL or the schema too ("no such table", a syntax error):
+#: a bug, not an outage, so it is answered 500 and logged with its traceback, never "try again shortly"
+_SQLITE_BUG = re.compile(
+    r"no such (?:table|column|function|index|collation|module|savepoint)|syntax error|has no column named|"
+    r"already exists|ambiguous column|too many (?:columns|terms|sql variables)|wrong number of arguments|"
+    r"values for \d+ columns|sub-select returns|unrecognized token|incomplete input",
+    re.IGNORECASE,
+)
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Whether a database error means the database is down, busy or out of connections (503), not a bug."""
+    if not isinstance(exc, DATABASE_ERRORS):
+        return False
+    orig = getattr(exc, "orig", None)
+    sqlite_bug = orig is not None and type(orig).__module__ == "sqlite3" and _SQLITE_BUG.search(str(orig))
+    return not sqlite_bug
+
+
+def database_error(exc: Exception) -> JSONResponse:
+    """503 (:func:`database_unavailable`) for an outage; any other database error is a bug: 500, logged whole."""
+    if is_outage(exc):
+        return database_unavailable(exc)
+    log.error("unexpected error", exc_info=exc)
+    return JSONResponse(_body("internal", "internal error; it has been logged"), status_code=500)
+
+
 def database_unavailable(exc: Exception) -> JSONResponse:
     """503 for a database that is down: logged as one line (not a traceback per request), its address kept
     out of the answer."""
@@ -166,7 +197,7 @@ def install(app: FastAPI) -> None:
 
         @app.exception_handler(db_error)
         async def _database(_: Request, exc: Exception) -> JSONResponse:
-            return database_unavailable(exc)
+            return database_error(exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -28,7 +28,7 @@ from pydantic import TypeAdapter, ValidationError
 from calmline.errors import CalmlineError
 from calmline.service.app import NoSniff
 from calmline.service.deps import Services, actor_for
-from calmline.service.errors import DATABASE_ERRORS, database_unavailable, error_response
+from calmline.service.errors import DATABASE_ERRORS, database_error, error_response
 from calmline.service.schemas import MessageCreate, MessageResult
 
 __all__ = ["FastMessages"]
@@ -97,7 +97,7 @@ class FastMessages:
             await self.app(scope, _replay(chunks, receive), send)
             return
         except DATABASE_ERRORS as exc:  # the token could not be checked: as the application answers it, 503
-            await NoSniff(database_unavailable(exc))(scope, receive, send)
+            await NoSniff(database_error(exc))(scope, receive, send)
             return
         from calmline.service.routes.messages import post_message
 
@@ -110,7 +110,7 @@ class FastMessages:
             await NoSniff(error_response(exc))(scope, receive, send)
             return
         except DATABASE_ERRORS as exc:  # as the application answers it: 503 with Retry-After
-            await NoSniff(database_unavailable(exc))(scope, receive, send)
+            await NoSniff(database_error(exc))(scope, receive, send)
             return
         payload = _RESULT.dump_json(_RESULT.validate_python(result), by_alias=True)
         await send(

@@ -127,3 +127,41 @@ def test_a_postgresql_host_that_never_answers_fails_the_connection_instead_of_ha
         with pytest.raises(RuntimeError):
             probe.connect()
         assert str(seen[-1]["connect_timeout"]) == str(expected)  # the URL's own value wins
+
+
+def test_a_schema_or_sql_mistake_on_sqlite_is_a_500_bug_not_a_503_outage(
+    api: Api, conv: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """SQLite raises OperationalError for "no such table" too: answering it 503 "try again shortly" (and one
+    warning line) hid a real bug behind endless retries. A locked database is still an outage."""
+    import logging
+    import sqlite3
+
+    from sqlalchemy import text
+
+    if api.services.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's OperationalError covers SQL mistakes; PostgreSQL raises ProgrammingError")
+    with api.services.engine.begin() as c:
+        c.execute(text("ALTER TABLE messages RENAME TO messages_gone"))
+    body = {"client_id": "m1", "role": "customer", "text": "Where is my refund?"}
+    with caplog.at_level(logging.ERROR, logger="calmline"):
+        for r in (
+            api.as_("alice", "POST", f"/conversations/{conv['id']}/messages", json=body),  # the fast path
+            api.as_("sue", "GET", f"/conversations/{conv['id']}/messages"),
+        ):
+            assert r.status_code == 500, (r.status_code, r.text)
+            assert r.json()["error"]["code"] == "internal" and "retry-after" not in r.headers
+    assert any(rec.exc_info and "no such table" in str(rec.exc_info[1]) for rec in caplog.records), caplog.text
+    # near miss: a database locked by another writer is an outage, answered 503
+    with api.services.engine.begin() as c:
+        c.execute(text("ALTER TABLE messages_gone RENAME TO messages"))
+
+    def locked(*_args: Any, **_kw: Any) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    event.listen(api.services.engine, "do_connect", locked)
+    api.services.engine.dispose()
+    try:
+        _unavailable(api.as_("alice", "GET", "/conversations"))
+    finally:
+        event.remove(api.services.engine, "do_connect", locked)
