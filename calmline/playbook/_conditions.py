@@ -187,6 +187,8 @@ def evaluate(ctx: Context) -> dict[str, list[str]]:
     problem = _named(_PROBLEM, text)
     calm_words = not last.signals and f < th.upset and not problem and not _named(_TROUBLE_WORDS, text)
     calm_words = calm_words and not _named(_COMPANY_ERROR, text)
+    # an issue stated, not asked nor requested, is a complaint below ("the app keeps crashing"): not free of trouble
+    calm_words = calm_words and not (ctx.facts.issue and not ctx.facts.question and not ctx.facts.is_request)
     if calm_words and all(last.learned.get(k, 0.0) < v for k, v in (("complaint", 0.6), ("negative", 0.5))):
         # greetings, preferences, a plain question: nothing has gone wrong, so no question may presume it has
         out["no_problem"] = [f"no problem named and calm (frustration {f:.2f})"]

@@ -124,3 +124,16 @@ def test_a_memory_or_sim_card_is_not_sent_to_card_services():
         assert "card services" not in reply, reply
     # near miss: a payment card still goes to the card services team
     assert "card services" in _reply(("customer", "My credit card was charged twice for one order.", {}, 0.5))
+
+
+def test_a_complaint_restated_from_its_clause_is_not_also_free_of_problems():
+    from calmline.playbook.engine import prepare
+
+    # a fault the clause carries ("keeps crashing", "got locked") made the message both a complaint and
+    # "no problem", so {open_ask} replaced {trouble_topic} and a playbook keyed on no_problem fired on it
+    for text in ("The app keeps crashing when I open it.", "My account got locked this morning."):
+        conds = prepare(build(("customer", text, {}, 0.05))).conditions
+        assert "complaint" in conds and "no_problem" not in conds, (text, sorted(conds))
+    # near miss: a calm preference and a calm request still name no problem
+    for text in ("I mostly like thrillers.", "I'd like to change my delivery address."):
+        assert "no_problem" in prepare(build(("customer", text, {}, 0.05))).conditions, text
