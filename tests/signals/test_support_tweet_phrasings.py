@@ -118,6 +118,7 @@ FIRES = [
     ("Why does it take 10 days to reply to an email?", "customer.waiting"),
     # request.manager: a person instead of the bot or the queue
     ("I want a human!", "request.manager"),
+    ("I'd like a human.", "request.manager"),
     ("Agent.", "request.manager"),
     ("representative please", "request.manager"),
     ("Please connect me with a person.", "request.manager"),
@@ -147,6 +148,9 @@ SILENT = [
     ("Still nothing works after the update.", "customer.waiting"),
     ("Your account is on hold until the card is verified.", "customer.waiting"),
     ("I want a person who actually listens, that's all.", "request.manager"),
+    ("I need a person, preferably bilingual, for the delivery.", "request.manager"),
+    ("The queue is 3 people long, fine.", "customer.waiting"),
+    ("I've been trying for days to find the right size, love the shoes.", "customer.waiting"),
     ("The agent at the desk was great.", "request.manager"),
     ("I thought I had to talk to someone on the phone to use the voucher.", "request.manager"),
     ("Speaking to someone directly is not needed, email is fine.", "request.manager"),
