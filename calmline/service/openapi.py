@@ -50,7 +50,9 @@ _WHY = {
     "409": "Conflict with the current state",
     "413": "Request body over CALMLINE_MAX_BODY_BYTES",
     "422": "Invalid input: every field error is in error.details",
+    "503": "The database is unavailable (down, restarting or out of connections): try again after Retry-After",
 }
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}}
 _REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
 
 
@@ -89,6 +91,9 @@ def _document(app: FastAPI) -> dict[str, Any]:
             codes += ["413"] if op.get("requestBody") else []
             for code in codes:
                 responses.setdefault(code, {"description": _WHY[code]})
+            if auth or path.startswith(("/webhooks/", "/integrations/")):
+                # the token or the conversation is in the database: an outage answers 503 with the error body
+                responses.setdefault("503", {"description": _WHY["503"], "content": _REF, "headers": _RETRY_AFTER})
             for code, resp in responses.items():
                 if code.startswith(("4", "5")) and code != "503":
                     resp["content"] = _REF

@@ -198,3 +198,17 @@ def test_response_models_carry_the_real_keys_of_the_other_routes(api: Api) -> No
         s.commit()
     deliveries = api.as_("admin", "GET", "/admin/deliveries").json()
     assert deliveries and all(set(d) == props["DeliveryOut"] for d in deliveries)
+
+
+def test_every_operation_on_the_database_documents_the_outage_answer(api: Api) -> None:
+    schema = api.client.get("/openapi.json").json()
+    touched = 0
+    for m, p, op in _ops(schema):
+        if op.get("security") or p.startswith(("/webhooks/", "/integrations/")):
+            outage = op["responses"].get("503")
+            assert outage, (m, p)
+            assert outage["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+            assert "Retry-After" in outage["headers"], (m, p)
+            touched += 1
+    assert touched > 20
+    assert "Retry-After" not in schema["paths"]["/ready"]["get"]["responses"]["503"].get("headers", {})  # /ready's own
