@@ -125,6 +125,7 @@ FIRES = [
     ("I'd rather talk to someone directly about the refund.", "request.manager"),
     # customer.waiting: kept on hold, a crowded queue, a running count, trying for days
     ("We're still on hold with the booking line.", "customer.waiting"),
+    ("On hold with the bank first, and now an hour on hold with you.", "customer.waiting"),
     ("Been holding for 40 minutes, nobody yet.", "customer.waiting"),
     ("Two calls today and I never got off hold once.", "customer.waiting"),
     ("on hold then disconnected, brilliant", "customer.waiting"),
@@ -150,6 +151,7 @@ SILENT = [
     ("I want a person who actually listens, that's all.", "request.manager"),
     ("I need a person, preferably bilingual, for the delivery.", "request.manager"),
     ("The queue is 3 people long, fine.", "customer.waiting"),
+    ("We're on hold with the bank about it, will update you.", "customer.waiting"),
     ("I've been trying for days to find the right size, love the shoes.", "customer.waiting"),
     ("The agent at the desk was great.", "request.manager"),
     ("I thought I had to talk to someone on the phone to use the voucher.", "request.manager"),
