@@ -40,6 +40,7 @@ __all__ = ["cache_path", "compile", "save"]
 _MAX_ENTRIES = 20_000
 _LOCK = threading.Lock()
 _table: dict[str, list[Any]] | None = None
+_path: Path | None = None  # the file ``_table`` came from and goes to (None: caching is off)
 _dirty = False
 _registered = False
 
@@ -64,20 +65,22 @@ def cache_path() -> Path | None:
     return d / f"regex-{hashlib.sha256(_ENGINE.encode()).hexdigest()[:16]}.json"
 
 
-def _load() -> dict[str, list[Any]]:
-    global _table
+def _load() -> dict[str, list[Any]] | None:
+    """The table of programs, read once per process (None: caching is off; the path is worked out here once,
+    not at every compile)."""
+    global _table, _path
     if _table is None:
         table: dict[str, list[Any]] = {}
+        _path = cache_path()
         try:
-            path = cache_path()
-            if path is not None and path.is_file():
-                raw = json.loads(path.read_text(encoding="utf-8"))
+            if _path is not None and _path.is_file():
+                raw = json.loads(_path.read_text(encoding="utf-8"))
                 if isinstance(raw, dict) and raw.get("engine") == _ENGINE and isinstance(raw.get("entries"), dict):
                     table = raw["entries"]
         except (OSError, ValueError, UnicodeDecodeError):
             table = {}  # corrupt or unreadable: start afresh
         _table = table
-    return _table
+    return _table if _path is not None else None
 
 
 def _program(pattern: str, flags: int) -> tuple[re.Pattern[str], list[Any]]:
@@ -106,11 +109,14 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile(pattern, flags)``, from the disk cache when it holds this pattern's program."""
     global _dirty, _registered
     flags = int(flags)  # a RegexFlag formats as its name: the key is the number
-    if not _ENGINE or flags & re.DEBUG or cache_path() is None:
+    if not _ENGINE or flags & re.DEBUG:
         return re.compile(pattern, flags)
     key = f"{flags}\x00{pattern}"
     with _LOCK:
-        entry = _load().get(key)
+        table = _load()
+        entry = None if table is None else table.get(key)
+    if table is None:
+        return re.compile(pattern, flags)
     if entry is not None:
         try:
             return _rebuild(pattern, entry)
@@ -123,7 +129,6 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     except Exception:  # the private path failed: the public one decides
         return re.compile(pattern, flags)
     with _LOCK:
-        table = _load()
         if len(table) >= _MAX_ENTRIES:
             table.clear()
         table[key] = entry
@@ -138,10 +143,9 @@ def save() -> None:
     """Write new entries to disk (at exit, or when called; failures such as a read-only home are ignored)."""
     global _dirty
     with _LOCK:
-        if not _dirty or _table is None:
+        if not _dirty or _table is None or _path is None:
             return
         _dirty = False
         data = json.dumps({"engine": _ENGINE, "entries": _table}, ensure_ascii=False, separators=(",", ":"))
-    path = cache_path()
-    if path is not None:
-        _plancache.write_atomic(path, data)
+        path = _path
+    _plancache.write_atomic(path, data)

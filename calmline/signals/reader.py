@@ -134,7 +134,6 @@ class Reader:
             list(self.offensive_model.classes).index("offensive") if "offensive" in self.offensive_model.classes else -1
         )
         self._negative_words = tone_words()["negative"]
-        self._happy_words = tone_words()["happy"]
         self._plan = Plan(self.detectors)
         #: the insult rules, whose exclusions the learned abuse signals respect
         self._insult = next((d for d in self.detectors if isinstance(d, InsultDetector)), None)
